@@ -1,0 +1,119 @@
+"""Rasa actions answering from the knowledge base and storing "Was this helpful?" votes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.knowledge.compose import (
+    answer_messages,
+    is_confident,
+    suggestion_messages,
+    suggestions,
+    text,
+    unknown_messages,
+)
+from bot.knowledge.feedback import record_feedback
+from bot.knowledge.render import Message, render
+from bot.knowledge.schema import LANGUAGES
+from bot.knowledge.store import DEFAULT_DIR, KnowledgeBase
+
+_shared: KnowledgeBase | None = None
+
+
+def shared_knowledge() -> KnowledgeBase:
+    """The process-wide knowledge base (``$KNOWLEDGE_DIR`` or ``data/knowledge``)."""
+    global _shared
+    if _shared is None:
+        _shared = KnowledgeBase(os.environ.get("KNOWLEDGE_DIR") or DEFAULT_DIR)
+    return _shared
+
+
+def _language(tracker: Tracker) -> str | None:
+    value = tracker.get_slot("language")
+    return value if value in LANGUAGES else None
+
+
+def _send(dispatcher: CollectingDispatcher, tracker: Tracker, messages: list[Message]) -> None:
+    for kwargs in render(messages, tracker.get_latest_input_channel()):
+        dispatcher.utter_message(**kwargs)
+
+
+class ActionAnswerQuestion(Action):
+    """Answer the latest question, offer "did you mean", or offer a human or a ticket."""
+
+    def __init__(self, knowledge: KnowledgeBase | None = None) -> None:
+        self._knowledge = knowledge
+
+    def name(self) -> str:
+        return "action_answer_question"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        snapshot = (self._knowledge or shared_knowledge()).snapshot()
+        today = dt.date.today()
+        language = _language(tracker)
+        chosen = next(tracker.get_latest_entity_values("kb_entry"), None)
+        entry = snapshot.entries.get(chosen) if chosen else None
+        if entry is None:
+            hits = snapshot.index.search(tracker.latest_message.get("text") or "")
+            if is_confident(hits):
+                entry = snapshot.entries[hits[0].entry_id]
+                language = language or hits[0].language
+            else:
+                language = language or (hits[0].language if hits else "vi")
+                offered = [snapshot.entries[hit.entry_id] for hit in suggestions(hits)]
+                messages = (
+                    suggestion_messages(offered, language)
+                    if offered
+                    else unknown_messages(language)
+                )
+                _send(dispatcher, tracker, messages)
+                return []
+        _send(dispatcher, tracker, answer_messages(entry, language or "vi", today))
+        return [SlotSet("kb_entry", entry.id)]
+
+
+def _previous_question(tracker: Tracker) -> str | None:
+    """The last thing the user typed before the current message (not a button payload)."""
+    user_events = [event for event in tracker.events if event.get("event") == "user"]
+    for event in reversed(user_events[:-1]):
+        text = event.get("text") or ""
+        if text and not text.startswith("/"):
+            return text
+    return None
+
+
+class ActionStoreFeedback(Action):
+    """Store a "Was this helpful?" vote for content review and thank the user."""
+
+    def name(self) -> str:
+        return "action_store_feedback"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        language = _language(tracker) or "vi"
+        entry_id = next(tracker.get_latest_entity_values("kb_entry"), None) or tracker.get_slot(
+            "kb_entry"
+        )
+        helpful = next(tracker.get_latest_entity_values("helpful"), None)
+        if not entry_id or helpful not in ("yes", "no"):
+            _send(dispatcher, tracker, [Message(text("feedback_missing", language))])
+            return []
+        record_feedback(
+            entry_id,
+            helpful == "yes",
+            language=language,
+            channel=tracker.get_latest_input_channel(),
+            question=_previous_question(tracker),
+        )
+        key = "thanks_yes" if helpful == "yes" else "thanks_no"
+        _send(dispatcher, tracker, [Message(text(key, language))])
+        return []

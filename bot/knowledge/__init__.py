@@ -1,0 +1,1 @@
+"""The knowledge base: content files, retrieval, answers per channel, feedback."""

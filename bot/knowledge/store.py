@@ -1,0 +1,88 @@
+"""Loading the knowledge files, with a cached index that reloads when a file changes."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.knowledge.schema import Entry, KnowledgeError, parse_file
+from bot.knowledge.search import SearchIndex
+
+log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DIR = REPO_ROOT / "data" / "knowledge"
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_entries(directory: Path) -> list[Entry]:
+    """Parse every ``*.yml`` file in ``directory``; ids must be unique across files."""
+    entries: list[Entry] = []
+    seen: dict[str, str] = {}
+    for path in sorted(directory.glob("*.yml")):
+        with path.open(encoding="utf-8") as handle:
+            try:
+                raw = yaml.load(handle, Loader=_Loader)  # noqa: S506 - a safe loader
+            except yaml.YAMLError as exc:
+                raise KnowledgeError(f"{path.name}: invalid YAML: {exc}") from None
+        for entry in parse_file(raw, path.name):
+            if entry.id in seen:
+                raise KnowledgeError(f"{path.name}: id {entry.id!r} is also in {seen[entry.id]}")
+            seen[entry.id] = path.name
+            entries.append(entry)
+    if not entries:
+        raise KnowledgeError(f"{directory}: no knowledge entries found")
+    return entries
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The entries and their index as loaded at one moment."""
+
+    entries: dict[str, Entry]
+    index: SearchIndex
+
+
+class KnowledgeBase:
+    """Answers from the files in ``directory``; an edited file is picked up on the next call.
+
+    A broken edit is logged and the previous good content stays in use.
+    """
+
+    def __init__(self, directory: Path | str = DEFAULT_DIR) -> None:
+        self.directory = Path(directory)
+        self._lock = threading.Lock()
+        self._fingerprint: tuple[tuple[str, int, int], ...] | None = None
+        self._snapshot: Snapshot | None = None
+
+    def _current_fingerprint(self) -> tuple[tuple[str, int, int], ...]:
+        with os.scandir(self.directory) as items:
+            return tuple(
+                sorted(
+                    (item.name, item.stat().st_mtime_ns, item.stat().st_size)
+                    for item in items
+                    if item.name.endswith(".yml")
+                )
+            )
+
+    def snapshot(self) -> Snapshot:
+        """The current content, reloading it first if any file changed."""
+        with self._lock:
+            fingerprint = self._current_fingerprint()
+            if fingerprint != self._fingerprint or self._snapshot is None:
+                try:
+                    entries = load_entries(self.directory)
+                except KnowledgeError:
+                    if self._snapshot is None:
+                        raise
+                    log.exception("knowledge reload failed; keeping the previous content")
+                else:
+                    self._snapshot = Snapshot({e.id: e for e in entries}, SearchIndex(entries))
+                    log.info("knowledge base loaded: %d entries", len(entries))
+                self._fingerprint = fingerprint
+            return self._snapshot

@@ -1,0 +1,23 @@
+"""Fixtures: a small knowledge directory and its knowledge base."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge.store import KnowledgeBase
+from tests.knowledge.helpers import SAMPLE, write_topic
+
+
+@pytest.fixture()
+def kb_dir(tmp_path: Path) -> Path:
+    directory = tmp_path / "knowledge"
+    directory.mkdir()
+    write_topic(directory, "sample", SAMPLE)
+    return directory
+
+
+@pytest.fixture()
+def kb(kb_dir: Path) -> KnowledgeBase:
+    return KnowledgeBase(kb_dir)

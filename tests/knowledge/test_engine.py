@@ -1,0 +1,109 @@
+"""Loading, validation, retrieval and reload of the knowledge base."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge.schema import KnowledgeError
+from bot.knowledge.store import KnowledgeBase, load_entries
+from tests.knowledge.helpers import SAMPLE, make_entry, write_topic
+
+
+def test_loads_entries_with_the_file_topic(kb: KnowledgeBase) -> None:
+    entries = kb.snapshot().entries
+    assert set(entries) == {"hotline", "one_time", "maternity"}
+    assert entries["hotline"].topic == "sample"
+    assert entries["hotline"].legal_basis[0].label() == "Luật 41/2024/QH15, Điều 70"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "tổng đài bảo hiểm xã hội là số nào",
+        "tong dai bhxh la so nao",
+        "what is the VSS hotline number",
+    ],
+)
+def test_finds_the_hotline_in_every_form(kb: KnowledgeBase, query: str) -> None:
+    assert kb.snapshot().index.search(query)[0].entry_id == "hotline"
+
+
+def test_reports_the_language_of_the_matching_variant(kb: KnowledgeBase) -> None:
+    index = kb.snapshot().index
+    assert index.search("how long is maternity leave")[0].language == "en"
+    assert index.search("nghi sinh con may thang")[0].language == "vi"
+
+
+def test_empty_query_has_no_hits(kb: KnowledgeBase) -> None:
+    assert kb.snapshot().index.search("  ?! ") == []
+
+
+def test_decomposed_unicode_matches_like_composed(kb: KnowledgeBase) -> None:
+    import unicodedata
+
+    query = "rút bảo hiểm xã hội một lần"
+    index = kb.snapshot().index
+    assert index.search(unicodedata.normalize("NFD", query)) == index.search(query)
+
+
+def _touch_later(path: Path) -> None:
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+def test_reloads_after_an_edit_without_restart(kb_dir: Path, kb: KnowledgeBase) -> None:
+    first = kb.snapshot()
+    assert kb.snapshot() is first  # cached while nothing changes
+    changed = [*SAMPLE[:2], make_entry("pension", ["Lương hưu tính thế nào?"], ["Pension?"])]
+    _touch_later(write_topic(kb_dir, "sample", changed))
+    second = kb.snapshot()
+    assert second is not first
+    assert "pension" in second.entries and "maternity" not in second.entries
+    assert second.index.search("luong huu tinh the nao")[0].entry_id == "pension"
+
+
+def test_picks_up_a_new_file(kb_dir: Path, kb: KnowledgeBase) -> None:
+    kb.snapshot()
+    write_topic(kb_dir, "extra", [make_entry("card", ["Làm lại thẻ BHYT"], ["Replace card"])])
+    assert "card" in kb.snapshot().entries
+
+
+def test_a_broken_edit_keeps_the_previous_content(kb_dir: Path, kb: KnowledgeBase) -> None:
+    kb.snapshot()
+    time.sleep(0.01)
+    (kb_dir / "sample.yml").write_text("topic: sample\nentries: [oops", encoding="utf-8")
+    assert set(kb.snapshot().entries) == {"hotline", "one_time", "maternity"}
+
+
+def test_first_load_of_broken_content_fails_loudly(tmp_path: Path) -> None:
+    write_topic(tmp_path, "bad", [make_entry("x", ["Câu hỏi"], ["Question"], answer={})])
+    with pytest.raises(KnowledgeError, match="x.answer.vi"):
+        KnowledgeBase(tmp_path).snapshot()
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"legal_basis": []}, "legal document"),
+        ({"questions": {"vi": ["Câu hỏi"]}}, "questions.en"),
+        ({"valid_from": "2025-13-01"}, "valid_from"),
+        ({"valid_to": "2020-01-01"}, "valid_to is before valid_from"),
+        ({"valid_form": "2020-01-01"}, "unknown field"),
+        ({"topic": "other"}, "topic"),
+    ],
+)
+def test_schema_errors_name_the_problem(tmp_path: Path, override: dict, message: str) -> None:
+    write_topic(tmp_path, "bad", [make_entry("x", ["Câu hỏi"], ["Question"], **override)])
+    with pytest.raises(KnowledgeError, match=message):
+        load_entries(tmp_path)
+
+
+def test_duplicate_ids_across_files_are_refused(tmp_path: Path) -> None:
+    write_topic(tmp_path, "a", [make_entry("x", ["Câu hỏi một"], ["One"])])
+    write_topic(tmp_path, "b", [make_entry("x", ["Câu hỏi hai"], ["Two"])])
+    with pytest.raises(KnowledgeError, match="also in a.yml"):
+        load_entries(tmp_path)
