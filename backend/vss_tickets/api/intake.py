@@ -1,0 +1,81 @@
+"""Endpoints of the assistant: create a ticket, read it, routing preview."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header
+from fastapi.responses import JSONResponse
+
+from ..auth import in_scope
+from ..errors import not_found
+from ..intake import create_ticket, find_ticket
+from ..models import Unit
+from ..reference import route_ticket
+from ..schemas import RoutingOut, RoutingQuery, TicketCreate, TicketDetail, TicketOut
+from ..views import ticket_detail, ticket_out, unit_out
+from .deps import AnyCaller, ReadSession, ServiceCaller, Svc
+
+router = APIRouter(prefix="/api/v1", tags=["tickets"])
+
+
+def missing_ticket(code: str) -> Exception:
+    return not_found(f"Không tìm thấy yêu cầu {code}", f"No ticket {code}")
+
+
+@router.post(
+    "/tickets",
+    status_code=201,
+    response_model=TicketOut,
+    summary="Create a ticket / Tạo yêu cầu",
+    responses={200: {"description": "Replay of an earlier request with the same Idempotency-Key"}},
+)
+def create(
+    payload: TicketCreate,
+    _caller: ServiceCaller,
+    svc: Svc,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> JSONResponse:
+    ticket, created = create_ticket(
+        svc.db, payload, idempotency_key, svc.clock, svc.settings.ref_structure
+    )
+    body = ticket_out(ticket, reveal=False).model_dump(mode="json")
+    return JSONResponse(body, status_code=201 if created else 200)
+
+
+@router.get("/tickets/{code}", response_model=TicketDetail, summary="Read a ticket / Xem yêu cầu")
+def read(code: str, caller: AnyCaller, session: ReadSession) -> TicketDetail:
+    ticket = find_ticket(session, code)
+    if ticket is None:
+        raise missing_ticket(code)
+    reveal = False
+    if caller.staff is not None:
+        if not in_scope(session, caller.staff, ticket.unit_code):
+            raise missing_ticket(code)
+        reveal = True
+    return ticket_detail(session, ticket, reveal)
+
+
+@router.post(
+    "/routing/preview",
+    response_model=RoutingOut,
+    summary="Which unit would handle this, and why / Đơn vị nào xử lý, vì sao",
+)
+def routing_preview(
+    query: RoutingQuery, _caller: AnyCaller, svc: Svc, session: ReadSession
+) -> RoutingOut:
+    decision = route_ticket(
+        svc.settings.ref_structure,
+        query.kind,
+        query.topic,
+        query.province,
+        query.commune,
+        query.about_unit_code,
+    )
+    unit = session.get(Unit, decision.unit_code)
+    if unit is None:
+        raise not_found(
+            f"Đơn vị {decision.unit_code} chưa có trong cơ sở dữ liệu",
+            f"Unit {decision.unit_code} is not in the database",
+        )
+    return RoutingOut(unit=unit_out(unit), reasons=list(decision.reasons))

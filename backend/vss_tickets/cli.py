@@ -1,0 +1,92 @@
+"""Command line of the ticket service: `python -m vss_tickets.cli COMMAND`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import sys
+
+from .config import ConfigError, Settings
+from .errors import ApiError
+from .masking import configure_logging
+
+log = logging.getLogger("vss_tickets.cli")
+
+
+def cmd_init_db(settings: Settings, _: argparse.Namespace) -> int:
+    from .migrate import init_db
+
+    written, stale = init_db(settings.database_url, settings.ref_structure)
+    print(f"database ready; {written} units loaded, {stale} deactivated")
+    return 0
+
+
+def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .app import create_app
+
+    app = create_app(settings)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None)
+    return 0
+
+
+def cmd_create_staff(settings: Settings, args: argparse.Namespace) -> int:
+    from .auth import create_staff
+    from .db import Database
+
+    password = os.environ.get("TICKETS_STAFF_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            print("set TICKETS_STAFF_PASSWORD or run in a terminal", file=sys.stderr)
+            return 2
+        password = getpass.getpass("Mật khẩu / Password: ")
+    db = Database(settings.database_url)
+    try:
+        with db.session(write=True) as session:
+            staff = create_staff(
+                session, args.username, args.name or args.username, password, args.role, args.unit
+            )
+            print(f"created {staff.role} {staff.username} in unit {staff.unit_code}")
+    finally:
+        db.dispose()
+    return 0
+
+
+COMMANDS = {
+    "init-db": cmd_init_db,
+    "serve": cmd_serve,
+    "create-staff": cmd_create_staff,
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m vss_tickets.cli", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("init-db", help="create or migrate the database and load the units")
+    sub.add_parser("serve", help="run the HTTP service (TICKETS_HOST:TICKETS_PORT)")
+    staff = sub.add_parser("create-staff", help="create a staff account (password from env)")
+    staff.add_argument("--unit", required=True, help="unit code, e.g. vss.inspectorate")
+    staff.add_argument("--role", required=True, choices=["officer", "supervisor", "admin"])
+    staff.add_argument("--username", required=True)
+    staff.add_argument("--name", help="full name (default: the username)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    configure_logging()
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    try:
+        settings = Settings.from_env()
+        settings.check_safe()
+        return COMMANDS[args.command](settings, args)
+    except (ConfigError, ApiError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Settings of the ticket service, read from environment variables.
+
+| variable | default | meaning |
+|---|---|---|
+| TICKETS_DATABASE_URL | sqlite:///<repo>/var/tickets.db | SQLAlchemy URL (sqlite, postgresql) |
+| TICKETS_HOST / TICKETS_PORT | 127.0.0.1 / 8000 | where `cli serve` listens |
+| TICKETS_SERVICE_TOKEN | dev-only-tickets-token-change-me | bearer token of the assistant |
+| APP_ENV | development | `production` refuses development defaults |
+| TICKETS_REF_STRUCTURE | current | organisation structure: `current` or `pre2025` |
+| TICKETS_REOPEN_DAYS | 30 | calendar days after resolution in which a ticket may be reopened |
+| TICKETS_CONSULT_DAYS | 5 | default working days a consulted unit has to answer |
+| TICKETS_SESSION_HOURS | 8 | staff session lifetime |
+| TICKETS_LOGIN_MAX_FAILURES | 5 | failed logins per username in the window before refusal |
+| TICKETS_LOGIN_WINDOW_SECONDS | 900 | login throttling window |
+| TICKETS_ESCALATION_INTERVAL | 300 | seconds between in-process escalation runs (0 = off) |
+
+The reopen and consultation periods are project policy, not statutory values.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEV_SERVICE_TOKEN = "dev-only-tickets-token-change-me"
+
+
+class ConfigError(RuntimeError):
+    """Raised when the settings are unsafe or invalid."""
+
+
+def default_database_url() -> str:
+    """SQLite file under the repository's git-ignored var/ directory."""
+    return f"sqlite:///{REPO_ROOT / 'var' / 'tickets.db'}"
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime settings; build with `Settings.from_env()`."""
+
+    database_url: str = field(default_factory=default_database_url)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    service_token: str = DEV_SERVICE_TOKEN
+    app_env: str = "development"
+    ref_structure: str = "current"
+    reopen_days: int = 30
+    consult_days: int = 5
+    session_hours: int = 8
+    login_max_failures: int = 5
+    login_window_seconds: int = 900
+    escalation_interval: int = 300
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ
+        return cls(
+            database_url=env.get("TICKETS_DATABASE_URL") or default_database_url(),
+            host=env.get("TICKETS_HOST") or "127.0.0.1",
+            port=_int("TICKETS_PORT", 8000),
+            service_token=env.get("TICKETS_SERVICE_TOKEN") or DEV_SERVICE_TOKEN,
+            app_env=env.get("APP_ENV") or "development",
+            ref_structure=env.get("TICKETS_REF_STRUCTURE") or "current",
+            reopen_days=_int("TICKETS_REOPEN_DAYS", 30),
+            consult_days=_int("TICKETS_CONSULT_DAYS", 5),
+            session_hours=_int("TICKETS_SESSION_HOURS", 8),
+            login_max_failures=_int("TICKETS_LOGIN_MAX_FAILURES", 5),
+            login_window_seconds=_int("TICKETS_LOGIN_WINDOW_SECONDS", 900),
+            escalation_interval=_int("TICKETS_ESCALATION_INTERVAL", 300),
+        )
+
+    def check_safe(self) -> None:
+        """Refuse development defaults in production."""
+        if self.app_env != "production":
+            return
+        if self.service_token == DEV_SERVICE_TOKEN or len(self.service_token) < 24:
+            raise ConfigError(
+                "APP_ENV=production: set TICKETS_SERVICE_TOKEN to a secret of at least 24 "
+                "characters; the development token is refused."
+            )

@@ -1,0 +1,97 @@
+"""Bridge between the reference data (units, routing, calendar, deadlines) and the database."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .errors import unprocessable
+from .models import Unit
+
+if TYPE_CHECKING:
+    from .calendar import WorkingCalendar
+    from .deadlines import Deadlines
+    from .refdata import ReferenceData
+    from .routing import RoutingDecision
+
+
+@cache
+def reference_data(structure: str) -> ReferenceData:
+    from .refdata import load_reference_data
+
+    return load_reference_data(structure)
+
+
+@cache
+def working_calendar() -> WorkingCalendar:
+    from .calendar import WorkingCalendar
+
+    return WorkingCalendar()
+
+
+def _depth(code: str, ref: ReferenceData) -> int:
+    depth, parent = 0, ref.units[code].parent_code
+    while parent is not None:
+        depth, parent = depth + 1, ref.units[parent].parent_code
+    return depth
+
+
+def sync_units(session: Session, ref: ReferenceData) -> tuple[int, int]:
+    """Insert or update every unit of `ref` (parents first); deactivate units no longer listed.
+
+    Returns (units written, units deactivated).
+    """
+    existing = {u.code: u for u in session.scalars(select(Unit))}
+    for code in sorted(ref.units, key=lambda c: (_depth(c, ref), c)):
+        data = ref.units[code]
+        unit = existing.get(code) or Unit(code=code)
+        unit.name_vi, unit.name_en = data.name_vi, data.name_en
+        unit.level, unit.parent_code = data.level, data.parent_code
+        unit.functions = sorted(data.functions)
+        unit.province_code, unit.active = data.province_code, True
+        if code not in existing:
+            session.add(unit)
+        session.flush()
+    stale = [u for c, u in existing.items() if c not in ref.units and u.active]
+    for unit in stale:
+        unit.active = False
+    return len(ref.units), len(stale)
+
+
+def route_ticket(
+    structure: str,
+    kind: str,
+    topic: str,
+    province: str | None,
+    commune: str | None,
+    about_unit_code: str | None,
+) -> RoutingDecision:
+    """Apply the routing rules; unknown places or units become a 422 error."""
+    from .routing import route
+
+    ref = reference_data(structure)
+    if about_unit_code is not None and about_unit_code not in ref.units:
+        raise unprocessable(
+            f"Không có đơn vị mã {about_unit_code!r}", f"Unknown unit code {about_unit_code!r}"
+        )
+    try:
+        return route(ref, kind, topic, province, commune, about_unit_code=about_unit_code)
+    except (LookupError, ValueError) as exc:
+        raise unprocessable(
+            "Không xác định được nơi xử lý (tỉnh/xã hoặc chủ đề không hợp lệ)",
+            f"Cannot route this request: {exc}",
+        ) from exc
+
+
+def ticket_deadlines(
+    kind: str, received: date, *, complex_case: bool, remote_area: bool
+) -> Deadlines:
+    from .deadlines import compute_deadlines
+
+    return compute_deadlines(
+        kind, received, working_calendar(), complex_case=complex_case, remote_area=remote_area
+    )

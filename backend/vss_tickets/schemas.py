@@ -1,0 +1,267 @@
+"""Pydantic models of the HTTP API (requests are strict: unknown fields are refused)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from .text import check_digits, nfc, normalise_phone
+
+Kind = Literal["enquiry", "recommendation", "complaint", "denunciation"]
+State = Literal[
+    "received", "accepted", "rejected", "in_progress", "waiting_citizen", "resolved", "closed"
+]
+
+Text = Annotated[str, AfterValidator(nfc)]
+
+
+def _required(value: str) -> str:
+    if not value:
+        raise ValueError("không được để trống / must not be empty")
+    return value
+
+
+ShortText = Annotated[str, Field(max_length=200), AfterValidator(nfc), AfterValidator(_required)]
+LongText = Annotated[str, Field(max_length=5000), AfterValidator(nfc), AfterValidator(_required)]
+Reason = Annotated[str, Field(max_length=2000), AfterValidator(nfc), AfterValidator(_required)]
+Slug = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_\-]+$")]
+UnitCode = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_max_length=5000)
+
+
+class Citizen(Request):
+    name: ShortText
+    phone: str = Field(max_length=20)
+    cccd: str | None = Field(default=None, max_length=20)
+    bhxh_code: str | None = Field(default=None, max_length=20)
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, v: str) -> str:
+        return normalise_phone(v)
+
+    @field_validator("cccd")
+    @classmethod
+    def _cccd(cls, v: str | None) -> str | None:
+        return None if v in (None, "") else check_digits(v, 12, "Số CCCD", "CCCD number")
+
+    @field_validator("bhxh_code")
+    @classmethod
+    def _bhxh(cls, v: str | None) -> str | None:
+        return None if v in (None, "") else check_digits(v, 10, "Mã số BHXH", "BHXH code")
+
+
+class TicketCreate(Request):
+    kind: Kind
+    topic: Slug
+    description: LongText
+    channel: Slug = "rest"
+    conversation_id: str | None = Field(default=None, max_length=200)
+    language: Literal["vi", "en"] = "vi"
+    citizen: Citizen
+    province: ShortText | None = None
+    commune: ShortText | None = None
+    about_unit_code: UnitCode | None = None
+    complex_case: bool = False
+    remote_area: bool = False
+    priority: Literal["normal", "high", "urgent"] = "normal"
+    consent: bool
+
+    @field_validator("consent")
+    @classmethod
+    def _consent(cls, v: bool) -> bool:
+        if not v:
+            raise ValueError(
+                "Cần sự đồng ý xử lý dữ liệu cá nhân (Nghị định 13/2023/NĐ-CP) / "
+                "Consent to personal data processing is required (Decree 13/2023/ND-CP)"
+            )
+        return v
+
+
+class RoutingQuery(Request):
+    kind: Kind
+    topic: Slug
+    province: ShortText | None = None
+    commune: ShortText | None = None
+    about_unit_code: UnitCode | None = None
+
+
+class UnitOut(BaseModel):
+    code: str
+    name_vi: str
+    name_en: str
+
+
+class RoutingOut(BaseModel):
+    unit: UnitOut
+    reasons: list[str]
+
+
+class DeadlinesOut(BaseModel):
+    acceptance: date | None
+    first_response: date | None
+    resolution: date
+
+
+class CitizenOut(BaseModel):
+    name: str
+    phone: str
+    cccd: str | None
+    bhxh_code: str | None
+
+
+class MessageOut(BaseModel):
+    author: str
+    body: str
+    staff: str | None
+    created_at: datetime
+
+
+class ConsultationOut(BaseModel):
+    id: int
+    ticket_code: str
+    from_unit: str
+    to_unit: str
+    question: str
+    answer: str | None
+    status: str
+    due_on: date
+    created_at: datetime
+
+
+class AuditOut(BaseModel):
+    actor: str
+    action: str
+    from_state: str | None
+    to_state: str | None
+    reason: str | None
+    details: dict[str, object]
+    created_at: datetime
+
+
+class TicketOut(BaseModel):
+    code: str
+    state: State
+    kind: Kind
+    topic: str
+    priority: str
+    unit: UnitOut
+    deadlines: DeadlinesOut
+    created_at: datetime
+    updated_at: datetime
+    channel: str
+    conversation_id: str | None
+    language: str
+    description: str
+    citizen: CitizenOut
+    province: str | None
+    commune: str | None
+    assignee: str | None
+    transfer_count: int
+    escalation_level: int
+    escalated_to: str | None
+    paused_since: date | None
+    routing_reasons: list[str]
+    rejection_reason: str | None
+    resolution: str | None
+    rating: int | None
+
+
+class TicketDetail(TicketOut):
+    messages: list[MessageOut]
+    consultations: list[ConsultationOut]
+    audit: list[AuditOut]
+
+
+class CitizenTicketView(BaseModel):
+    """What a verified citizen may see of a ticket."""
+
+    code: str
+    state: State
+    kind: Kind
+    unit: UnitOut
+    deadlines: DeadlinesOut
+    created_at: datetime
+    updated_at: datetime
+    messages: list[MessageOut]
+    resolution: str | None
+
+
+class TicketPage(BaseModel):
+    items: list[TicketOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class Verification(Request):
+    phone_last4: str = Field(pattern=r"^\d{4}$")
+
+
+class CitizenMessageIn(Verification):
+    body: LongText
+
+
+class RatingIn(Verification):
+    rating: int = Field(ge=1, le=5)
+    comment: Annotated[str, Field(max_length=2000), AfterValidator(nfc)] | None = None
+
+
+class ReasonIn(Request):
+    reason: Reason
+
+
+class BodyIn(Request):
+    body: LongText
+
+
+class ResolveIn(Request):
+    resolution: LongText
+
+
+class TransferIn(Request):
+    to_unit_code: UnitCode
+    reason: Reason
+
+
+class ConsultIn(Request):
+    to_unit_code: UnitCode
+    question: LongText
+    due_in_working_days: int | None = Field(default=None, ge=1, le=30)
+
+
+class AnswerIn(Request):
+    answer: LongText
+
+
+class LoginIn(Request):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class StaffOut(BaseModel):
+    username: str
+    full_name: str
+    role: str
+    unit: UnitOut
+
+
+class LoginOut(BaseModel):
+    token: str
+    expires_at: datetime
+    staff: StaffOut
+
+
+class OutboxItem(BaseModel):
+    id: int
+    ticket_code: str
+    event: str
+    channel: str
+    conversation_id: str | None
+    payload: dict[str, object]
+    created_at: datetime

@@ -1,0 +1,139 @@
+"""Rendering of ORM rows as API models; personal numbers masked unless revealed."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .masking import mask_tail
+from .models import AuditEvent, Consultation, Message, Staff, Ticket, Unit
+from .schemas import (
+    AuditOut,
+    CitizenOut,
+    CitizenTicketView,
+    ConsultationOut,
+    DeadlinesOut,
+    MessageOut,
+    TicketDetail,
+    TicketOut,
+    UnitOut,
+)
+
+
+def unit_out(unit: Unit) -> UnitOut:
+    return UnitOut(code=unit.code, name_vi=unit.name_vi, name_en=unit.name_en)
+
+
+def deadlines_out(ticket: Ticket) -> DeadlinesOut:
+    return DeadlinesOut(
+        acceptance=ticket.acceptance_due,
+        first_response=ticket.first_response_due,
+        resolution=ticket.resolution_due,
+    )
+
+
+def ticket_out(ticket: Ticket, reveal: bool) -> TicketOut:
+    """The ticket; `reveal` (staff of the unit) shows phone, CCCD and BHXH code in full."""
+
+    def hide(value: str | None) -> str | None:
+        return value if reveal else mask_tail(value)
+
+    return TicketOut(
+        code=ticket.code,
+        state=ticket.state,  # type: ignore[arg-type]
+        kind=ticket.kind,  # type: ignore[arg-type]
+        topic=ticket.topic,
+        priority=ticket.priority,
+        unit=unit_out(ticket.unit),
+        deadlines=deadlines_out(ticket),
+        created_at=ticket.created_at,
+        updated_at=ticket.updated_at,
+        channel=ticket.channel,
+        conversation_id=ticket.conversation_id,
+        language=ticket.language,
+        description=ticket.description,
+        citizen=CitizenOut(
+            name=ticket.citizen_name,
+            phone=hide(ticket.citizen_phone) or "",
+            cccd=hide(ticket.citizen_cccd),
+            bhxh_code=hide(ticket.citizen_bhxh_code),
+        ),
+        province=ticket.province_code,
+        commune=ticket.commune,
+        assignee=ticket.assignee.username if ticket.assignee else None,
+        transfer_count=ticket.transfer_count,
+        escalation_level=ticket.escalation_level,
+        escalated_to=ticket.escalated_to_unit_code,
+        paused_since=ticket.paused_on,
+        routing_reasons=list(ticket.routing_reasons),
+        rejection_reason=ticket.rejection_reason,
+        resolution=ticket.resolution,
+        rating=ticket.rating,
+    )
+
+
+def messages_out(session: Session, ticket: Ticket) -> list[MessageOut]:
+    rows = session.execute(
+        select(Message, Staff.username)
+        .outerjoin(Staff, Staff.id == Message.staff_id)
+        .where(Message.ticket_id == ticket.id)
+        .order_by(Message.id)
+    ).tuples()
+    return [
+        MessageOut(author=m.author, body=m.body, staff=name, created_at=m.created_at)
+        for m, name in rows
+    ]
+
+
+def consultation_out(c: Consultation, ticket_code: str) -> ConsultationOut:
+    return ConsultationOut(
+        id=c.id,
+        ticket_code=ticket_code,
+        from_unit=c.from_unit_code,
+        to_unit=c.to_unit_code,
+        question=c.question,
+        answer=c.answer,
+        status=c.status,
+        due_on=c.due_on,
+        created_at=c.created_at,
+    )
+
+
+def ticket_detail(session: Session, ticket: Ticket, reveal: bool) -> TicketDetail:
+    consultations = session.scalars(
+        select(Consultation).where(Consultation.ticket_id == ticket.id).order_by(Consultation.id)
+    )
+    events = session.scalars(
+        select(AuditEvent).where(AuditEvent.ticket_id == ticket.id).order_by(AuditEvent.id)
+    )
+    return TicketDetail(
+        **ticket_out(ticket, reveal).model_dump(),
+        messages=messages_out(session, ticket),
+        consultations=[consultation_out(c, ticket.code) for c in consultations],
+        audit=[
+            AuditOut(
+                actor=e.actor,
+                action=e.action,
+                from_state=e.from_state,
+                to_state=e.to_state,
+                reason=e.reason,
+                details=e.details,
+                created_at=e.created_at,
+            )
+            for e in events
+        ],
+    )
+
+
+def citizen_view(session: Session, ticket: Ticket) -> CitizenTicketView:
+    return CitizenTicketView(
+        code=ticket.code,
+        state=ticket.state,  # type: ignore[arg-type]
+        kind=ticket.kind,  # type: ignore[arg-type]
+        unit=unit_out(ticket.unit),
+        deadlines=deadlines_out(ticket),
+        created_at=ticket.created_at,
+        updated_at=ticket.updated_at,
+        messages=messages_out(session, ticket),
+        resolution=ticket.resolution,
+    )
