@@ -1,0 +1,70 @@
+# VSS Citizen Assistant. `make run` starts everything; `make test` runs every suite.
+# Both install what is missing first. `make help` lists the other targets.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Local configuration (never committed): KEY=value lines, see .env.example.
+-include .env
+export
+
+UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
+BOT_PY := .venv/bin/python
+TICKETS_PY := backend/.venv/bin/python
+
+.PHONY: help install run train init-db test lint validate test-backend test-bot test-e2e clean
+
+help:  ## list the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+# --- installation ----------------------------------------------------------------
+
+$(CURDIR)/.tools/bin/uv:
+	@echo "uv not found: installing it into .tools/ from PyPI"
+	python3 -m venv .tools && .tools/bin/pip install --quiet uv
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python "$$(scripts/find-python 3.10)"
+	@touch $@
+
+backend/.venv/.synced: backend/pyproject.toml backend/uv.lock | $(UV)
+	cd backend && $(UV) sync --frozen --python "$$(../scripts/find-python 3.11+)"
+	@touch $@
+
+install: .venv/.synced backend/.venv/.synced  ## create both environments from their lock files
+
+# --- running -----------------------------------------------------------------------
+
+train: install  ## train a model unless one exists for the current data and config
+	$(BOT_PY) -m bot.cli train
+
+init-db: install  ## create or migrate the ticket database and load the reference data
+	cd backend && .venv/bin/python -m vss_tickets.cli init-db
+
+run: train init-db  ## start Rasa, the action server and the ticket service (Ctrl-C stops all)
+	@$(BOT_PY) -m bot.cli urls
+	.venv/bin/honcho start -f Procfile
+
+# --- tests -------------------------------------------------------------------------
+
+test: lint validate test-backend test-bot test-e2e  ## run every suite
+
+lint: install  ## ruff on both code bases
+	.venv/bin/ruff check .
+	cd backend && .venv/bin/ruff check .
+
+validate: install  ## check the Rasa training data and domain (warnings fail)
+	.venv/bin/rasa data validate --data data/nlu data/dialogue --fail-on-warnings
+
+test-backend: install  ## the ticket service's suite (SQLite and PostgreSQL)
+	cd backend && .venv/bin/pytest -q
+
+test-bot: train  ## the assistant's unit and component tests (uses the trained model)
+	.venv/bin/pytest -q -m "not e2e"
+
+test-e2e: train  ## end-to-end: real Rasa, action server and ticket service over HTTP
+	.venv/bin/pytest -q -m e2e
+
+clean:  ## remove environments, models and local state
+	rm -rf .venv backend/.venv .tools models/*.tar.gz var .rasa

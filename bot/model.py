@@ -1,0 +1,40 @@
+"""Name trained models after their inputs so that training runs only on a change."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from bot.settings import ROOT
+
+TRAINING_DATA = ("data/nlu", "data/dialogue")
+# Files whose change changes what a trained model does: data, config, and the code of
+# the custom NLU components (with the text normalisation they use).
+_INPUT_GLOBS = (
+    "config.yml",
+    "domain.yml",
+    "data/nlu/**/*.yml",
+    "data/dialogue/**/*.yml",
+    "bot/nlu/*.py",
+    "bot/textnorm.py",
+    "bot/language.py",
+)
+
+
+def training_inputs(root: Path = ROOT) -> list[Path]:
+    """Every file a model is trained from, in a stable order."""
+    return sorted({p for pattern in _INPUT_GLOBS for p in root.glob(pattern) if p.is_file()})
+
+
+def fingerprint(root: Path = ROOT) -> str:
+    """A short hash of the training inputs' paths and contents."""
+    digest = hashlib.sha256()
+    for path in training_inputs(root):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def model_path(root: Path = ROOT) -> Path:
+    """Where the model for the current inputs is (or will be) stored."""
+    return root / "models" / f"vss-{fingerprint(root)}.tar.gz"

@@ -1,0 +1,58 @@
+"""Rasa component that tags each message with the language it is written in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.language import detect_language
+
+ENTITY = "language"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class LanguageDetector(GraphComponent):
+    """Adds a ``language`` entity ("vi" or "en") when the text shows its language.
+
+    The ``language`` slot is filled from this entity, so the bot answers in the
+    language the citizen last wrote in; ambiguous messages leave the slot alone.
+    """
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LanguageDetector:
+        """Create the component; it has no state."""
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Training data passes through unchanged."""
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Append the detected language to each message's entities."""
+        for message in messages:
+            text = message.get(TEXT) or ""
+            language = detect_language(text)
+            if language is None:
+                continue
+            entity = {
+                "entity": ENTITY,
+                "value": language,
+                "start": 0,
+                "end": len(text),
+                "extractor": self.__class__.__name__,
+            }
+            message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)
+        return messages

@@ -1,0 +1,39 @@
+"""A whitespace tokenizer that makes Vietnamese features diacritic-insensitive.
+
+The message text is normalised to NFC in place (so every later comparison sees one
+form), and each token's text is lowercased and folded (``bảo`` → ``bao``,
+``đóng`` → ``dong``) while its offsets still point into the original text. Messages
+typed with and without diacritics therefore produce the same features, and entity
+values keep the user's own spelling.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.tokenizers.tokenizer import Token
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.textnorm import fold, nfc
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+class FoldingTokenizer(WhitespaceTokenizer):
+    """Whitespace tokens with NFC text and folded, lowercased token texts."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Same options as Rasa's whitespace tokenizer."""
+        return WhitespaceTokenizer.get_default_config()
+
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
+        """Tokenise like ``WhitespaceTokenizer`` and fold each token's text."""
+        if attribute == TEXT and message.get(TEXT):
+            message.set(TEXT, nfc(message.get(TEXT)))
+        tokens = super().tokenize(message, attribute)
+        return [
+            Token(fold(t.text), t.start, t.end, data=t.data, lemma=fold(t.text)) for t in tokens
+        ]

@@ -1,0 +1,74 @@
+"""The assistant's configuration: environment variables with documented defaults.
+
+Every variable is listed in ``.env.example``. Development defaults are obviously fake
+and are refused when ``APP_ENV=production``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_RASA_TOKEN = "dev-only-rasa-token-change-me"
+DEV_TICKETS_TOKEN = "dev-only-tickets-token-change-me"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved configuration of the Rasa server and the action server."""
+
+    app_env: str
+    rasa_host: str
+    rasa_port: int
+    rasa_token: str
+    actions_host: str
+    actions_port: int
+    actions_url: str
+    tracker_db_url: str
+    tickets_url: str
+    tickets_token: str
+    cors_origins: str
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """Read the settings from ``env`` (default: the process environment)."""
+        env = os.environ if env is None else env
+        actions_host = env.get("ACTIONS_HOST", "127.0.0.1")
+        actions_port = int(env.get("ACTIONS_PORT", "5055"))
+        return cls(
+            app_env=env.get("APP_ENV", "development"),
+            rasa_host=env.get("RASA_HOST", "127.0.0.1"),
+            rasa_port=int(env.get("RASA_PORT", "5005")),
+            rasa_token=env.get("RASA_TOKEN", DEV_RASA_TOKEN),
+            actions_host=actions_host,
+            actions_port=actions_port,
+            actions_url=env.get("ACTIONS_URL", f"http://{actions_host}:{actions_port}/webhook"),
+            tracker_db_url=env.get("TRACKER_DB_URL", f"sqlite:///{ROOT / 'var' / 'tracker.db'}"),
+            tickets_url=env.get("TICKETS_URL", "http://127.0.0.1:8000"),
+            tickets_token=env.get("TICKETS_SERVICE_TOKEN", DEV_TICKETS_TOKEN),
+            cors_origins=env.get("RASA_CORS_ORIGINS", ""),
+        )
+
+    def problems(self) -> list[str]:
+        """Reasons this configuration must not start in production (empty if fine)."""
+        if self.app_env != "production":
+            return []
+        found = []
+        if self.rasa_token == DEV_RASA_TOKEN:
+            found.append("RASA_TOKEN still has its development default")
+        if self.tickets_token == DEV_TICKETS_TOKEN:
+            found.append("TICKETS_SERVICE_TOKEN still has its development default")
+        if self.tracker_db_url.startswith("sqlite"):
+            found.append("TRACKER_DB_URL points at SQLite; use PostgreSQL in production")
+        return found
+
+    def export(self) -> dict[str, str]:
+        """The variables ``endpoints.yml`` and the actions read, for a child process."""
+        return {
+            "ACTIONS_URL": self.actions_url,
+            "TRACKER_DB_URL": self.tracker_db_url,
+            "TICKETS_URL": self.tickets_url,
+            "TICKETS_SERVICE_TOKEN": self.tickets_token,
+        }

@@ -1,0 +1,75 @@
+"""HTTP client of the ticket service, used by the custom actions.
+
+Every call has a timeout. Connection errors and 5xx answers are retried with
+exponential back-off; creating a ticket is safe to retry because it carries an
+``Idempotency-Key``, so the service returns the ticket it already made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+DEFAULT_URL = "http://127.0.0.1:8000"
+DEFAULT_TOKEN = "dev-only-tickets-token-change-me"
+TIMEOUT = (3.05, 10)  # seconds: connect, read
+
+
+class TicketServiceError(Exception):
+    """The ticket service could not be reached or refused the request."""
+
+
+def idempotency_key(conversation_id: str, *parts: str) -> str:
+    """A stable key for one submission: same conversation and content, same key."""
+    digest = hashlib.sha256("\x1f".join((conversation_id, *parts)).encode()).hexdigest()
+    return f"rasa-{digest[:40]}"
+
+
+class TicketClient:
+    """Creates and reads tickets over the service's HTTP API."""
+
+    def __init__(self, base_url: str | None = None, token: str | None = None) -> None:
+        self.base_url = (base_url or os.environ.get("TICKETS_URL", DEFAULT_URL)).rstrip("/")
+        self._token = token or os.environ.get("TICKETS_SERVICE_TOKEN", DEFAULT_TOKEN)
+        retry = Retry(
+            total=3,
+            connect=3,
+            read=2,
+            status=3,
+            backoff_factor=0.5,
+            status_forcelist=(500, 502, 503, 504),
+            allowed_methods=frozenset({"GET", "POST"}),
+            raise_on_status=False,
+        )
+        self._session = requests.Session()
+        self._session.mount("http://", HTTPAdapter(max_retries=retry))
+        self._session.mount("https://", HTTPAdapter(max_retries=retry))
+
+    def create_ticket(self, payload: dict[str, Any], key: str) -> dict[str, Any]:
+        """Create a ticket; returns the service's JSON (with ``code`` and ``unit``)."""
+        return self._request(
+            "POST", "/api/v1/tickets", json=payload, headers={"Idempotency-Key": key}
+        )
+
+    def get_ticket(self, code: str) -> dict[str, Any]:
+        """Read one ticket by its code."""
+        return self._request("GET", f"/api/v1/tickets/{code}")
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {self._token}", **kwargs.pop("headers", {})}
+        try:
+            response = self._session.request(
+                method, self.base_url + path, headers=headers, timeout=TIMEOUT, **kwargs
+            )
+        except requests.RequestException as exc:
+            raise TicketServiceError(
+                f"ticket service unreachable: {exc.__class__.__name__}"
+            ) from exc
+        if response.status_code >= 400:
+            raise TicketServiceError(f"ticket service answered {response.status_code}")
+        return response.json()
