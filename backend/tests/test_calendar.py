@@ -94,3 +94,11 @@ def test_calendar_days_ending_on_a_holiday_move_to_next_working_day(cal):
 def test_negative_count_is_rejected(cal):
     with pytest.raises(ValueError):
         cal.add_working_days(date(2026, 3, 2), -1)
+
+
+def test_unconfirmed_package_holiday_counts_as_working_day(cal):
+    # 24/11/2026 is in the package but its legal basis is unconfirmed (calendar.yaml).
+    assert cal.is_working_day(date(2026, 11, 24))
+    assert cal.holiday_name(date(2026, 11, 24)) is None
+    package_only = WorkingCalendar(not_holidays=[])
+    assert not package_only.is_working_day(date(2026, 11, 24))

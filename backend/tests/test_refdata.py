@@ -154,6 +154,45 @@ def test_pre2025_central_units_name_their_successor(current):
         assert raw["successor"] is None or raw["successor"] in current.units
 
 
+def test_every_province_has_a_grassroots_office(current):
+    for code in current.provinces:
+        office = current.province_office(current.provinces[code].name_vi)
+        assert any(u.level == "grassroots" for u in current.children(office.code)), code
+
+
+def test_placeholders_only_where_no_real_office_is_listed(current):
+    for office in (u for u in current.units.values() if u.level == "province"):
+        kids = current.children(office.code)
+        if any(k.placeholder for k in kids):
+            assert len(kids) == 1
+            assert "chưa có danh sách" in kids[0].name_vi
+    assert not any(u.placeholder for u in current.units.values() if u.level != "grassroots")
+
+
+def test_real_commune_mappings_for_two_provinces(current):
+    mapped = {c.province_code for c in current.communes}
+    assert {"ho-chi-minh", "thai-nguyen"} <= mapped
+    for commune in current.communes:
+        assert unicodedata.is_normalized("NFC", commune.name_vi)
+        office = current.units[commune.office_code]
+        assert office.province_code == commune.province_code
+        assert not office.placeholder
+        assert current.commune(commune.province_code, fold(commune.name_vi)) == commune
+
+
+def test_commune_lookup_ignores_prefix_case_and_diacritics(current):
+    ban_co = current.commune("ho-chi-minh", "p. ban co")
+    assert ban_co is not None and ban_co.name_vi == "Phường Bàn Cờ"
+    assert current.commune("thai-nguyen", "NA PHAC") == current.commune("thai-nguyen", "Xã Nà Phặc")
+    assert current.commune("ho-chi-minh", "Xã Nà Phặc") is None
+
+
+def test_communes_at_the_provincial_seat_are_served_by_the_provincial_office(current):
+    tan_my = current.commune("ho-chi-minh", "Tân Mỹ")
+    assert tan_my is not None
+    assert current.units[tan_my.office_code].level == "province"
+
+
 def test_unknown_structure():
     with pytest.raises(ValueError, match="structure"):
         load_reference_data("2030")

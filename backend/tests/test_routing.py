@@ -94,6 +94,36 @@ def test_recommendation_about_a_unit_without_conduct_topic_follows_normal_rules(
     assert decision.unit_code == "bhxh.hue"
 
 
+@pytest.mark.parametrize(
+    ("province", "commune", "office"),
+    [
+        ("TP HCM", "Phường Bàn Cờ", "bhxh.ho-chi-minh.nhieu-loc"),
+        ("sai gon", "p ben thanh", "bhxh.ho-chi-minh.tan-dinh"),
+        ("Bắc Kạn", "xa na phac", "bhxh.thai-nguyen.ngan-son"),
+        ("Thái Nguyên", "Xã Chợ Đồn", "bhxh.thai-nguyen.cho-don"),
+        ("Hồ Chí Minh", "Phường Tân Mỹ", "bhxh.ho-chi-minh"),
+    ],
+)
+def test_commune_routes_to_its_grassroots_office(ref, province, commune, office):
+    decision = route(ref, "enquiry", "pension", province, commune)
+    assert decision.unit_code == office
+    assert any(ref.units[office].name_vi in r for r in decision.reasons)
+
+
+def test_unmapped_commune_falls_back_to_the_provincial_office_with_a_reason(ref):
+    decision = route(ref, "enquiry", "pension", "Thái Nguyên", "Xã Không Tồn Tại")
+    assert decision.unit_code == "bhxh.thai-nguyen"
+    assert any("Không Tồn Tại" in r for r in decision.reasons)
+
+
+def test_no_ticket_is_routed_to_a_placeholder(ref):
+    for province in ref.provinces.values():
+        for kind in kinds():
+            for topic in topics():
+                unit = ref.units[route(ref, kind, topic, province.name_vi, "Xã A").unit_code]
+                assert not unit.placeholder
+
+
 def test_unknown_province_raises(ref):
     with pytest.raises(UnknownPlace, match="Atlantis"):
         route(ref, "complaint", "pension", "Atlantis")

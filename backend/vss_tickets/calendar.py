@@ -15,23 +15,30 @@ class WorkingCalendar:
     """Working days of a Vietnamese public office: Monday-Friday, minus public holidays
     (incl. lunar Tết and Hùng Kings' day), with swapped days applied."""
 
-    def __init__(self, swaps: list[dict[str, date]] | None = None) -> None:
-        swaps = read_yaml("calendar.yaml")["swaps"] if swaps is None else swaps
+    def __init__(
+        self, swaps: list[dict[str, date]] | None = None, not_holidays: list[date] | None = None
+    ) -> None:
+        data = read_yaml("calendar.yaml")
+        swaps = data["swaps"] if swaps is None else swaps
+        if not_holidays is None:
+            not_holidays = [entry["date"] for entry in data["not_holidays"]]
         self._holidays = holidays.country_holidays("VN")
         self._extra_off = {s["day_off"] for s in swaps}
         self._extra_work = {s["work_on"] for s in swaps}
+        self._not_holidays = set(not_holidays)
 
     def is_working_day(self, d: date) -> bool:
         """True when public offices work on this date."""
         if d in self._extra_work:
             return True
-        if d in self._extra_off or d in self._holidays:
+        if d in self._extra_off or self.holiday_name(d) is not None:
             return False
         return d.weekday() < _SATURDAY or d in self._holidays.weekend_workdays
 
     def holiday_name(self, d: date) -> str | None:
         """Name of the public holiday on this date, if any (Vietnamese)."""
-        return self._holidays.get(d)
+        name = self._holidays.get(d)  # also loads that year's swapped weekend workdays
+        return None if d in self._not_holidays else name
 
     def next_working_day(self, d: date) -> date:
         """This date if it is a working day, else the first working day after it."""

@@ -6,7 +6,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from vss_tickets.refdata import ReferenceData, UnitRef, UnknownPlace, UnknownUnit, read_yaml
+from vss_tickets.refdata import (
+    ReferenceData,
+    UnitRef,
+    UnknownPlace,
+    UnknownUnit,
+    fold,
+    read_yaml,
+)
 
 __all__ = ["RoutingDecision", "UnknownPlace", "UnknownUnit", "kinds", "route", "topics"]
 
@@ -104,6 +111,8 @@ def _place(ref: ReferenceData, province: str | None) -> tuple[UnitRef, str]:
     office = ref.province_office(province)
     code = ref.resolve_province(province)
     current = ref.provinces[code].name_vi if code else province
+    if fold(current) == fold(province):
+        return office, _say(f"địa bàn: {current}", f"place: {current}")
     return office, _say(
         f"địa bàn: {province} (hiện nay: {current})", f"place: {province} (now: {current})"
     )

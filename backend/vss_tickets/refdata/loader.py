@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import yaml
 
 from vss_tickets.refdata.model import Commune, Province, ReferenceData, UnitRef
-from vss_tickets.refdata.names import province_key, slug
+from vss_tickets.refdata.names import commune_key, province_key, slug
 
 STRUCTURES = ("current", "pre2025")
 
@@ -71,24 +72,52 @@ def _office(
     return _unit(raw, "province", parent, province)
 
 
+def _grassroots(
+    doc: dict[str, Any], provinces: dict[str, Province], offices: dict[str, UnitRef]
+) -> tuple[list[UnitRef], list[Commune]]:
+    """Grassroots offices and commune mappings; a placeholder office where none is listed."""
+    units: list[UnitRef] = []
+    communes: list[Commune] = []
+    for province, office in offices.items():
+        entry = doc["provinces"].get(province)
+        if entry is None:
+            raw = {
+                key: tpl.format(province=office.name_vi) for key, tpl in doc["placeholder"].items()
+            }
+            raw["code"] = f"{office.code}.placeholder"
+            units.append(replace(_unit(raw, "grassroots", office.code, province), placeholder=True))
+            continue
+        communes += [
+            Commune(name, province, office.code) for name in entry.get("direct_communes", ())
+        ]
+        for item in entry["offices"]:
+            raw = {
+                "code": f"{office.code}.{item['slug']}",
+                "name_vi": doc["office"]["name_vi"].format(name=item["name"]),
+                "name_en": doc["office"]["name_en"].format(name=item["name"]),
+                "functions": doc["office"]["functions"],
+            }
+            unit = _unit(raw, "grassroots", office.code, province)
+            units.append(unit)
+            communes += [Commune(name, province, unit.code) for name in item.get("communes", ())]
+    keys = [(c.province_code, commune_key(c.name_vi)) for c in communes]
+    if len(set(keys)) != len(keys):
+        raise ValueError("a commune is listed twice in grassroots.yaml")
+    return units, communes
+
+
 def _current(
     prov_doc: dict[str, Any], provinces: dict[str, Province], index: dict[str, str]
 ) -> ReferenceData:
     central_doc = read_yaml("central_units.yaml")
-    grass_doc = read_yaml("grassroots.yaml")
     units = _central(central_doc, "central")
     root = units[0].code
     offices = {
         p.code: _office(prov_doc["office"], f"bhxh.{p.code}", p.name_vi, p.kind, root, p.code)
         for p in provinces.values()
     }
-    units += offices.values()
-    communes: list[Commune] = []
-    for raw in grass_doc["offices"]:
-        office = offices[raw["province"]]
-        unit = _unit(raw, "grassroots", office.code, raw["province"])
-        units.append(unit)
-        communes += [Commune(name, raw["province"], unit.code) for name in raw.get("communes", ())]
+    grassroots, communes = _grassroots(read_yaml("grassroots.yaml"), provinces, offices)
+    units += [*offices.values(), *grassroots]
     return ReferenceData(
         structure="current",
         levels=tuple(central_doc["levels"]),

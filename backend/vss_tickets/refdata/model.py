@@ -26,6 +26,7 @@ class UnitRef:
     parent_code: str | None
     functions: frozenset[str]
     province_code: str | None
+    placeholder: bool = False  # a stand-in where the real units are not loaded yet
 
 
 @dataclass(frozen=True)

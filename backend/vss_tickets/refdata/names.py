@@ -6,7 +6,7 @@ import unicodedata
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _PROVINCE_PREFIXES = ("thanh pho ", "tp ", "tinh ")
 _PROVINCE_SUFFIXES = (" city", " province")
-_COMMUNE_PREFIXES = ("xa ", "phuong ", "dac khu ", "thi tran ")
+_COMMUNE_PREFIXES = ("xa ", "phuong ", "dac khu ", "thi tran ", "p ")
 
 
 def fold(text: str) -> str:
@@ -34,7 +34,7 @@ def province_key(name: str) -> str:
 
 
 def commune_key(name: str) -> str:
-    """Matching key of a commune name: folded, without 'xã' / 'phường' / 'đặc khu' / 'thị trấn'."""
+    """Matching key of a commune name: folded, without 'xã' / 'phường' / 'P.' / 'đặc khu'."""
     return _strip_affixes(fold(name), _COMMUNE_PREFIXES)
 
 
