@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi_offline import FastAPIOffline
 
-from .api import health, intake
+from .api import citizen, health, intake, outbox, sessions, staff
 from .api.deps import Services
 from .clock import Clock
 from .config import Settings
 from .db import Database
 from .errors import install_error_handlers
+from .escalation import escalation_loop
 
 DESCRIPTION = """Tiếp nhận, định tuyến, xử lý khiếu nại, kiến nghị, tố cáo, câu hỏi gửi BHXH.
 Receives, routes and tracks complaints, recommendations, denunciations and enquiries sent to
@@ -29,9 +31,16 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        job = None
+        if settings.escalation_interval > 0:
+            job = asyncio.create_task(escalation_loop(db, svc.clock, settings.escalation_interval))
         try:
             yield
         finally:
+            if job is not None:
+                job.cancel()
+                with suppress(asyncio.CancelledError):
+                    await job
             db.dispose()
 
     app = FastAPIOffline(
@@ -42,7 +51,15 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         redoc_url=None,
     )
     app.state.services = svc
+
+    @app.middleware("http")
+    async def _no_sniff(request: Request, call_next: Callable) -> Response:
+        response = await call_next(request)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
     install_error_handlers(app)
     app.include_router(health.router)
-    app.include_router(intake.router)
+    for module in (intake, citizen, staff, sessions, outbox):
+        app.include_router(module.router)
     return app

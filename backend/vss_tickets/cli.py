@@ -55,10 +55,30 @@ def cmd_create_staff(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_escalate(settings: Settings, _: argparse.Namespace) -> int:
+    from .clock import Clock
+    from .db import Database
+    from .escalation import run_escalation
+
+    db = Database(settings.database_url)
+    try:
+        report = run_escalation(db, Clock())
+    finally:
+        db.dispose()
+    for code, unit in report.tickets:
+        print(f"escalated {code} to {unit}")
+    print(
+        f"{len(report.tickets)} tickets escalated, "
+        f"{len(report.consultations)} overdue consultations reported"
+    )
+    return 0
+
+
 COMMANDS = {
     "init-db": cmd_init_db,
     "serve": cmd_serve,
     "create-staff": cmd_create_staff,
+    "escalate": cmd_escalate,
 }
 
 
@@ -72,6 +92,7 @@ def parser() -> argparse.ArgumentParser:
     staff.add_argument("--role", required=True, choices=["officer", "supervisor", "admin"])
     staff.add_argument("--username", required=True)
     staff.add_argument("--name", help="full name (default: the username)")
+    sub.add_parser("escalate", help="escalate overdue tickets once (for cron)")
     return p
 
 

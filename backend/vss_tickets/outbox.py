@@ -53,7 +53,7 @@ def pending(session: Session, limit: int) -> list[tuple[OutboxNotification, str]
         .order_by(OutboxNotification.id)
         .limit(limit)
     )
-    return [(n, code) for n, code in rows.tuples()]
+    return [(n, code) for n, code in rows]
 
 
 def acknowledge(session: Session, notification_id: int, at: datetime) -> bool:

@@ -88,10 +88,35 @@ def route_ticket(
 
 
 def ticket_deadlines(
-    kind: str, received: date, *, complex_case: bool, remote_area: bool
+    kind: str,
+    received: date,
+    *,
+    complex_case: bool,
+    remote_area: bool,
+    accepted: date | None = None,
 ) -> Deadlines:
+    """Statutory deadlines; periods that run from acceptance start at `accepted` when given."""
     from .deadlines import compute_deadlines
 
     return compute_deadlines(
-        kind, received, working_calendar(), complex_case=complex_case, remote_area=remote_area
+        kind,
+        received,
+        working_calendar(),
+        complex_case=complex_case,
+        remote_area=remote_area,
+        accepted=accepted,
     )
+
+
+def paused_working_days(paused_on: date, resumed_on: date) -> int:
+    return max(working_calendar().working_days_between(paused_on, resumed_on), 0)
+
+
+def extend_deadline(deadline: date, paused_days: int) -> date:
+    from .deadlines import extend_for_pause
+
+    return extend_for_pause(deadline, paused_days, working_calendar())
+
+
+def add_working_days(start: date, n: int) -> date:
+    return working_calendar().add_working_days(start, n)

@@ -216,6 +216,10 @@ class ReasonIn(Request):
     reason: Reason
 
 
+class CitizenReopenIn(Verification):
+    reason: Reason
+
+
 class BodyIn(Request):
     body: LongText
 

@@ -78,7 +78,7 @@ def messages_out(session: Session, ticket: Ticket) -> list[MessageOut]:
         .outerjoin(Staff, Staff.id == Message.staff_id)
         .where(Message.ticket_id == ticket.id)
         .order_by(Message.id)
-    ).tuples()
+    )
     return [
         MessageOut(author=m.author, body=m.body, staff=name, created_at=m.created_at)
         for m, name in rows

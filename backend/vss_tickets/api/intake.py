@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header
 from fastapi.responses import JSONResponse
+from sqlalchemy import select
 
 from ..auth import in_scope
 from ..errors import not_found
 from ..intake import create_ticket, find_ticket
-from ..models import Unit
+from ..models import Consultation, Unit
 from ..reference import route_ticket
 from ..schemas import RoutingOut, RoutingQuery, TicketCreate, TicketDetail, TicketOut
 from ..views import ticket_detail, ticket_out, unit_out
@@ -48,12 +49,16 @@ def read(code: str, caller: AnyCaller, session: ReadSession) -> TicketDetail:
     ticket = find_ticket(session, code)
     if ticket is None:
         raise missing_ticket(code)
-    reveal = False
-    if caller.staff is not None:
-        if not in_scope(session, caller.staff, ticket.unit_code):
-            raise missing_ticket(code)
-        reveal = True
-    return ticket_detail(session, ticket, reveal)
+    if caller.staff is None:
+        return ticket_detail(session, ticket, reveal=False)
+    if in_scope(session, caller.staff, ticket.unit_code):
+        return ticket_detail(session, ticket, reveal=True)
+    consulted = session.scalars(
+        select(Consultation.to_unit_code).where(Consultation.ticket_id == ticket.id)
+    )
+    if any(in_scope(session, caller.staff, unit) for unit in consulted):
+        return ticket_detail(session, ticket, reveal=False)
+    raise missing_ticket(code)
 
 
 @router.post(

@@ -1,0 +1,174 @@
+"""Fixtures: every API test runs on SQLite and on PostgreSQL (127.0.0.1:5432, or the server
+named by TICKETS_TEST_DATABASE_URL), each on a freshly migrated database with the units loaded."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from vss_tickets.app import create_app
+from vss_tickets.auth import create_staff
+from vss_tickets.clock import FrozenClock
+from vss_tickets.config import DEV_SERVICE_TOKEN, Settings
+from vss_tickets.db import Database, normalise_url
+from vss_tickets.migrate import init_db
+
+PG_ADMIN_URL = os.environ.get(
+    "TICKETS_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+SERVICE = {"Authorization": f"Bearer {DEV_SERVICE_TOKEN}"}
+PASSWORD = "correct-horse-battery"  # test-only password of the accounts made below
+# Monday 2 March 2026, 09:00 in Vietnam (02:00 UTC): a plain working week.
+MONDAY = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+
+TABLES = (
+    "outbox, idempotency_keys, audit_events, consultations, messages, tickets, "
+    "ticket_code_counters, staff_sessions, login_failures, staff"
+)
+
+
+def _pg_conninfo(url: str) -> str:
+    return normalise_url(url).replace("postgresql+psycopg://", "postgresql://")
+
+
+@dataclass
+class PgServer:
+    """A throw-away database on the PostgreSQL server, dropped at the end of the session."""
+
+    admin_url: str
+    name: str
+
+    @property
+    def url(self) -> str:
+        return str(make_url(normalise_url(self.admin_url)).set(database=self.name))
+
+    def create(self) -> None:
+        with psycopg.connect(_pg_conninfo(self.admin_url), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{self.name}"')
+
+    def drop(self) -> None:
+        with psycopg.connect(_pg_conninfo(self.admin_url), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def pg_server_or_skip(name: str) -> PgServer:
+    server = PgServer(PG_ADMIN_URL, name)
+    try:
+        server.create()
+    except psycopg.OperationalError as exc:
+        where = make_url(normalise_url(PG_ADMIN_URL)).render_as_string(hide_password=True)
+        pytest.skip(f"PostgreSQL server {where} unreachable: {exc}".splitlines()[0])
+    return server
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[tuple[str, str]]:
+    """(kind, URL) of a migrated database with the reference units, shared by the session."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "template.db"
+        url = f"sqlite:///{path}"
+        init_db(url, "current")
+        yield "sqlite", url
+        return
+    server = pg_server_or_skip(f"vss_tickets_test_{os.getpid()}")
+    init_db(server.url, "current")
+    yield "postgresql", server.url
+    server.drop()
+
+
+@pytest.fixture
+def db_url(backend: tuple[str, str], tmp_path: Path) -> str:
+    """A clean database for one test: a copy of the SQLite template, or emptied tables."""
+    kind, url = backend
+    if kind == "sqlite":
+        template = Path(make_url(url).database or "")
+        copy = tmp_path / "tickets.db"
+        shutil.copy(template, copy)
+        return f"sqlite:///{copy}"
+    db = Database(url)
+    with db.session(write=True) as session:
+        session.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
+    db.dispose()
+    return url
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(MONDAY)
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return Settings(database_url=db_url, escalation_interval=0, login_max_failures=3)
+
+
+@pytest.fixture
+def client(settings: Settings, clock: FrozenClock) -> Iterator[TestClient]:
+    app = create_app(settings, clock)
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[Database]:
+    database = Database(settings.database_url)
+    yield database
+    database.dispose()
+
+
+def ticket_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "kind": "complaint",
+        "topic": "pension",
+        "description": "Tôi chưa nhận được lương hưu tháng 2.",
+        "channel": "rest",
+        "conversation_id": "conv-1",
+        "language": "vi",
+        "citizen": {"name": "Nguyễn Văn A", "phone": "0912345678", "cccd": None, "bhxh_code": None},
+        "province": "Hà Nội",
+        "commune": None,
+        "consent": True,
+    }
+    body.update(overrides)
+    return body
+
+
+def create(client: TestClient, **overrides: Any) -> dict[str, Any]:
+    response = client.post("/api/v1/tickets", json=ticket_body(**overrides), headers=SERVICE)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+@dataclass
+class StaffFactory:
+    client: TestClient
+    db: Database
+
+    def __call__(self, unit: str, role: str = "officer", username: str | None = None) -> dict:
+        """Create a staff account and log in; returns the Authorization header."""
+        username = username or f"{role}-{uuid.uuid4().hex[:8]}"
+        with self.db.session(write=True) as session:
+            create_staff(session, username, username.title(), PASSWORD, role, unit)
+        response = self.client.post(
+            "/api/v1/auth/login", json={"username": username, "password": PASSWORD}
+        )
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+@pytest.fixture
+def staff(client: TestClient, db: Database) -> StaffFactory:
+    return StaffFactory(client, db)

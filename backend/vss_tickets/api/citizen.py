@@ -1,0 +1,79 @@
+"""Citizen endpoints, called by the assistant with the service token after verification
+(ticket code + last four digits of the phone number given at intake)."""
+
+from __future__ import annotations
+
+import hmac
+
+from fastapi import APIRouter
+
+from .. import lifecycle
+from ..errors import not_found
+from ..models import Ticket
+from ..schemas import CitizenMessageIn, CitizenReopenIn, CitizenTicketView, RatingIn, Verification
+from ..views import citizen_view
+from .deps import ServiceCaller, Svc, WriteSession
+
+router = APIRouter(prefix="/api/v1/tickets/{code}", tags=["citizen"])
+
+
+def verified(session: WriteSession, code: str, check: Verification) -> Ticket:
+    """The ticket if the phone digits match; the same 404 for a wrong code or wrong digits."""
+    ticket = lifecycle.load(session, code)
+    if not hmac.compare_digest(ticket.citizen_phone[-4:], check.phone_last4):
+        raise not_found(
+            "Không tìm thấy yêu cầu với mã và số điện thoại này",
+            "No ticket with this code and phone number",
+        )
+    return ticket
+
+
+@router.post(
+    "/citizen-view",
+    response_model=CitizenTicketView,
+    summary="Trạng thái cho công dân / Status for the citizen",
+)
+def view(
+    code: str, check: Verification, _caller: ServiceCaller, session: WriteSession
+) -> CitizenTicketView:
+    return citizen_view(session, verified(session, code, check))
+
+
+@router.post(
+    "/citizen-messages",
+    response_model=CitizenTicketView,
+    status_code=201,
+    summary="Tin nhắn của công dân / Citizen message (resumes a paused clock)",
+)
+def message(
+    code: str, body: CitizenMessageIn, _caller: ServiceCaller, svc: Svc, session: WriteSession
+) -> CitizenTicketView:
+    ticket = verified(session, code, body)
+    lifecycle.citizen_message(session, ticket, svc.clock.now(), body.body)
+    return citizen_view(session, ticket)
+
+
+@router.post(
+    "/rating", response_model=CitizenTicketView, summary="Đánh giá mức độ hài lòng / Rating"
+)
+def rating(
+    code: str, body: RatingIn, _caller: ServiceCaller, svc: Svc, session: WriteSession
+) -> CitizenTicketView:
+    ticket = verified(session, code, body)
+    lifecycle.rate(session, ticket, svc.clock.now(), body.rating, body.comment)
+    return citizen_view(session, ticket)
+
+
+@router.post(
+    "/citizen-reopen",
+    response_model=CitizenTicketView,
+    summary="Công dân yêu cầu mở lại / Citizen reopens",
+)
+def reopen(
+    code: str, body: CitizenReopenIn, _caller: ServiceCaller, svc: Svc, session: WriteSession
+) -> CitizenTicketView:
+    ticket = verified(session, code, body)
+    lifecycle.reopen(
+        session, ticket, "citizen", svc.clock.now(), body.reason, svc.settings.reopen_days
+    )
+    return citizen_view(session, ticket)
