@@ -1,5 +1,7 @@
 """Routing: rules as data, old province names, the conflict-of-interest rule, bad input."""
 
+from pathlib import Path
+
 import pytest
 
 from vss_tickets.refdata import load_reference_data
@@ -21,6 +23,12 @@ def test_kinds_and_topics_are_the_documented_codes():
     assert {"contributions", "pension", "staff_conduct", "other"} <= set(topics())
     for label in [*kinds().values(), *topics().values()]:
         assert label["vi"] and label["en"]
+
+
+def test_docs_list_every_kind_and_topic_code():
+    docs = (Path(__file__).parents[2] / "docs" / "reference-data.md").read_text(encoding="utf-8")
+    for code in [*kinds(), *topics()]:
+        assert f"`{code}`" in docs, code
 
 
 @pytest.mark.parametrize("typed", ["Bình Dương", "binh duong", "BINH DUONG", "tỉnh Bình Dương"])
