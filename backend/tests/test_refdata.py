@@ -166,6 +166,7 @@ def test_placeholders_only_where_no_real_office_is_listed(current):
         if any(k.placeholder for k in kids):
             assert len(kids) == 1
             assert "chưa có danh sách" in kids[0].name_vi
+            assert kids[0].name_vi.endswith(current.provinces[office.province_code].name_vi)
     assert not any(u.placeholder for u in current.units.values() if u.level != "grassroots")
 
 

@@ -52,8 +52,8 @@ def _matches(values: list[str], value: str) -> bool:
 
 
 def _inspection_above(ref: ReferenceData, subject: UnitRef) -> tuple[UnitRef, str]:
-    """The nearest inspection function strictly above `subject`: a unit of the ancestor's own
-    level beside it (e.g. the VSS Inspectorate under VSS) or the ancestor itself."""
+    """The nearest inspection function strictly above `subject` and why ("vi / en"): a unit
+    of the ancestor's own level beside it (the VSS Inspectorate under VSS) or the ancestor."""
     for ancestor in ref.ancestors(subject.code):
         for unit in ref.children(ancestor.code):
             if (
@@ -61,10 +61,18 @@ def _inspection_above(ref: ReferenceData, subject: UnitRef) -> tuple[UnitRef, st
                 and "inspection" in unit.functions
                 and unit.code != subject.code
             ):
-                return unit, "inspection unit of the level above"
+                return unit, _say(
+                    "đơn vị thanh tra của cấp trên", "inspection unit of the level above"
+                )
         if "inspection" in ancestor.functions:
-            return ancestor, "unit directly above, which holds the inspection function"
-    return ref.root(), "the head of the agency, as no other inspection function is above"
+            return ancestor, _say(
+                "cấp trên trực tiếp, có chức năng thanh tra",
+                "the unit directly above, which holds the inspection function",
+            )
+    return ref.root(), _say(
+        "thủ trưởng cơ quan, vì phía trên không còn chức năng thanh tra nào khác",
+        "the head of the agency, as no other inspection function is above",
+    )
 
 
 def _conflict(ref: ReferenceData, kind: str, topic: str, about: str) -> RoutingDecision | None:
@@ -72,16 +80,17 @@ def _conflict(ref: ReferenceData, kind: str, topic: str, about: str) -> RoutingD
     rule = _rules()["conflict_of_interest"]
     if kind not in rule["kinds"] and topic not in rule["topics"]:
         return None
-    target, how_en = _inspection_above(ref, subject)
+    target, how = _inspection_above(ref, subject)
     return RoutingDecision(
         target.code,
         [
             _say(
-                f"Nội dung liên quan đến cán bộ của {subject.name_vi}: chuyển {target.name_vi} "
-                "(cấp trên có chức năng thanh tra), không giao cho chính đơn vị bị phản ánh",
-                f"the matter concerns officials of {subject.name_en}: it goes to {target.name_en} "
-                f"({how_en}), never to the unit concerned",
-            )
+                f"Nội dung liên quan đến cán bộ của {subject.name_vi}: chuyển {target.name_vi}, "
+                "không giao cho chính đơn vị bị phản ánh",
+                f"the matter concerns officials of {subject.name_en}: it goes to {target.name_en}, "
+                "never to the unit concerned",
+            ),
+            how,
         ],
     )
 
@@ -89,7 +98,7 @@ def _conflict(ref: ReferenceData, kind: str, topic: str, about: str) -> RoutingD
 def _local(
     ref: ReferenceData, office: UnitRef, province: str, commune: str | None
 ) -> tuple[UnitRef, str]:
-    if commune is None:
+    if commune is None or not commune.strip():
         return office, _say("chưa có xã/phường", "no commune given")
     province_code = office.province_code or ""
     found = ref.commune(province_code, commune) if ref.structure == "current" else None

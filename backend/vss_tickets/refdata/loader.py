@@ -81,9 +81,8 @@ def _grassroots(
     for province, office in offices.items():
         entry = doc["provinces"].get(province)
         if entry is None:
-            raw = {
-                key: tpl.format(province=office.name_vi) for key, tpl in doc["placeholder"].items()
-            }
+            name = provinces[province].name_vi
+            raw = {key: tpl.format(province=name) for key, tpl in doc["placeholder"].items()}
             raw["code"] = f"{office.code}.placeholder"
             units.append(replace(_unit(raw, "grassroots", office.code, province), placeholder=True))
             continue
@@ -149,7 +148,7 @@ def _pre2025(
         units.append(_unit(raw, "district", office.code, office.province_code))
     office_index = {}
     for p in provinces.values():
-        for name in [p.name_vi, *(a for a in _aliases(prov_doc, p.code))]:
+        for name in [p.name_vi, *_aliases(prov_doc, p.code)]:
             office_index[province_key(name)] = office_by_old[p.name_vi].code
     for old, office in office_by_old.items():
         for name in [old, *prov_doc.get("former_aliases", {}).get(old, ())]:

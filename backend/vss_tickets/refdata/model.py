@@ -117,5 +117,13 @@ class ReferenceData:
         return self._communes.get((province_code, commune_key(name)))
 
     def central_unit(self, function: str) -> UnitRef | None:
-        """The unit directly under the root that carries this function, if any."""
-        return next((u for u in self.children(self.root().code) if function in u.functions), None)
+        """The central unit (under the root, at its level) that carries this function, if any."""
+        root = self.root()
+        return next(
+            (
+                u
+                for u in self.children(root.code)
+                if u.level == root.level and function in u.functions
+            ),
+            None,
+        )
