@@ -88,8 +88,8 @@ def test_conflict_rule_never_returns_the_unit_itself(ref, pre):
 
 
 def test_district_complaint_in_pre2025_goes_to_the_province_above(pre):
-    district = "pre.bhxh.ha-noi.ba-dinh"
-    decision = route(pre, "complaint", "staff_conduct", "Hà Nội", about_unit_code=district)
+    district = "pre.bhxh.ninh-binh.gia-vien"
+    decision = route(pre, "complaint", "staff_conduct", "Ninh Bình", about_unit_code=district)
     assert decision.unit_code == pre.parent(district).code
 
 
