@@ -3,27 +3,31 @@ named by TICKETS_TEST_DATABASE_URL), each on a freshly migrated database with th
 
 from __future__ import annotations
 
+import functools
 import os
+import secrets
 import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from vss_tickets.app import create_app
-from vss_tickets.auth import create_staff
+from vss_tickets.auth import token_digest
 from vss_tickets.clock import FrozenClock
 from vss_tickets.config import DEV_SERVICE_TOKEN, Settings
 from vss_tickets.db import Database, normalise_url
 from vss_tickets.migrate import init_db
+from vss_tickets.models import Staff, StaffSession
 
 PG_ADMIN_URL = os.environ.get(
     "TICKETS_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -152,23 +156,44 @@ def create(client: TestClient, **overrides: Any) -> dict[str, Any]:
     return response.json()
 
 
+@functools.cache
+def password_hash() -> str:
+    """One argon2 hash of PASSWORD for the whole run (hashing costs ~0.3 s)."""
+    return PasswordHasher().hash(PASSWORD)
+
+
 @dataclass
 class StaffFactory:
-    client: TestClient
     db: Database
+    clock: FrozenClock
 
     def __call__(self, unit: str, role: str = "officer", username: str | None = None) -> dict:
-        """Create a staff account and log in; returns the Authorization header."""
+        """Create a staff account with an open session; returns its Authorization header.
+        (Logging in through the API is tested in test_auth.py.)"""
         username = username or f"{role}-{uuid.uuid4().hex[:8]}"
+        token = secrets.token_urlsafe(32)
         with self.db.session(write=True) as session:
-            create_staff(session, username, username.title(), PASSWORD, role, unit)
-        response = self.client.post(
-            "/api/v1/auth/login", json={"username": username, "password": PASSWORD}
-        )
-        assert response.status_code == 200, response.text
-        return {"Authorization": f"Bearer {response.json()['token']}"}
+            account = Staff(
+                username=username,
+                full_name=username.title(),
+                password_hash=password_hash(),
+                role=role,
+                unit_code=unit,
+                created_at=self.clock.now(),
+            )
+            session.add(account)
+            session.flush()
+            session.add(
+                StaffSession(
+                    token_hash=token_digest(token),
+                    staff_id=account.id,
+                    created_at=self.clock.now(),
+                    expires_at=self.clock.now() + timedelta(days=365),
+                )
+            )
+        return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture
-def staff(client: TestClient, db: Database) -> StaffFactory:
-    return StaffFactory(client, db)
+def staff(db: Database, clock: FrozenClock) -> StaffFactory:
+    return StaffFactory(db, clock)

@@ -141,7 +141,7 @@ def _actor(staff: Staff) -> str:
     return f"staff:{staff.username}"
 
 
-def _take(ticket: Ticket, staff: Staff, *, claim: bool = False) -> None:
+def _take(session: Session, ticket: Ticket, staff: Staff, *, claim: bool = False) -> None:
     """Make `staff` the assignee if nobody is (or on `claim` by a supervisor or admin);
     an officer cannot act on a ticket another officer has claimed."""
     if ticket.assignee_id not in (None, staff.id):
@@ -152,7 +152,7 @@ def _take(ticket: Ticket, staff: Staff, *, claim: bool = False) -> None:
             )
         if not claim:
             return
-    ticket.assignee = staff
+    ticket.assignee = session.get(Staff, staff.id)  # this session's copy of the account
 
 
 def _add_message(session: Session, ticket: Ticket, author: str, body: str, now, staff=None):
@@ -202,13 +202,13 @@ def reject(session: Session, ticket: Ticket, staff: Staff, now: datetime, reason
 def claim(session: Session, ticket: Ticket, staff: Staff, now: datetime) -> None:
     step = Step(session, ticket, _actor(staff), "claim", now)
     previous = ticket.assignee.username if ticket.assignee else None
-    _take(ticket, staff, claim=True)
+    _take(session, ticket, staff, claim=True)
     step.commit(assignee=staff.username, previous_assignee=previous)
 
 
 def reply(session: Session, ticket: Ticket, staff: Staff, now: datetime, body: str) -> None:
     step = Step(session, ticket, _actor(staff), "reply", now)
-    _take(ticket, staff)
+    _take(session, ticket, staff)
     _add_message(session, ticket, "staff", body, now, staff)
     if ticket.first_response_at is None:
         ticket.first_response_at = now
@@ -217,7 +217,7 @@ def reply(session: Session, ticket: Ticket, staff: Staff, now: datetime, body: s
 
 def request_info(session: Session, ticket: Ticket, staff: Staff, now: datetime, body: str) -> None:
     step = Step(session, ticket, _actor(staff), "request_info", now)
-    _take(ticket, staff)
+    _take(session, ticket, staff)
     _add_message(session, ticket, "staff", body, now, staff)
     if ticket.first_response_at is None:
         ticket.first_response_at = now
@@ -348,7 +348,7 @@ def answer_consultation(
 
 def resolve(session: Session, ticket: Ticket, staff: Staff, now: datetime, text: str) -> None:
     step = Step(session, ticket, _actor(staff), "resolve", now)
-    _take(ticket, staff)
+    _take(session, ticket, staff)
     ticket.resolution, ticket.resolved_at = text, now
     if ticket.first_response_at is None:
         ticket.first_response_at = now
