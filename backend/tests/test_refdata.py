@@ -35,6 +35,17 @@ MERGED = {
 }
 
 
+DATA_FILES = (
+    "provinces.yaml",
+    "central_units.yaml",
+    "grassroots.yaml",
+    "pre2025.yaml",
+    "routing.yaml",
+    "deadlines.yaml",
+    "calendar.yaml",
+)
+
+
 @pytest.fixture(scope="module")
 def current():
     return load_reference_data("current")
@@ -199,15 +210,25 @@ def test_unknown_structure():
         load_reference_data("2030")
 
 
+def _strings(node):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(key)
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _strings(item)
+
+
+def test_every_data_file_is_nfc():
+    for name in DATA_FILES:
+        for text in _strings(read_yaml(name)):
+            assert unicodedata.is_normalized("NFC", text), (name, text)
+
+
 def test_every_data_file_is_versioned_and_sourced():
-    for name in (
-        "provinces.yaml",
-        "central_units.yaml",
-        "grassroots.yaml",
-        "pre2025.yaml",
-        "routing.yaml",
-        "deadlines.yaml",
-        "calendar.yaml",
-    ):
+    for name in DATA_FILES:
         doc = read_yaml(name)
         assert doc["version"] and doc["source"], name
