@@ -42,7 +42,7 @@ def csv_lines(session: Session, stmt, batch: int = 500) -> Iterator[str]:
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     yield "\ufeff" + buffer.getvalue()
-    for ticket in session.scalars(stmt.execution_options(yield_per=batch)).unique():
+    for ticket in session.scalars(stmt.execution_options(yield_per=batch)):
         buffer.seek(0)
         buffer.truncate()
         writer.writerow(_row(ticket))

@@ -1,0 +1,58 @@
+"""Outbox notifications for the assistant, and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from tests.conftest import SERVICE, create
+
+
+def test_status_changes_and_replies_queue_notifications(client, staff):
+    officer = staff("bhxh.ha-noi")
+    code = create(client, channel="zalo", conversation_id="zalo-42")["code"]
+    assert client.get("/api/v1/outbox", headers=SERVICE).json() == []
+    client.post(f"/api/v1/tickets/{code}/accept", headers=officer)
+    client.post(f"/api/v1/tickets/{code}/reply", json={"body": "Đang xử lý"}, headers=officer)
+    items = client.get("/api/v1/outbox?limit=10", headers=SERVICE).json()
+    assert [i["event"] for i in items] == ["status_changed", "staff_reply"]
+    assert {(i["ticket_code"], i["channel"], i["conversation_id"]) for i in items} == {
+        (code, "zalo", "zalo-42")
+    }
+    assert items[0]["payload"]["state"] == "accepted"
+    assert items[0]["payload"]["text_vi"] and items[0]["payload"]["text_en"]
+    assert "phone" not in str(items)
+
+
+def test_fetch_limit_and_ack(client, staff):
+    officer = staff("bhxh.ha-noi")
+    for _ in range(3):
+        client.post(f"/api/v1/tickets/{create(client)['code']}/accept", headers=officer)
+    first = client.get("/api/v1/outbox?limit=2", headers=SERVICE).json()
+    assert len(first) == 2
+    ack = client.post(f"/api/v1/outbox/{first[0]['id']}/ack", headers=SERVICE)
+    assert ack.json() == {"id": first[0]["id"], "delivered": True, "already_acknowledged": False}
+    again = client.post(f"/api/v1/outbox/{first[0]['id']}/ack", headers=SERVICE)
+    assert again.json()["already_acknowledged"] is True
+    rest = client.get("/api/v1/outbox?limit=10", headers=SERVICE).json()
+    assert first[0]["id"] not in [i["id"] for i in rest] and len(rest) == 2
+    assert client.post("/api/v1/outbox/999999/ack", headers=SERVICE).status_code == 404
+    assert client.get("/api/v1/outbox?limit=0", headers=SERVICE).status_code == 422
+
+
+def test_csv_export_is_scoped_masked_and_formula_safe(client, staff):
+    hanoi = staff("bhxh.ha-noi")
+    code = create(client, description='=HYPERLINK("http://evil","x")')["code"]
+    create(client, province="Huế")
+    response = client.get("/api/v1/staff/tickets.csv", headers=hanoi)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))
+    assert [r["code"] for r in rows] == [code]
+    assert rows[0]["citizen_phone"] == "******5678"
+    assert rows[0]["description"].startswith("'=HYPERLINK")
+    assert rows[0]["citizen_name"] == "Nguyễn Văn A"
+
+
+def test_csv_export_is_for_staff_only(client):
+    assert client.get("/api/v1/staff/tickets.csv", headers=SERVICE).status_code == 403
