@@ -5,22 +5,33 @@ from __future__ import annotations
 import os
 
 import pytest
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
 
-from tests.conftest import pg_server_or_skip
 from vss_tickets.db import normalise_url
 from vss_tickets.migrate import downgrade, init_db, upgrade
 from vss_tickets.models import Base
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_url(request, tmp_path):
-    if request.param == "sqlite":
+@pytest.fixture
+def empty_url(backend, tmp_path):
+    """An empty SQLite file, or an empty PostgreSQL schema in the session's test database
+    (a schema is much cheaper to create and drop than a database)."""
+    kind, url = backend
+    if kind == "sqlite":
         yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
-    server = pg_server_or_skip(f"vss_tickets_migrate_{os.getpid()}")
-    yield server.url
-    server.drop()
+    schema = f"migrate_{os.getpid()}"
+    admin = create_engine(normalise_url(url))
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    yield str(
+        make_url(normalise_url(url)).update_query_dict({"options": f"-csearch_path={schema}"})
+    )
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
 
 
 def tables(url: str) -> set[str]:
