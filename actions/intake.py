@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 from typing import Any
 
@@ -20,6 +21,8 @@ logger = logging.getLogger(__name__)
 
 MIN_DESCRIPTION = 20
 MAX_DESCRIPTION = 4000
+# One to eight words of letters (any script), apostrophes or hyphens; at most 100 characters.
+NAME = re.compile(r"(?=.{2,100}$)[^\W\d_][^\W\d_'\-]*(?:[ '\-][^\W\d_]+){0,7}")
 
 
 class AskComplaintDescription(Action):
@@ -32,6 +35,32 @@ class AskComplaintDescription(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         say(dispatcher, tracker, "ask_complaint_description", min=MIN_DESCRIPTION)
+        return []
+
+
+class AskProvince(Action):
+    """Asks where the matter happened: it decides the responsible office."""
+
+    def name(self) -> str:
+        return "action_ask_province"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        say(dispatcher, tracker, "ask_province")
+        return []
+
+
+class AskFullName(Action):
+    """Asks for the citizen's full name (complaints must name the complainant)."""
+
+    def name(self) -> str:
+        return "action_ask_full_name"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        say(dispatcher, tracker, "ask_full_name")
         return []
 
 
@@ -66,6 +95,28 @@ class ValidateComplaintForm(FormValidationAction):
             return {"complaint_description": None}
         return {"complaint_description": description}
 
+    def validate_province(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Accept a place the ticket service can route; when it is down, keep the text."""
+        province = " ".join(nfc(str(value or "")).split())[:100]
+        try:
+            TicketClient().preview_routing("complaint", "other", province)
+        except TicketServiceError as exc:
+            if exc.status == 422:
+                say(dispatcher, tracker, "province_unknown")
+                return {"province": None}
+        return {"province": province}
+
+    def validate_full_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        name = " ".join(nfc(str(value or "")).split())
+        if not NAME.fullmatch(name):
+            say(dispatcher, tracker, "name_invalid")
+            return {"full_name": None}
+        return {"full_name": name}
+
     def validate_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -90,6 +141,7 @@ class ActionSubmitComplaint(Action):
     ) -> list[EventType]:
         description = tracker.get_slot("complaint_description") or ""
         phone = tracker.get_slot("phone") or ""
+        full_name = tracker.get_slot("full_name") or ""
         payload = {
             "kind": "complaint",
             "topic": "other",
@@ -97,12 +149,15 @@ class ActionSubmitComplaint(Action):
             "channel": tracker.get_latest_input_channel() or "rest",
             "conversation_id": tracker.sender_id,
             "language": language_of(tracker),
-            "citizen": {"name": None, "phone": phone, "cccd": None, "bhxh_code": None},
-            "province": None,
+            "citizen": {"name": full_name, "phone": phone, "cccd": None, "bhxh_code": None},
+            "province": tracker.get_slot("province"),
             "commune": None,
             "consent": True,
         }
-        key = idempotency_key(tracker.sender_id, "complaint", description, phone)
+        key = idempotency_key(
+            tracker.sender_id, "complaint", description, tracker.get_slot("province") or "",
+            full_name, phone,
+        )
         try:
             ticket = TicketClient().create_ticket(payload, key)
         except TicketServiceError as exc:
@@ -116,6 +171,8 @@ class ActionSubmitComplaint(Action):
         return [
             SlotSet("ticket_code", ticket["code"]),
             SlotSet("complaint_description", None),
+            SlotSet("province", None),
+            SlotSet("full_name", None),
             SlotSet("phone", None),
         ]
 

@@ -15,6 +15,24 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Please describe your complaint: what happened, when, and which office was involved "
         "(at least {min} characters). Type \"stop\" to cancel.",
     ),
+    "ask_province": (
+        "Sự việc xảy ra ở tỉnh/thành phố nào? (tên cũ trước 7/2025 cũng được, ví dụ Bình Dương)",
+        "In which province or city did it happen? (names from before 7/2025 are fine too)",
+    ),
+    "province_unknown": (
+        "Tôi chưa nhận ra tỉnh/thành phố này. Bạn vui lòng nhập lại tên tỉnh/thành phố "
+        "(ví dụ: Hà Nội, TP Hồ Chí Minh, Nghệ An).",
+        "I do not recognise that province. Please type the province or city again "
+        "(e.g. Ha Noi, Ho Chi Minh City, Nghe An).",
+    ),
+    "ask_full_name": (
+        "Theo quy định, khiếu nại cần ghi rõ người khiếu nại. Bạn vui lòng cho biết họ và tên.",
+        "The law requires a complaint to name the person making it. What is your full name?",
+    ),
+    "name_invalid": (
+        "Họ và tên chưa hợp lệ. Bạn vui lòng nhập họ tên bằng chữ (ví dụ: Nguyễn Văn An).",
+        "That name is not valid. Please type your full name in letters (e.g. Nguyen Van An).",
+    ),
     "ask_phone": (
         "Cho tôi xin số điện thoại để cơ quan BHXH liên hệ với bạn (ví dụ 0912345678).",
         "Which phone number can the office reach you on? (e.g. 0912345678)",

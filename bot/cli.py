@@ -37,7 +37,8 @@ def train() -> Path:
         "--out", str(target.parent),
         "--fixed-model-name", target.name.removesuffix(".tar.gz"),
     ]
-    subprocess.run(command, cwd=ROOT, check=True)
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+    subprocess.run(command, cwd=ROOT, env=env, check=True)
     return target
 
 

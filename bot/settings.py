@@ -65,8 +65,13 @@ class Settings:
         return found
 
     def export(self) -> dict[str, str]:
-        """The variables ``endpoints.yml`` and the actions read, for a child process."""
+        """The variables ``endpoints.yml`` and the actions read, for a child process.
+
+        Rasa's telemetry and its error reports to an outside server are switched off:
+        conversations with citizens must not leave the deployment.
+        """
         return {
+            "RASA_TELEMETRY_ENABLED": "false",
             "ACTIONS_URL": self.actions_url,
             "TRACKER_DB_URL": self.tracker_db_url,
             "TICKETS_URL": self.tickets_url,

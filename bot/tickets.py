@@ -21,7 +21,11 @@ TIMEOUT = (3.05, 10)  # seconds: connect, read
 
 
 class TicketServiceError(Exception):
-    """The ticket service could not be reached or refused the request."""
+    """The ticket service could not be reached (``status`` None) or refused the request."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def idempotency_key(conversation_id: str, *parts: str) -> str:
@@ -56,6 +60,11 @@ class TicketClient:
             "POST", "/api/v1/tickets", json=payload, headers={"Idempotency-Key": key}
         )
 
+    def preview_routing(self, kind: str, topic: str, province: str) -> dict[str, Any]:
+        """Which unit would handle such a ticket, and why (422 for an unknown place)."""
+        body = {"kind": kind, "topic": topic, "province": province}
+        return self._request("POST", "/api/v1/routing/preview", json=body)
+
     def get_ticket(self, code: str) -> dict[str, Any]:
         """Read one ticket by its code."""
         return self._request("GET", f"/api/v1/tickets/{code}")
@@ -71,5 +80,16 @@ class TicketClient:
                 f"ticket service unreachable: {exc.__class__.__name__}"
             ) from exc
         if response.status_code >= 400:
-            raise TicketServiceError(f"ticket service answered {response.status_code}")
+            raise TicketServiceError(
+                f"ticket service answered {response.status_code} ({_error_code(response)})",
+                status=response.status_code,
+            )
         return response.json()
+
+
+def _error_code(response: requests.Response) -> str:
+    """The service's machine-readable error code; its free text may echo personal data."""
+    try:
+        return str(response.json().get("error", "unknown"))
+    except ValueError:
+        return "no JSON body"

@@ -1,0 +1,69 @@
+"""A local stand-in for the ticket service over real HTTP, recording every request."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+TICKET = {
+    "code": "BHXH-2026-000042",
+    "state": "received",
+    "kind": "complaint",
+    "unit": {"code": "bhxh.ha-noi", "name_vi": "Bảo hiểm xã hội thành phố Hà Nội",
+             "name_en": "Hà Nội City Social Security"},
+    "deadlines": {"acceptance": "2026-12-07", "first_response": None, "resolution": "2027-01-06"},
+}
+
+
+@dataclass
+class FakeTicketService:
+    """Answers ``create`` with ``status``; unknown provinces get 422 from the preview."""
+
+    status: int = 201
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> FakeTicketService:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server API
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                record = {"path": self.path, "headers": dict(self.headers), "body": body}
+                fake.requests.append(record)
+                if self.path == "/api/v1/routing/preview":
+                    known = body["province"].lower() != "atlantis"
+                    self._answer(200 if known else 422, {"unit": TICKET["unit"], "reasons": []}
+                                 if known else {"error": "invalid", "message": "unknown province"})
+                else:
+                    self._answer(fake.status, TICKET if fake.status < 400 else {"error": "boom"})
+
+            def _answer(self, status: int, payload: dict[str, Any]) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def creates(self) -> list[dict[str, Any]]:
+        return [r for r in self.requests if r["path"] == "/api/v1/tickets"]

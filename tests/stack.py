@@ -1,0 +1,138 @@
+"""Start the three real processes (ticket service, action server, Rasa) for tests.
+
+Each process gets a free port on 127.0.0.1, its own temporary databases and a log
+file; ``Stack.logs()`` returns the logs for a failing test's report.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from bot.settings import ROOT
+
+BOT_PY = ROOT / ".venv" / "bin" / "python"
+TICKETS_PY = ROOT / "backend" / ".venv" / "bin" / "python"
+RASA_TOKEN = "e2e-test-rasa-token"
+TICKETS_TOKEN = "e2e-test-tickets-token"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float) -> None:
+    """Poll ``url`` until it answers 200; fail early if the process died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"process for {url} exited with {process.returncode}")
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} not healthy after {timeout:.0f}s")
+
+
+@dataclass
+class Stack:
+    """The running processes, their URLs and environment."""
+
+    workdir: Path
+    env: dict[str, str] = field(default_factory=dict)
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.env['RASA_PORT']}"
+
+    @property
+    def tickets_url(self) -> str:
+        return self.env["TICKETS_URL"]
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://127.0.0.1:{self.env['ACTIONS_PORT']}"
+
+    @classmethod
+    def configure(cls, workdir: Path) -> Stack:
+        tickets_port = free_port()
+        env = {
+            **os.environ,
+            "APP_ENV": "test",
+            "RASA_PORT": str(free_port()),
+            "RASA_TOKEN": RASA_TOKEN,
+            "ACTIONS_PORT": str(free_port()),
+            "TICKETS_PORT": str(tickets_port),
+            "TICKETS_URL": f"http://127.0.0.1:{tickets_port}",
+            "TICKETS_SERVICE_TOKEN": TICKETS_TOKEN,
+            "TICKETS_DATABASE_URL": f"sqlite:///{workdir / 'tickets.db'}",
+            "TRACKER_DB_URL": f"sqlite:///{workdir / 'tracker.db'}",
+            "KNOWLEDGE_FEEDBACK_DB": str(workdir / "feedback.db"),
+        }
+        return cls(workdir=workdir, env=env)
+
+    def _spawn(self, name: str, command: list[str], cwd: Path) -> subprocess.Popen:
+        log = open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
+        process = subprocess.Popen(
+            command, cwd=cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.processes[name] = process
+        return process
+
+    def start_tickets(self) -> None:
+        backend = ROOT / "backend"
+        subprocess.run(
+            [str(TICKETS_PY), "-m", "vss_tickets.cli", "init-db"],
+            cwd=backend, env=self.env, check=True, capture_output=True,
+        )
+        serve = [str(TICKETS_PY), "-m", "vss_tickets.cli", "serve"]
+        process = self._spawn("tickets", serve, backend)
+        wait_until_healthy(f"{self.tickets_url}/health", process, 60)
+
+    def start_actions(self) -> None:
+        process = self._spawn("actions", [str(BOT_PY), "-m", "bot.cli", "actions"], ROOT)
+        wait_until_healthy(f"{self.actions_url}/health", process, 90)
+
+    def start_rasa(self) -> None:
+        process = self._spawn("rasa", [str(BOT_PY), "-m", "bot.cli", "rasa"], ROOT)
+        wait_until_healthy(f"{self.rasa_url}/webhooks/health/", process, 240)
+
+    def start(self) -> None:
+        self.start_tickets()
+        self.start_actions()
+        self.start_rasa()
+
+    def stop(self, name: str) -> None:
+        """Stop one process (SIGTERM, then SIGKILL after 20 s)."""
+        process = self.processes.pop(name)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+    def stop_all(self) -> None:
+        for name in list(self.processes):
+            self.stop(name)
+
+    def logs(self) -> str:
+        return "\n".join(
+            f"===== {p.name} =====\n{p.read_text(errors='replace')[-5000:]}"
+            for p in sorted(self.workdir.glob("*.log"))
+        )

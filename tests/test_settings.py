@@ -1,0 +1,37 @@
+from bot.settings import DEV_RASA_TOKEN, Settings
+
+
+def test_defaults_are_local_and_development() -> None:
+    settings = Settings.from_env({})
+    assert settings.app_env == "development"
+    assert settings.rasa_host == "127.0.0.1" and settings.rasa_port == 5005
+    assert settings.actions_url == "http://127.0.0.1:5055/webhook"
+    assert settings.tracker_db_url.startswith("sqlite:///") and settings.tracker_db_url.endswith(
+        "var/tracker.db"
+    )
+    assert settings.problems() == []
+
+
+def test_production_refuses_development_defaults() -> None:
+    problems = Settings.from_env({"APP_ENV": "production"}).problems()
+    assert len(problems) == 3
+    assert any("RASA_TOKEN" in p for p in problems)
+    assert any("TICKETS_SERVICE_TOKEN" in p for p in problems)
+    assert any("TRACKER_DB_URL" in p for p in problems)
+
+
+def test_production_accepts_real_settings() -> None:
+    env = {
+        "APP_ENV": "production",
+        "RASA_TOKEN": "a-long-random-value",
+        "TICKETS_SERVICE_TOKEN": "another-long-random-value",
+        "TRACKER_DB_URL": "postgresql://rasa@db:5432/rasa",
+    }
+    assert Settings.from_env(env).problems() == []
+    assert Settings.from_env(env).rasa_token != DEV_RASA_TOKEN
+
+
+def test_export_turns_off_telemetry_and_passes_endpoints() -> None:
+    exported = Settings.from_env({"ACTIONS_PORT": "6000"}).export()
+    assert exported["RASA_TELEMETRY_ENABLED"] == "false"
+    assert exported["ACTIONS_URL"] == "http://127.0.0.1:6000/webhook"
