@@ -13,7 +13,9 @@ UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
 BOT_PY := .venv/bin/python
 TICKETS_PY := backend/.venv/bin/python
 
-.PHONY: help install run train init-db test lint validate test-backend test-bot test-e2e clean
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: help install browser run train init-db test lint validate test-backend test-bot test-e2e clean
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -33,6 +35,12 @@ backend/.venv/.synced: backend/pyproject.toml backend/uv.lock | $(UV)
 	@touch $@
 
 install: .venv/.synced backend/.venv/.synced  ## create both environments from their lock files
+
+browser:  ## Debian's Chromium for the browser tests (installed when root; else they skip)
+	@if [ -x "$(CHROMIUM)" ]; then echo "Chromium: $(CHROMIUM)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	else echo "Chromium not found: browser tests will skip. Install: sudo apt-get install chromium"; fi
 
 # --- running -----------------------------------------------------------------------
 
@@ -57,13 +65,13 @@ lint: install  ## ruff on both code bases
 validate: install  ## check the Rasa training data and domain (warnings fail)
 	.venv/bin/rasa data validate --data data/nlu data/dialogue --fail-on-warnings
 
-test-backend: install  ## the ticket service's suite (SQLite and PostgreSQL)
+test-backend: install browser  ## the ticket service's suite (SQLite and PostgreSQL)
 	cd backend && .venv/bin/pytest -q
 
-test-bot: train  ## the assistant's unit and component tests (uses the trained model)
+test-bot: train browser  ## the assistant's unit and component tests (uses the trained model)
 	.venv/bin/pytest -q -m "not e2e"
 
-test-e2e: train  ## end-to-end: real Rasa, action server and ticket service over HTTP
+test-e2e: train browser  ## end-to-end: real Rasa, action server and ticket service over HTTP
 	.venv/bin/pytest -q -m e2e
 
 clean:  ## remove environments, models and local state

@@ -35,20 +35,25 @@ class Settings:
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         """Read the settings from ``env`` (default: the process environment)."""
         env = os.environ if env is None else env
-        actions_host = env.get("ACTIONS_HOST", "127.0.0.1")
-        actions_port = int(env.get("ACTIONS_PORT", "5055"))
+
+        def get(name: str, default: str) -> str:  # an empty value means "use the default"
+            return env.get(name) or default
+
+        actions_host = get("ACTIONS_HOST", "127.0.0.1")
+        actions_port = int(get("ACTIONS_PORT", "5055"))
+        tickets_default = f"http://{get('TICKETS_HOST', '127.0.0.1')}:{get('TICKETS_PORT', '8000')}"
         return cls(
-            app_env=env.get("APP_ENV", "development"),
-            rasa_host=env.get("RASA_HOST", "127.0.0.1"),
-            rasa_port=int(env.get("RASA_PORT", "5005")),
-            rasa_token=env.get("RASA_TOKEN", DEV_RASA_TOKEN),
+            app_env=get("APP_ENV", "development"),
+            rasa_host=get("RASA_HOST", "127.0.0.1"),
+            rasa_port=int(get("RASA_PORT", "5005")),
+            rasa_token=get("RASA_TOKEN", DEV_RASA_TOKEN),
             actions_host=actions_host,
             actions_port=actions_port,
-            actions_url=env.get("ACTIONS_URL", f"http://{actions_host}:{actions_port}/webhook"),
-            tracker_db_url=env.get("TRACKER_DB_URL", f"sqlite:///{ROOT / 'var' / 'tracker.db'}"),
-            tickets_url=env.get("TICKETS_URL", "http://127.0.0.1:8000"),
-            tickets_token=env.get("TICKETS_SERVICE_TOKEN", DEV_TICKETS_TOKEN),
-            cors_origins=env.get("RASA_CORS_ORIGINS", ""),
+            actions_url=get("ACTIONS_URL", f"http://{actions_host}:{actions_port}/webhook"),
+            tracker_db_url=get("TRACKER_DB_URL", f"sqlite:///{ROOT / 'var' / 'tracker.db'}"),
+            tickets_url=get("TICKETS_URL", tickets_default),
+            tickets_token=get("TICKETS_SERVICE_TOKEN", DEV_TICKETS_TOKEN),
+            cors_origins=get("RASA_CORS_ORIGINS", ""),
         )
 
     def problems(self) -> list[str]:

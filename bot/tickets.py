@@ -8,15 +8,14 @@ exponential back-off; creating a ticket is safe to retry because it carries an
 from __future__ import annotations
 
 import hashlib
-import os
 from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-DEFAULT_URL = "http://127.0.0.1:8000"
-DEFAULT_TOKEN = "dev-only-tickets-token-change-me"
+from bot.settings import Settings
+
 TIMEOUT = (3.05, 10)  # seconds: connect, read
 
 
@@ -38,8 +37,9 @@ class TicketClient:
     """Creates and reads tickets over the service's HTTP API."""
 
     def __init__(self, base_url: str | None = None, token: str | None = None) -> None:
-        self.base_url = (base_url or os.environ.get("TICKETS_URL", DEFAULT_URL)).rstrip("/")
-        self._token = token or os.environ.get("TICKETS_SERVICE_TOKEN", DEFAULT_TOKEN)
+        settings = Settings.from_env()
+        self.base_url = (base_url or settings.tickets_url).rstrip("/")
+        self._token = token or settings.tickets_token
         retry = Retry(
             total=3,
             connect=3,

@@ -12,6 +12,10 @@ def test_defaults_are_local_and_development() -> None:
     assert settings.problems() == []
 
 
+def test_empty_values_fall_back_to_defaults() -> None:
+    assert Settings.from_env({"RASA_PORT": "", "TICKETS_URL": ""}) == Settings.from_env({})
+
+
 def test_production_refuses_development_defaults() -> None:
     problems = Settings.from_env({"APP_ENV": "production"}).problems()
     assert len(problems) == 3
@@ -29,6 +33,12 @@ def test_production_accepts_real_settings() -> None:
     }
     assert Settings.from_env(env).problems() == []
     assert Settings.from_env(env).rasa_token != DEV_RASA_TOKEN
+
+
+def test_ticket_service_url_follows_its_port() -> None:
+    assert Settings.from_env({"TICKETS_PORT": "9000"}).tickets_url == "http://127.0.0.1:9000"
+    explicit = {"TICKETS_PORT": "9000", "TICKETS_URL": "http://tickets.internal"}
+    assert Settings.from_env(explicit).tickets_url == "http://tickets.internal"
 
 
 def test_export_turns_off_telemetry_and_passes_endpoints() -> None:
