@@ -13,6 +13,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEV_RASA_TOKEN = "dev-only-rasa-token-change-me"
 DEV_TICKETS_TOKEN = "dev-only-tickets-token-change-me"
+DEV_PREFIX = "dev-only-"
+# Channel secrets (bot/channels): name -> development default, refused in production.
+CHANNEL_SECRETS = {
+    "ZALO_OA_SECRET_KEY": "dev-only-zalo-oa-secret-key",
+    "ZALO_APP_SECRET": "dev-only-zalo-app-secret",
+    "ZALO_ACCESS_TOKEN": "dev-only-zalo-access-token",
+    "ZALO_REFRESH_TOKEN": "dev-only-zalo-refresh-token",
+    "FACEBOOK_APP_SECRET": "dev-only-facebook-app-secret",
+    "FACEBOOK_VERIFY_TOKEN": "dev-only-facebook-verify-token",
+    "FACEBOOK_PAGE_ACCESS_TOKEN": "dev-only-facebook-page-token",
+}
 
 
 @dataclass(frozen=True)
@@ -30,6 +41,13 @@ class Settings:
     tickets_url: str
     tickets_token: str
     cors_origins: str
+    zalo_app_id: str
+    zalo_api_base: str
+    zalo_oauth_base: str
+    graph_api_base: str
+    graph_api_version: str
+    channels_state_db: Path
+    channel_secrets: dict[str, str]
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -54,6 +72,13 @@ class Settings:
             tickets_url=get("TICKETS_URL", tickets_default),
             tickets_token=get("TICKETS_SERVICE_TOKEN", DEV_TICKETS_TOKEN),
             cors_origins=get("RASA_CORS_ORIGINS", ""),
+            zalo_app_id=get("ZALO_APP_ID", "1000000000000000000"),
+            zalo_api_base=get("ZALO_API_BASE", "https://openapi.zalo.me").rstrip("/"),
+            zalo_oauth_base=get("ZALO_OAUTH_BASE", "https://oauth.zaloapp.com").rstrip("/"),
+            graph_api_base=get("GRAPH_API_BASE", "https://graph.facebook.com").rstrip("/"),
+            graph_api_version=get("GRAPH_API_VERSION", "v23.0"),
+            channels_state_db=Path(get("CHANNELS_STATE_DB", str(ROOT / "var" / "channels.db"))),
+            channel_secrets={k: get(k, v) for k, v in CHANNEL_SECRETS.items()},
         )
 
     def problems(self) -> list[str]:
@@ -67,6 +92,11 @@ class Settings:
             found.append("TICKETS_SERVICE_TOKEN still has its development default")
         if self.tracker_db_url.startswith("sqlite"):
             found.append("TRACKER_DB_URL points at SQLite; use PostgreSQL in production")
+        found += [
+            f"{name} still has its development default"
+            for name, value in self.channel_secrets.items()
+            if value.startswith(DEV_PREFIX)
+        ]
         return found
 
     def export(self) -> dict[str, str]:

@@ -1,4 +1,4 @@
-from bot.settings import DEV_RASA_TOKEN, Settings
+from bot.settings import CHANNEL_SECRETS, DEV_RASA_TOKEN, Settings
 
 
 def test_defaults_are_local_and_development() -> None:
@@ -18,7 +18,7 @@ def test_empty_values_fall_back_to_defaults() -> None:
 
 def test_production_refuses_development_defaults() -> None:
     problems = Settings.from_env({"APP_ENV": "production"}).problems()
-    assert len(problems) == 3
+    assert len(problems) == 3 + len(CHANNEL_SECRETS)
     assert any("RASA_TOKEN" in p for p in problems)
     assert any("TICKETS_SERVICE_TOKEN" in p for p in problems)
     assert any("TRACKER_DB_URL" in p for p in problems)
@@ -30,6 +30,7 @@ def test_production_accepts_real_settings() -> None:
         "RASA_TOKEN": "a-long-random-value",
         "TICKETS_SERVICE_TOKEN": "another-long-random-value",
         "TRACKER_DB_URL": "postgresql://rasa@db:5432/rasa",
+        **{name: f"real-{name.lower()}" for name in CHANNEL_SECRETS},
     }
     assert Settings.from_env(env).problems() == []
     assert Settings.from_env(env).rasa_token != DEV_RASA_TOKEN
@@ -45,3 +46,9 @@ def test_export_turns_off_telemetry_and_passes_endpoints() -> None:
     exported = Settings.from_env({"ACTIONS_PORT": "6000"}).export()
     assert exported["RASA_TELEMETRY_ENABLED"] == "false"
     assert exported["ACTIONS_URL"] == "http://127.0.0.1:6000/webhook"
+
+
+def test_production_refuses_each_development_channel_secret() -> None:
+    problems = Settings.from_env({"APP_ENV": "production"}).problems()
+    for name in CHANNEL_SECRETS:
+        assert any(p.startswith(f"{name} ") for p in problems), name

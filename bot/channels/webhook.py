@@ -1,0 +1,82 @@
+"""What the Zalo and Messenger webhooks share: body checks, JSON errors, background turns."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+from sanic import response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 256 * 1024
+# Longer citizen messages are not sent to the NLU; the citizen is asked to shorten them.
+MAX_USER_TEXT = 2000
+TOO_LONG_NOTICE = (
+    "Tin nhắn quá dài (tối đa 2000 ký tự). Bạn vui lòng chia thành các tin ngắn hơn.\n"
+    "Your message is too long (2,000 characters at most). Please send it in shorter parts."
+)
+ATTACHMENT_NOTICE = (
+    "Hiện trợ lý chỉ đọc được tin nhắn chữ. Bạn vui lòng mô tả nội dung bằng lời; nếu cần gửi "
+    "giấy tờ, hãy nộp qua Cổng Dịch vụ công hoặc cơ quan BHXH.\n"
+    "I can only read text for now. Please describe it in words; documents can be filed through "
+    "the Public Service Portal or a VSS office."
+)
+
+
+class WebhookError(Exception):
+    """A request the webhook refuses, with its HTTP status and a machine-readable code."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+    def response(self) -> HTTPResponse:
+        return response.json({"error": self.code, "message": self.message}, status=self.status)
+
+
+def read_json(request: Request) -> tuple[bytes, dict[str, Any]]:
+    """The raw body and its JSON object; :class:`WebhookError` when too big or malformed."""
+    raw = request.body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise WebhookError(413, "body_too_large", f"Body larger than {MAX_BODY_BYTES} bytes")
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise WebhookError(400, "malformed_json", f"Body is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise WebhookError(400, "malformed_json", "Body must be a JSON object")
+    return raw, data
+
+
+def same_digest(received: str, expected: str) -> bool:
+    """Constant-time comparison of two hex digests (case-insensitive)."""
+    return hmac.compare_digest(received.strip().lower().encode(), expected.lower().encode())
+
+
+class Background:
+    """Runs bot turns after the webhook has answered 200; keeps the tasks referenced."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def spawn(self, work: Coroutine[Any, Any, None], label: str) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(lambda done: self._finished(done, label))
+
+    def _finished(self, task: asyncio.Task[None], label: str) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("%s failed", label, exc_info=task.exception())
+
+    async def drain(self) -> None:
+        """Wait for the turns still running (tests and shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)

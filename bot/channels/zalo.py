@@ -1,0 +1,177 @@
+"""Zalo Official Account channel: ``POST /webhooks/zalo/webhook`` and replies via Open API v3.
+
+The webhook checks ``X-ZEvent-Signature: mac=<sha256(app_id + body + timestamp + OA secret)>``,
+answers 200 at once and runs the bot turn in the background. A redelivered event (same
+``msg_id``) is processed once. Images, files and stickers get a polite notice; ``follow``
+starts with a greeting; ``unfollow`` and delivery receipts are acknowledged and ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.render import fit
+from bot.channels.state import SeenEvents
+from bot.channels.webhook import (
+    ATTACHMENT_NOTICE,
+    MAX_USER_TEXT,
+    TOO_LONG_NOTICE,
+    Background,
+    WebhookError,
+    read_json,
+    same_digest,
+)
+from bot.channels.zalo_api import ZaloClient, ZaloConfig, ZaloError
+from bot.knowledge.render import CHANNEL_LIMITS
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+LIMITS = CHANNEL_LIMITS["zalo"]
+ATTACHMENT_EVENTS = {
+    "user_send_image", "user_send_file", "user_send_sticker", "user_send_gif",
+    "user_send_audio", "user_send_video", "user_send_location", "user_send_link",
+}
+GREETING = "/greet"
+
+
+def signature(app_id: str, raw_body: bytes, timestamp: str, oa_secret: str) -> str:
+    """The hex digest Zalo puts after ``mac=`` (plain SHA-256, not an HMAC)."""
+    data = app_id.encode() + raw_body + timestamp.encode() + oa_secret.encode()
+    return hashlib.sha256(data).hexdigest()
+
+
+class ZaloOutput(OutputChannel):
+    """Sends the bot's messages as Zalo consultation messages, split to Zalo's limits."""
+
+    def __init__(self, client: ZaloClient) -> None:
+        self.client = client
+
+    @classmethod
+    def name(cls) -> str:
+        return "zalo"
+
+    async def _send(self, recipient_id: str, text: str, buttons: list[dict[str, Any]]) -> None:
+        for part in fit(text, buttons, LIMITS):
+            message: dict[str, Any] = {"text": part.text}
+            if part.choices:
+                zalo_buttons = [{"title": c.title, "type": "oa.query.hide", "payload": c.payload}
+                                for c in part.choices]
+                message["attachment"] = {"type": "template", "payload": {"buttons": zalo_buttons}}
+            try:
+                await self.client.send({"user_id": recipient_id}, message)
+            except ZaloError as exc:  # logged with its code; the turn stays in the tracker
+                logger.error("Zalo reply not delivered: %s", exc)
+                return
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._send(recipient_id, text, [])
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self._send(recipient_id, text, buttons)
+
+    async def send_quick_replies(
+        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self._send(recipient_id, text, quick_replies)
+
+
+class ZaloInput(InputChannel):
+    """The Zalo OA webhook."""
+
+    def __init__(self, settings: Settings) -> None:
+        secrets = settings.channel_secrets
+        self.app_id = settings.zalo_app_id
+        self.oa_secret = secrets["ZALO_OA_SECRET_KEY"]
+        self.client = ZaloClient(ZaloConfig(
+            app_id=settings.zalo_app_id,
+            app_secret=secrets["ZALO_APP_SECRET"],
+            api_base=settings.zalo_api_base,
+            oauth_base=settings.zalo_oauth_base,
+            access_token=secrets["ZALO_ACCESS_TOKEN"],
+            refresh_token=secrets["ZALO_REFRESH_TOKEN"],
+            state_db=settings.channels_state_db,
+        ))
+        self.seen = SeenEvents(settings.channels_state_db, "zalo")
+        self.background = Background()
+
+    @classmethod
+    def name(cls) -> str:
+        return "zalo"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> ZaloInput:
+        return cls(Settings.from_env())
+
+    def get_output_channel(self) -> OutputChannel:
+        return ZaloOutput(self.client)
+
+    def verify(self, request: Request, raw: bytes, event: dict[str, Any]) -> None:
+        """Raise :class:`WebhookError` unless the event is signed by our OA."""
+        header = request.headers.get("X-ZEvent-Signature", "")
+        if not header.startswith("mac="):
+            raise WebhookError(401, "missing_signature", "X-ZEvent-Signature: mac=… is required")
+        if str(event.get("app_id", "")) != self.app_id:
+            raise WebhookError(403, "wrong_app", "The event is for another Zalo app")
+        expected = signature(self.app_id, raw, str(event.get("timestamp", "")), self.oa_secret)
+        if not same_digest(header.removeprefix("mac="), expected):
+            raise WebhookError(401, "bad_signature", "X-ZEvent-Signature does not match")
+
+    async def handle(self, event: dict[str, Any], on_new_message: Callable[..., Any]) -> None:
+        """One bot turn for one verified, first-seen event."""
+        name = event.get("event_name", "")
+        output = self.get_output_channel()
+        if name == "follow":
+            user = str((event.get("follower") or {}).get("id", ""))
+            await on_new_message(UserMessage(GREETING, output, user, input_channel="zalo"))
+            return
+        user = str((event.get("sender") or {}).get("id", ""))
+        message = event.get("message") or {}
+        if name in ATTACHMENT_EVENTS:
+            await output.send_text_message(user, ATTACHMENT_NOTICE)
+            return
+        text = str(message.get("text") or "").strip()
+        if len(text) > MAX_USER_TEXT:
+            await output.send_text_message(user, TOO_LONG_NOTICE)
+        elif text:
+            await on_new_message(UserMessage(
+                text, output, user, input_channel="zalo", message_id=message.get("msg_id"),
+                metadata={"zalo_event": name},
+            ))
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("zalo_webhook", __name__)
+
+        @bp.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @bp.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            try:
+                raw, event = read_json(request)
+                self.verify(request, raw, event)
+            except WebhookError as error:
+                logger.warning("Zalo webhook refused: %s", error.message)
+                return error.response()
+            name = str(event.get("event_name", ""))
+            handled = name in {"user_send_text", "follow"} | ATTACHMENT_EVENTS
+            message = event.get("message") or {}
+            user = (event.get("sender") or event.get("follower") or {}).get("id", "")
+            key = message.get("msg_id") or f"{name}:{user}:{event.get('timestamp')}"
+            if handled and self.seen.first_time(str(key)):
+                self.background.spawn(self.handle(event, on_new_message), f"Zalo {name}")
+                return response.json({"status": "accepted"})
+            return response.json({"status": "ignored" if not handled else "duplicate"})
+
+        return bp
