@@ -1,0 +1,169 @@
+"""Console wording: Vietnamese first, English on request (`?lang=en`, kept in a cookie)."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from ..outbox import STATE_LABELS
+from ..refdata import read_yaml
+
+LANGS = ("vi", "en")
+LANG_COOKIE = "vss_lang"
+
+ACTION_LABELS = {
+    "accept": ("Thụ lý", "Accept"),
+    "reject": ("Không thụ lý", "Reject"),
+    "claim": ("Nhận xử lý", "Claim"),
+    "reply": ("Trả lời người dân", "Reply to the citizen"),
+    "request_info": (
+        "Yêu cầu bổ sung (tạm dừng thời hạn)",
+        "Ask for information (pauses the clock)",
+    ),
+    "resume": ("Tiếp tục xử lý", "Resume"),
+    "transfer": ("Chuyển đơn vị", "Transfer"),
+    "consult": ("Xin ý kiến đơn vị khác", "Consult another unit"),
+    "resolve": ("Giải quyết", "Resolve"),
+    "close": ("Đóng", "Close"),
+    "reopen": ("Mở lại", "Reopen"),
+    "citizen_message": ("Tin nhắn của người dân", "Citizen message"),
+    "created": ("Tạo yêu cầu", "Created"),
+    "consultation_overdue": ("Xin ý kiến quá hạn", "Consultation overdue"),
+    "rate": ("Đánh giá", "Rating"),
+    "escalate": ("Báo cáo cấp trên (quá hạn)", "Escalated (overdue)"),
+    "consultation_answered": ("Đơn vị được hỏi đã trả lời", "Consultation answered"),
+}
+
+WORDS = {
+    "app": ("Bàn làm việc cán bộ BHXH", "VSS staff console"),
+    "login": ("Đăng nhập", "Log in"),
+    "logout": ("Đăng xuất", "Log out"),
+    "username": ("Tên đăng nhập", "Username"),
+    "password": ("Mật khẩu", "Password"),
+    "queue": ("Danh sách yêu cầu", "Queue"),
+    "dashboard": ("Theo dõi, giám sát", "Supervision"),
+    "switch": ("English", "Tiếng Việt"),
+    "state": ("Trạng thái", "State"),
+    "kind": ("Loại", "Kind"),
+    "topic": ("Chủ đề", "Topic"),
+    "all": ("Tất cả", "All"),
+    "overdue": ("Quá hạn", "Overdue"),
+    "at_risk": ("Sắp đến hạn", "At risk"),
+    "mine": ("Của tôi", "Mine"),
+    "search": ("Mã yêu cầu hoặc số điện thoại", "Ticket code or phone"),
+    "filter": ("Lọc", "Filter"),
+    "export": ("Xuất CSV", "Export CSV"),
+    "code": ("Mã", "Code"),
+    "citizen": ("Người dân", "Citizen"),
+    "phone": ("Điện thoại", "Phone"),
+    "unit": ("Đơn vị", "Unit"),
+    "assignee": ("Cán bộ xử lý", "Assignee"),
+    "nobody": ("Chưa có", "Nobody"),
+    "due": ("Hạn giải quyết", "Resolution due"),
+    "days_left": ("Ngày làm việc còn lại", "Working days left"),
+    "total": ("Tổng", "Total"),
+    "open": ("Đang mở", "Open"),
+    "no_tickets": ("Không có yêu cầu nào", "No tickets"),
+    "previous": ("Trang trước", "Previous"),
+    "next": ("Trang sau", "Next"),
+    "description": ("Nội dung", "Description"),
+    "thread": ("Trao đổi với người dân", "Thread with the citizen"),
+    "from_citizen": ("Người dân", "Citizen"),
+    "from_staff": ("Cán bộ", "Staff"),
+    "deadlines": ("Thời hạn", "Deadlines"),
+    "acceptance": ("Hạn thụ lý", "Acceptance due"),
+    "first_response": ("Hạn phản hồi đầu tiên", "First response due"),
+    "resolution": ("Hạn giải quyết", "Resolution due"),
+    "paused": ("Tạm dừng từ", "Paused since"),
+    "audit": ("Nhật ký thay đổi", "Audit trail"),
+    "when": ("Thời điểm", "When"),
+    "who": ("Người thực hiện", "Who"),
+    "what": ("Việc", "What"),
+    "why": ("Lý do / chi tiết", "Reason / details"),
+    "actions": ("Xử lý", "Actions"),
+    "message": ("Nội dung gửi người dân", "Message to the citizen"),
+    "reason": ("Lý do (bắt buộc)", "Reason (required)"),
+    "to_unit": ("Đơn vị nhận", "To unit"),
+    "question": ("Câu hỏi", "Question"),
+    "answer": ("Nội dung trả lời", "Answer"),
+    "days": ("Số ngày làm việc", "Working days"),
+    "written_answer": ("Kết quả giải quyết (văn bản trả lời)", "Written answer"),
+    "consultations": ("Xin ý kiến", "Consultations"),
+    "consult_for_me": ("Đơn vị khác xin ý kiến đơn vị tôi", "Consultations addressed to my unit"),
+    "send": ("Gửi", "Send"),
+    "routing": ("Lý do định tuyến", "Why this unit"),
+    "rating": ("Đánh giá của người dân", "Citizen rating"),
+    "resolution_text": ("Kết quả giải quyết", "Resolution"),
+    "transfers": ("Lượt chuyển", "Transfers"),
+    "ping_pong": ("Chuyển ≥ 2 lần", "Transferred ≥ 2 times"),
+    "on_time": ("Tỷ lệ đúng hạn", "On-time rate"),
+    "median": ("Trung vị thời gian giải quyết (ngày)", "Median resolution time (days)"),
+    "satisfaction": ("Mức hài lòng (1–5)", "Satisfaction (1–5)"),
+    "resolved_count": ("Đã giải quyết", "Resolved"),
+    "chart_title": ("Yêu cầu đang mở theo đơn vị", "Open tickets per unit"),
+    "today": ("Hôm nay", "Today"),
+    "role_officer": ("Cán bộ", "Officer"),
+    "role_supervisor": ("Lãnh đạo đơn vị", "Supervisor"),
+    "role_admin": ("Quản trị", "Administrator"),
+    "error": ("Có lỗi", "Error"),
+    "not_found": ("Không tìm thấy (hoặc không thuộc phạm vi của bạn)", "Not found (or not yours)"),
+    "csrf": (
+        "Phiên biểu mẫu không hợp lệ, vui lòng tải lại trang và thử lại",
+        "Invalid form token; reload the page and try again",
+    ),
+    "forbidden_role": ("Trang này dành cho lãnh đạo đơn vị", "This page is for supervisors"),
+    "required": ("Vui lòng nhập nội dung", "Please fill in this field"),
+    "too_long": ("Nội dung quá dài", "Text too long"),
+    "bad_days": ("Số ngày phải từ 1 đến 30", "Days must be 1 to 30"),
+    "bad_phone": ("Không phải mã yêu cầu hay số điện thoại hợp lệ", "Not a code or phone number"),
+    "done": ("Đã lưu", "Saved"),
+    "back": ("Quay lại danh sách", "Back to the queue"),
+    "show_phone": ("Hiện số đầy đủ", "Show full number"),
+    "left_suffix": ("ngày", "days"),
+    "overdue_by": ("quá", "late by"),
+    "skip": ("Bỏ qua đến nội dung", "Skip to content"),
+}
+
+
+def pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+def request_lang(request: Request) -> str:
+    """`lang` from the query, else from the cookie, else Vietnamese."""
+    for value in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if value in LANGS:
+            return value
+    return "vi"
+
+
+class Texts:
+    """Lookup of words and data labels in one language, for templates."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        routing = read_yaml("routing.yaml")
+        self._kinds = routing["kinds"]
+        self._topics = routing["topics"]
+
+    def __call__(self, key: str) -> str:
+        return pick(WORDS[key], self.lang)
+
+    def state(self, state: str) -> str:
+        return pick(STATE_LABELS.get(state, (state, state)), self.lang).capitalize()
+
+    def action(self, action: str) -> str:
+        return pick(ACTION_LABELS.get(action, (action, action)), self.lang)
+
+    def kind(self, kind: str) -> str:
+        return self._kinds.get(kind, {}).get(self.lang, kind)
+
+    def topic(self, topic: str) -> str:
+        return self._topics.get(topic, {}).get(self.lang, topic)
+
+    @property
+    def kinds(self) -> list[str]:
+        return list(self._kinds)
+
+    @property
+    def topics(self) -> list[str]:
+        return list(self._topics)

@@ -1,0 +1,92 @@
+"""Rendering of console pages: Jinja2 with autoescape, language switch, security headers."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, PackageLoader
+
+from ..errors import ApiError
+from ..models import Staff
+from .i18n import LANG_COOKIE, Texts, request_lang
+from .security import session_csrf, session_token
+
+_env = Environment(
+    loader=PackageLoader("vss_tickets.console", "templates"),
+    autoescape=True,  # every value is HTML-escaped unless a template says otherwise
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+# No script at all; styles only from console.css; forms post only to this server.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+STATIC = {"console.css": "text/css; charset=utf-8"}
+
+
+def _switch_url(request: Request, lang: str) -> str:
+    params = dict(request.query_params)
+    params["lang"] = "vi" if lang == "en" else "en"
+    return f"{request.url.path}?{urlencode(params)}"
+
+
+def render(
+    request: Request, template: str, staff: Staff | None = None, status: int = 200, **ctx: Any
+) -> HTMLResponse:
+    """Render `template` in the request's language; remembers an explicit `?lang=`."""
+    lang = request_lang(request)
+    token = session_token(request)
+    html = _env.get_template(template).render(
+        t=Texts(lang),
+        lang=lang,
+        staff=staff,
+        csrf=ctx.pop("csrf", None) or (session_csrf(token) if token else ""),
+        switch_url=_switch_url(request, lang),
+        path=request.url.path,
+        **ctx,
+    )
+    response = HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+    if request.query_params.get("lang") == lang:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, path="/console",
+                            samesite="strict")  # fmt: skip
+    return response
+
+
+def error_page(
+    request: Request, staff: Staff | None, status: int, message: str, kept: str = ""
+) -> HTMLResponse:
+    """An error page; `kept` is text the user typed, shown back so nothing is lost."""
+    return render(request, "error.html", staff, status=status, message=message, kept=kept)
+
+
+def api_error_page(
+    request: Request, staff: Staff | None, exc: ApiError, kept: str = ""
+) -> HTMLResponse:
+    """A core error (404, 409 ...) as a page; 404 says nothing about other units' tickets."""
+    if exc.status == 404:
+        return error_page(request, staff, 404, Texts(request_lang(request))("not_found"), kept)
+    return error_page(request, staff, exc.status, exc.message, kept)
+
+
+def to_login() -> RedirectResponse:
+    return RedirectResponse("/console/login", status_code=303)
+
+
+def static_file(name: str) -> Response:
+    """One of the console's own static files (404 for anything else)."""
+    if name not in STATIC:
+        return Response(status_code=404)
+    body = resources.files("vss_tickets.console").joinpath("static", name).read_bytes()
+    return Response(body, media_type=STATIC[name], headers={"Cache-Control": "max-age=3600"})

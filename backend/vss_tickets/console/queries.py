@@ -1,0 +1,97 @@
+"""Console reads composed from core's queue and scope: topic filter, search, counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from ..auth import in_scope
+from ..errors import not_found
+from ..lifecycle import OPEN_STATES, load
+from ..models import Staff, Ticket
+from ..queue import QueueFilter, query
+from ..text import nfc, normalise_phone
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class ConsoleFilter:
+    """What the queue form asks for (all optional)."""
+
+    state: str = ""
+    kind: str = ""
+    topic: str = ""
+    unit: str = ""
+    overdue: bool = False
+    mine: bool = False
+    q: str = ""
+    page: int = 1
+    errors: list[str] = field(default_factory=list)
+
+    def core(self) -> QueueFilter:
+        return QueueFilter(
+            states=[self.state] if self.state else None,
+            kind=self.kind or None,
+            unit=self.unit or None,
+            assignee="me" if self.mine else None,
+            overdue=True if self.overdue else None,
+        )
+
+
+def search_terms(q: str) -> tuple[str | None, str | None]:
+    """(ticket code, phone) the search box may mean; both None when it means neither."""
+    text = nfc(q)
+    if not text:
+        return None, None
+    try:
+        return None, normalise_phone(text)
+    except ValueError:
+        pass
+    code = text.upper()
+    return (code, None) if code.startswith("BHXH-") else (None, None)
+
+
+def statement(staff: Staff, f: ConsoleFilter, today: date) -> Select[tuple[Ticket]]:
+    """Core's unit-scoped queue query plus the console's topic filter and search."""
+    stmt = query(staff, f.core(), today)
+    if f.topic:
+        stmt = stmt.where(Ticket.topic == f.topic)
+    code, phone = search_terms(f.q)
+    if code or phone:
+        stmt = stmt.where(or_(Ticket.code == code, Ticket.citizen_phone == phone))
+    return stmt
+
+
+def queue_page(
+    session: Session, staff: Staff, f: ConsoleFilter, today: date
+) -> tuple[list[Ticket], int]:
+    """One page of matching tickets (soonest deadline first) and how many match."""
+    if f.unit and not in_scope(session, staff, f.unit):
+        raise not_found(f"Không có đơn vị {f.unit} trong phạm vi", f"Unit {f.unit} not in scope")
+    stmt = statement(staff, f, today)
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = session.scalars(stmt.offset((f.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).unique()
+    return list(rows), total or 0
+
+
+def state_counts(session: Session, staff: Staff, today: date) -> dict[str, int]:
+    """Tickets in scope per state, plus `open` and `overdue` totals."""
+    base = query(staff, QueueFilter(), today).order_by(None).subquery()
+    rows = session.execute(select(base.c.state, func.count()).group_by(base.c.state))
+    counts = {state: n for state, n in rows}
+    counts["open"] = sum(counts.get(s, 0) for s in OPEN_STATES)
+    late = query(staff, QueueFilter(overdue=True), today).order_by(None).subquery()
+    counts["overdue"] = session.scalar(select(func.count()).select_from(late)) or 0
+    return counts
+
+
+def visible_ticket(session: Session, staff: Staff, code: str) -> Ticket:
+    """The ticket if `staff` may see it; 404 otherwise (existence is not revealed)."""
+    ticket = load(session, code, lock=False)
+    if not in_scope(session, staff, ticket.unit_code):
+        raise not_found(f"Không tìm thấy yêu cầu {code}", f"No ticket {code}")
+    return ticket

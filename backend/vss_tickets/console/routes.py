@@ -1,0 +1,211 @@
+"""Console pages: login, logout, queue, supervisor dashboard, CSV export, stylesheet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+
+from .. import auth
+from ..api.deps import Svc
+from ..api.staff import my_consultations
+from ..errors import ApiError
+from ..export import csv_lines
+from ..masking import mask_tail
+from ..reference import working_calendar
+from .dashboard import CHART_WIDTH, LABEL_WIDTH, ROW, chart_bars, unit_figures
+from .i18n import Texts, request_lang
+from .pages import api_error_page, error_page, render, static_file, to_login
+from .queries import PAGE_SIZE, ConsoleFilter, queue_page, state_counts, statement
+from .security import (
+    CsrfError,
+    check_csrf,
+    clear_session,
+    current_staff,
+    login_csrf,
+    remember_login_csrf,
+    session_token,
+    set_session,
+)
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+
+Text = Annotated[str, Form(max_length=200)]
+
+
+@router.get("/static/{name}")
+def static(name: str) -> Response:
+    return static_file(name)
+
+
+def _home(role: str) -> str:
+    return "/console/dashboard" if role in ("supervisor", "admin") else "/console/"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, svc: Svc) -> Response:
+    staff = current_staff(request, svc)
+    if staff is not None:
+        return RedirectResponse(_home(staff.role), status_code=303)
+    return _login_page(request, svc)
+
+
+def _login_page(request: Request, svc: Svc, status: int = 200, **ctx: object) -> Response:
+    token = login_csrf(request)
+    response = render(request, "login.html", status=status, csrf=token, **ctx)
+    remember_login_csrf(response, svc, token)
+    return response
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request, svc: Svc, username: Text = "", password: Text = "", csrf: Text = ""
+) -> Response:
+    try:
+        check_csrf(request, csrf, login=True)
+    except CsrfError:
+        return error_page(request, None, 403, Texts(request_lang(request))("csrf"))
+    s = svc.settings
+    # Failed attempts must be kept (core's throttling counts them), so this session commits.
+    with svc.db.session(write=True) as session:
+        try:
+            token, _, staff = auth.login(
+                session, username.strip(), password, svc.clock.now(),
+                max_failures=s.login_max_failures, window_seconds=s.login_window_seconds,
+                session_hours=s.session_hours,
+            )  # fmt: skip
+            role = staff.role
+        except ApiError as exc:
+            refused = exc
+        else:
+            refused = None
+    if refused is not None:
+        return _login_page(request, svc, refused.status, error=refused.message, username=username)
+    response = RedirectResponse(_home(role), status_code=303)
+    set_session(response, svc, token)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, svc: Svc, csrf: Text = "") -> Response:
+    token = session_token(request)
+    if token is None:
+        return to_login()
+    try:
+        check_csrf(request, csrf)
+    except CsrfError:
+        return error_page(request, None, 403, Texts(request_lang(request))("csrf"))
+    with svc.db.session(write=True) as session:
+        auth.logout(session, token)
+    response = to_login()
+    clear_session(response)
+    return response
+
+
+def _filter(
+    state: str, kind: str, topic: str, unit: str, overdue: str, mine: str, q: str, page: int
+) -> ConsoleFilter:
+    return ConsoleFilter(state, kind, topic, unit, overdue == "1", mine == "1", q, page)
+
+
+Param = Annotated[str, Query(max_length=100)]
+
+
+@router.get("/", response_class=HTMLResponse)
+def queue(
+    request: Request,
+    svc: Svc,
+    state: Param = "",
+    kind: Param = "",
+    topic: Param = "",
+    unit: Param = "",
+    overdue: Param = "",
+    mine: Param = "",
+    q: Param = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    staff = current_staff(request, svc)
+    if staff is None:
+        return to_login()
+    f = _filter(state, kind, topic, unit, overdue, mine, q, page)
+    today = svc.clock.today()
+    calendar = working_calendar()
+    with svc.db.session() as session:
+        try:
+            tickets, total = queue_page(session, staff, f, today)
+        except ApiError as exc:
+            return api_error_page(request, staff, exc)
+        counts = state_counts(session, staff, today)
+        consultations = my_consultations(staff, session, "open")
+        rows = [
+            {
+                "t": t,
+                "phone": mask_tail(t.citizen_phone),
+                "left": calendar.working_days_between(today, t.resolution_due),
+            }
+            for t in tickets
+        ]
+    params = {k: v for k, v in request.query_params.items() if k != "page"}
+
+    def page_url(number: int) -> str:
+        return "/console/?" + urlencode({**params, "page": number})
+
+    return render(
+        request, "queue.html", staff, f=f, rows=rows, total=total, counts=counts,
+        pages=(total + PAGE_SIZE - 1) // PAGE_SIZE, consultations=consultations, today=today,
+        query=urlencode(params), page_url=page_url,
+    )  # fmt: skip
+
+
+@router.get("/export.csv")
+def export(
+    request: Request,
+    svc: Svc,
+    state: Param = "",
+    kind: Param = "",
+    topic: Param = "",
+    unit: Param = "",
+    overdue: Param = "",
+    mine: Param = "",
+    q: Param = "",
+) -> Response:
+    staff = current_staff(request, svc)
+    if staff is None:
+        return to_login()
+    stmt = statement(staff, _filter(state, kind, topic, unit, overdue, mine, q, 1),
+                     svc.clock.today())  # fmt: skip
+
+    def lines() -> Iterator[str]:
+        with svc.db.session() as session:
+            yield from csv_lines(session, stmt)
+
+    filename = f"tickets-{svc.clock.today().isoformat()}.csv"
+    return StreamingResponse(
+        lines(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+def dashboard(request: Request, svc: Svc) -> Response:
+    staff = current_staff(request, svc)
+    if staff is None:
+        return to_login()
+    if staff.role not in ("supervisor", "admin"):
+        return error_page(request, staff, 403, Texts(request_lang(request))("forbidden_role"))
+    today = svc.clock.today()
+    with svc.db.session() as session:
+        figures = unit_figures(session, staff, today)
+    totals = {
+        key: sum(getattr(f, key) for f in figures)
+        for key in ("open", "at_risk", "overdue", "transfers", "ping_pong", "resolved")
+    }
+    bars = chart_bars(figures, request_lang(request))
+    return render(
+        request, "dashboard.html", staff, figures=figures, totals=totals, bars=bars, today=today,
+        chart={"width": CHART_WIDTH, "label": LABEL_WIDTH, "height": 20 + len(bars) * ROW},
+    )  # fmt: skip
