@@ -13,6 +13,7 @@ from .api import citizen, health, intake, outbox, sessions, staff
 from .api.deps import Services
 from .clock import Clock
 from .config import Settings
+from .console import router as console_router
 from .db import Database
 from .errors import install_error_handlers
 from .escalation import escalation_loop
@@ -62,4 +63,5 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(health.router)
     for module in (intake, citizen, staff, sessions, outbox):
         app.include_router(module.router)
+    app.include_router(console_router)
     return app
