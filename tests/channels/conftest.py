@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.channels.fake_graph import FakeGraph
 from tests.channels.fake_zalo import FakeZalo
 from tests.stack import BOT_PY, free_port, wait_until_healthy
 
@@ -18,6 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 ZALO_APP_ID = "4318003561281546071"
 ZALO_APP_SECRET = "test-zalo-app-secret"
 ZALO_OA_SECRET = "test-zalo-oa-secret-key"
+FB_APP_SECRET = "test-facebook-app-secret"
+FB_VERIFY_TOKEN = "test-facebook-verify-token"
+FB_PAGE_TOKEN = "test-facebook-page-token"
 
 
 class Harness:
@@ -59,7 +63,15 @@ def fake_zalo() -> Iterator[FakeZalo]:
 
 
 @pytest.fixture(scope="module")
-def channel_env(fake_zalo: FakeZalo, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def fake_graph() -> Iterator[FakeGraph]:
+    server = FakeGraph(FB_PAGE_TOKEN).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def channel_env(fake_zalo: FakeZalo, fake_graph: FakeGraph,
+                tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     state = tmp_path_factory.mktemp("channels")
     return {
         **os.environ,
@@ -72,6 +84,11 @@ def channel_env(fake_zalo: FakeZalo, tmp_path_factory: pytest.TempPathFactory) -
         "ZALO_REFRESH_TOKEN": "refresh-0",
         "ZALO_API_BASE": fake_zalo.url,
         "ZALO_OAUTH_BASE": fake_zalo.url,
+        "FACEBOOK_APP_SECRET": FB_APP_SECRET,
+        "FACEBOOK_VERIFY_TOKEN": FB_VERIFY_TOKEN,
+        "FACEBOOK_PAGE_ACCESS_TOKEN": FB_PAGE_TOKEN,
+        "GRAPH_API_BASE": fake_graph.url,
+        "GRAPH_API_VERSION": "v23.0",
     }
 
 

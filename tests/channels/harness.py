@@ -18,6 +18,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.messenger import MessengerInput
 from bot.channels.zalo import ZaloInput
 
 RECEIVED: list[dict[str, Any]] = []
@@ -42,7 +43,8 @@ async def scripted_bot(message: UserMessage) -> None:
 
 def build() -> Sanic:
     app = Sanic("channel_harness")
-    register([ZaloInput.from_credentials(None)], app, route="/webhooks/")
+    channels = [ZaloInput.from_credentials(None), MessengerInput.from_credentials(None)]
+    register(channels, app, route="/webhooks/")
     app.add_route(received, "/received")
     app.add_route(health, "/health")
     app.ctx.agent = SimpleNamespace(handle_message=scripted_bot)
