@@ -15,7 +15,7 @@ TICKETS_PY := backend/.venv/bin/python
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install browser run train init-db test lint validate test-backend test-bot test-e2e clean
+.PHONY: help install web browser run train init-db test lint validate test-backend test-bot test-e2e clean
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -34,7 +34,14 @@ backend/.venv/.synced: backend/pyproject.toml backend/uv.lock | $(UV)
 	cd backend && $(UV) sync --frozen --python "$$(../scripts/find-python 3.11+)"
 	@touch $@
 
-install: .venv/.synced backend/.venv/.synced  ## create both environments from their lock files
+install: .venv/.synced backend/.venv/.synced web  ## create both environments from their lock files
+
+WEB_VENDOR := bot/channels/webchat_static/vendor
+$(WEB_VENDOR)/socket.io.min.js: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	mkdir -p $(WEB_VENDOR) && cp web/node_modules/socket.io-client/dist/socket.io.min.js $@
+
+web: $(WEB_VENDOR)/socket.io.min.js  ## the web chat's client library, from npm (served locally)
 
 browser:  ## Debian's Chromium for the browser tests (installed when root; else they skip)
 	@if [ -x "$(CHROMIUM)" ]; then echo "Chromium: $(CHROMIUM)"; \
