@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..auth import in_scope
@@ -60,9 +60,10 @@ def statement(staff: Staff, f: ConsoleFilter, today: date) -> Select[tuple[Ticke
     stmt = query(staff, f.core(), today)
     if f.topic:
         stmt = stmt.where(Ticket.topic == f.topic)
-    code, phone = search_terms(f.q)
-    if code or phone:
-        stmt = stmt.where(or_(Ticket.code == code, Ticket.citizen_phone == phone))
+    if nfc(f.q):
+        code, phone = search_terms(f.q)
+        matches = or_(Ticket.code == code, Ticket.citizen_phone == phone)
+        stmt = stmt.where(matches if code or phone else false())
     return stmt
 
 

@@ -19,7 +19,14 @@ from ..reference import working_calendar
 from .dashboard import CHART_WIDTH, LABEL_WIDTH, ROW, chart_bars, unit_figures
 from .i18n import Texts, request_lang
 from .pages import api_error_page, error_page, render, static_file, to_login
-from .queries import PAGE_SIZE, ConsoleFilter, queue_page, state_counts, statement
+from .queries import (
+    PAGE_SIZE,
+    ConsoleFilter,
+    queue_page,
+    search_terms,
+    state_counts,
+    statement,
+)
 from .security import (
     CsrfError,
     check_csrf,
@@ -131,6 +138,8 @@ def queue(
     if staff is None:
         return to_login()
     f = _filter(state, kind, topic, unit, overdue, mine, q, page)
+    if q.strip() and search_terms(q) == (None, None):
+        f.errors.append(Texts(request_lang(request))("bad_phone"))
     today = svc.clock.today()
     calendar = working_calendar()
     with svc.db.session() as session:
