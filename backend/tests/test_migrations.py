@@ -45,7 +45,7 @@ def tables(url: str) -> set[str]:
 def test_upgrade_downgrade_upgrade(empty_url):
     upgrade(empty_url)
     assert tables(empty_url) == set(Base.metadata.tables) | {"alembic_version"}
-    downgrade(empty_url, "0001")
+    downgrade(empty_url, "0001")  # undoes 0003 and 0002
     engine = create_engine(normalise_url(empty_url))
     columns = {c["name"] for c in inspect(engine).get_columns("consultations")}
     engine.dispose()

@@ -24,13 +24,9 @@ def cmd_init_db(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
-    import uvicorn
+    from .serve import serve
 
-    from .app import create_app
-
-    app = create_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None)
-    return 0
+    return serve(settings)
 
 
 def cmd_create_staff(settings: Settings, args: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,10 +57,17 @@ class Database:
         writer = self.engine.execution_options(sqlite_immediate=True)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(writer, expire_on_commit=False)
+        self._write_lock = threading.Lock()
 
     @contextmanager
     def session(self, write: bool = False) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back on error."""
+        if write and self.is_sqlite:
+            # One writer at a time per process: queue here instead of in SQLite's busy handler,
+            # whose back-off sleeps make a long latency tail under concurrent writes.
+            with self._write_lock, self._writer() as session, session.begin():
+                yield session
+            return
         factory = self._writer if write else self._reader
         with factory() as session, session.begin():
             yield session

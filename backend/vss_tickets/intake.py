@@ -63,11 +63,6 @@ def create_ticket(
 ) -> tuple[Ticket, bool]:
     """Create the ticket (or return the one this key already created). Returns (ticket, created)."""
     digest = request_hash(payload)
-    if idempotency_key:
-        with db.session() as session:
-            earlier = _replay(session, idempotency_key, digest)
-        if earlier is not None:
-            return earlier, False
     now = clock.now()
     received = now.astimezone(VIETNAM).date()
     decision = route_ticket(

@@ -124,6 +124,7 @@ class Ticket(Base):
         Index("ix_tickets_unit_state_created", "unit_code", "state", "created_at"),
         Index("ix_tickets_unit_created", "unit_code", "created_at"),
         Index("ix_tickets_state_resolution_due", "state", "resolution_due"),
+        Index("ix_tickets_unit_due", "unit_code", "resolution_due", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -28,7 +28,9 @@ def query(staff: Staff, f: QueueFilter, today: date) -> Select[tuple[Ticket]]:
     """The tickets `staff` may see that match `f`, soonest resolution deadline first."""
     stmt = select(Ticket)
     allowed = scope(staff)
-    if allowed is not None:
+    if staff.role == "officer":  # plain equality lets the database walk the unit's index
+        stmt = stmt.where(Ticket.unit_code == staff.unit_code)
+    elif allowed is not None:
         stmt = stmt.where(Ticket.unit_code.in_(allowed))
     if f.unit:
         stmt = stmt.where(Ticket.unit_code == f.unit)
