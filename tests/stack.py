@@ -17,6 +17,7 @@ from pathlib import Path
 import requests
 
 from bot.settings import ROOT
+from tests.channels.credentials import channel_env
 
 BOT_PY = ROOT / ".venv" / "bin" / "python"
 TICKETS_PY = ROOT / "backend" / ".venv" / "bin" / "python"
@@ -69,6 +70,7 @@ class Stack:
     @classmethod
     def configure(cls, workdir: Path) -> Stack:
         tickets_port = free_port()
+        zalo_url, graph_url = (f"http://127.0.0.1:{free_port()}" for _ in range(2))
         env = {
             **os.environ,
             "APP_ENV": "test",
@@ -81,6 +83,8 @@ class Stack:
             "TICKETS_DATABASE_URL": f"sqlite:///{workdir / 'tickets.db'}",
             "TRACKER_DB_URL": f"sqlite:///{workdir / 'tracker.db'}",
             "KNOWLEDGE_FEEDBACK_DB": str(workdir / "feedback.db"),
+            # Zalo and Messenger talk to local fakes there (tests/channels/fake_*.py).
+            **channel_env(zalo_url, graph_url, str(workdir / "channels.db")),
         }
         return cls(workdir=workdir, env=env)
 

@@ -11,17 +11,19 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.channels.credentials import (
+    FB_PAGE_TOKEN,
+    ZALO_ACCESS_TOKEN,
+    ZALO_APP_ID,
+    ZALO_APP_SECRET,
+    ZALO_REFRESH_TOKEN,
+    channel_env,
+)
 from tests.channels.fake_graph import FakeGraph
 from tests.channels.fake_zalo import FakeZalo
 from tests.stack import BOT_PY, free_port, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
-ZALO_APP_ID = "4318003561281546071"
-ZALO_APP_SECRET = "test-zalo-app-secret"
-ZALO_OA_SECRET = "test-zalo-oa-secret-key"
-FB_APP_SECRET = "test-facebook-app-secret"
-FB_VERIFY_TOKEN = "test-facebook-verify-token"
-FB_PAGE_TOKEN = "test-facebook-page-token"
 
 
 class Harness:
@@ -57,7 +59,7 @@ def wait_for(condition: Callable[[], object], timeout: float = 10) -> None:
 
 @pytest.fixture(scope="module")
 def fake_zalo() -> Iterator[FakeZalo]:
-    server = FakeZalo(ZALO_APP_ID, ZALO_APP_SECRET, "access-0", "refresh-0").start()
+    server = FakeZalo(ZALO_APP_ID, ZALO_APP_SECRET, ZALO_ACCESS_TOKEN, ZALO_REFRESH_TOKEN).start()
     yield server
     server.stop()
 
@@ -70,31 +72,16 @@ def fake_graph() -> Iterator[FakeGraph]:
 
 
 @pytest.fixture(scope="module")
-def channel_env(fake_zalo: FakeZalo, fake_graph: FakeGraph,
+def harness_env(fake_zalo: FakeZalo, fake_graph: FakeGraph,
                 tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    state = tmp_path_factory.mktemp("channels")
-    return {
-        **os.environ,
-        "APP_ENV": "test",
-        "CHANNELS_STATE_DB": str(state / "channels.db"),
-        "ZALO_APP_ID": ZALO_APP_ID,
-        "ZALO_APP_SECRET": ZALO_APP_SECRET,
-        "ZALO_OA_SECRET_KEY": ZALO_OA_SECRET,
-        "ZALO_ACCESS_TOKEN": "access-0",
-        "ZALO_REFRESH_TOKEN": "refresh-0",
-        "ZALO_API_BASE": fake_zalo.url,
-        "ZALO_OAUTH_BASE": fake_zalo.url,
-        "FACEBOOK_APP_SECRET": FB_APP_SECRET,
-        "FACEBOOK_VERIFY_TOKEN": FB_VERIFY_TOKEN,
-        "FACEBOOK_PAGE_ACCESS_TOKEN": FB_PAGE_TOKEN,
-        "GRAPH_API_BASE": fake_graph.url,
-        "GRAPH_API_VERSION": "v23.0",
-    }
+    state = tmp_path_factory.mktemp("channels") / "channels.db"
+    return {**os.environ, "APP_ENV": "test",
+            **channel_env(fake_zalo.url, fake_graph.url, str(state))}
 
 
 @pytest.fixture(scope="module")
-def harness(channel_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory,
+def harness(harness_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory,
             ) -> Iterator[Harness]:
-    running = Harness(channel_env, tmp_path_factory.mktemp("harness") / "harness.log")
+    running = Harness(harness_env, tmp_path_factory.mktemp("harness") / "harness.log")
     yield running
     running.stop()

@@ -55,7 +55,7 @@ def _problem(body: dict[str, Any]) -> str | None:
 class FakeGraph(ThreadedServer):
     """``sent`` holds accepted bodies in arrival order; ``rejected`` the refused ones."""
 
-    def __init__(self, page_token: str) -> None:
+    def __init__(self, page_token: str, port: int = 0) -> None:
         self.tokens = {page_token}
         self.sent: list[dict[str, Any]] = []
         self.rejected: list[dict[str, Any]] = []
@@ -64,7 +64,7 @@ class FakeGraph(ThreadedServer):
         self._ids = itertools.count(1)
         app = web.Application()
         app.router.add_post("/{version}/me/messages", self.messages)
-        super().__init__(app)
+        super().__init__(app, port)
 
     @staticmethod
     def _error(code: int, message: str, kind: str = "OAuthException") -> web.Response:

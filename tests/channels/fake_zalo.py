@@ -25,7 +25,8 @@ BUTTON_TYPES = {"oa.open.url", "oa.query.show", "oa.query.hide", "oa.open.sms", 
 class FakeZalo(ThreadedServer):
     """Both Zalo hosts on one port; ``sent`` holds every accepted message."""
 
-    def __init__(self, app_id: str, app_secret: str, access: str, refresh: str) -> None:
+    def __init__(self, app_id: str, app_secret: str, access: str, refresh: str,
+                 port: int = 0) -> None:
         self.app_id, self.app_secret = app_id, app_secret
         self.access_tokens: dict[str, float] = {access: time.time() + 90000}
         self.refresh_tokens = {refresh}
@@ -39,7 +40,7 @@ class FakeZalo(ThreadedServer):
         app = web.Application()
         app.router.add_post("/v3.0/oa/message/cs", self.message)
         app.router.add_post("/v4/oa/access_token", self.token)
-        super().__init__(app)
+        super().__init__(app, port)
 
     def expire_access_tokens(self) -> None:
         self.access_tokens = dict.fromkeys(self.access_tokens, 0.0)

@@ -9,10 +9,10 @@ from aiohttp import web
 
 
 class ThreadedServer:
-    """A real HTTP server for a fake API; ``url`` is its base address."""
+    """A real HTTP server for a fake API on ``port`` (0: any free one); ``url`` is its address."""
 
-    def __init__(self, app: web.Application) -> None:
-        self.app = app
+    def __init__(self, app: web.Application, port: int = 0) -> None:
+        self.app, self.port = app, port
         self.loop = asyncio.new_event_loop()
         self.url = ""
         self._runner: web.AppRunner | None = None
@@ -21,7 +21,7 @@ class ThreadedServer:
     async def _start(self) -> None:
         self._runner = web.AppRunner(self.app)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.url = f"http://127.0.0.1:{port}"
@@ -31,8 +31,15 @@ class ThreadedServer:
         asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(10)
         return self
 
-    def stop(self) -> None:
+    async def _stop(self) -> None:
         if self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self.loop).result(10)
+            await self._runner.cleanup()
+        pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+
+    def stop(self) -> None:
+        asyncio.run_coroutine_threadsafe(self._stop(), self.loop).result(10)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(10)

@@ -10,7 +10,8 @@ import uuid
 
 import requests
 
-from tests.channels.conftest import FB_APP_SECRET, FB_PAGE_TOKEN, FB_VERIFY_TOKEN, Harness, wait_for
+from tests.channels.conftest import Harness, wait_for
+from tests.channels.credentials import FB_APP_SECRET, FB_PAGE_TOKEN, FB_VERIFY_TOKEN
 from tests.channels.fake_graph import FakeGraph
 
 PAGE_ID = "104812345678901"

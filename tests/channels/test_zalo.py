@@ -11,7 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from tests.channels.conftest import ZALO_APP_ID, ZALO_OA_SECRET, Harness, wait_for
+from tests.channels.conftest import Harness, wait_for
+from tests.channels.credentials import ZALO_APP_ID, ZALO_OA_SECRET
 from tests.channels.fake_zalo import FakeZalo
 
 
@@ -171,7 +172,7 @@ def test_oversized_text_gets_a_notice_and_html_stays_text(harness: Harness,
 
 
 def test_expired_token_is_refreshed_once_and_the_refresh_token_rotated(
-        harness: Harness, fake_zalo: FakeZalo, channel_env: dict[str, str]) -> None:
+        harness: Harness, fake_zalo: FakeZalo, harness_env: dict[str, str]) -> None:
     fake_zalo.expire_access_tokens()
     used_before = len(fake_zalo.refreshes)
     event = zalo_event("sau khi hết hạn")
@@ -179,23 +180,23 @@ def test_expired_token_is_refreshed_once_and_the_refresh_token_rotated(
     wait_for(lambda: replies_to(fake_zalo, event["sender"]["id"]))
     assert any(r["error"] == -216 for r in fake_zalo.rejected)
     assert len(fake_zalo.refreshes) == used_before + 1
-    with sqlite3.connect(channel_env["CHANNELS_STATE_DB"]) as db:
+    with sqlite3.connect(harness_env["CHANNELS_STATE_DB"]) as db:
         access, refresh = db.execute(
             "SELECT access_token, refresh_token FROM oauth_tokens").fetchone()
     assert refresh in fake_zalo.refresh_tokens and fake_zalo.refreshes[-1] not in (refresh,)
     assert fake_zalo.access_tokens[access] > time.time()
     # the used refresh token is dead: Zalo accepts each one once
     reuse = requests.post(f"{fake_zalo.url}/v4/oa/access_token", timeout=5,
-                          headers={"secret_key": channel_env["ZALO_APP_SECRET"]},
+                          headers={"secret_key": harness_env["ZALO_APP_SECRET"]},
                           data={"app_id": ZALO_APP_ID, "grant_type": "refresh_token",
                                 "refresh_token": fake_zalo.refreshes[-1]})
     assert reuse.json()["error"] == -14014
 
 
 def test_concurrent_refreshes_in_two_processes_are_serialised(
-        harness: Harness, fake_zalo: FakeZalo, channel_env: dict[str, str],
+        harness: Harness, fake_zalo: FakeZalo, harness_env: dict[str, str],
         tmp_path_factory) -> None:
-    second = Harness(channel_env, tmp_path_factory.mktemp("second") / "harness.log")
+    second = Harness(harness_env, tmp_path_factory.mktemp("second") / "harness.log")
     try:
         fake_zalo.expire_access_tokens()
         fake_zalo.refresh_delay = 0.5
