@@ -1,0 +1,166 @@
+"""Browser fixtures: a real service process (`cli serve`, movable clock) on a temporary SQLite
+database, staff accounts made with `cli create-staff`, and headless Debian Chromium."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import MONDAY, PASSWORD, SERVICE, ticket_body
+from tests.test_server_process import BACKEND, free_port
+from vss_tickets.migrate import init_db
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = BACKEND / "tests" / "artifacts"
+ACCOUNTS = {  # username: (unit, role)
+    "can.bo.hn": ("bhxh.ha-noi", "officer"),
+    "lanh.dao.hn": ("bhxh.ha-noi", "supervisor"),
+    "can.bo.hue": ("bhxh.hue", "officer"),
+    "khoa.thu": ("bhxh.ha-noi", "officer"),
+}
+MAX_FAILURES = 3
+
+
+@dataclass
+class Server:
+    """A running ticket service and the file its clock reads."""
+
+    base: str
+    clock_file: Path
+    log: Path
+
+    def set_now(self, moment: datetime) -> None:
+        self.clock_file.write_text(moment.isoformat())
+
+    def file_ticket(self, **overrides: object) -> dict:
+        """Create a ticket exactly as the assistant's submit action does."""
+        body = ticket_body(**overrides)
+        headers = {**SERVICE, "Idempotency-Key": f"{body['conversation_id']}:submit:{time.time()}"}
+        response = httpx.post(f"{self.base}/api/v1/tickets", json=body, headers=headers, timeout=30)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def ticket(self, code: str) -> dict:
+        return httpx.get(f"{self.base}/api/v1/tickets/{code}", headers=SERVICE, timeout=30).json()
+
+
+def _wait_healthy(base: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert process.poll() is None, log.read_text()
+        assert time.monotonic() < deadline, "server did not start in 30 s"
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[Server]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (apt install chromium)")
+    tmp = tmp_path_factory.mktemp("console")
+    db_url = f"sqlite:///{tmp / 'tickets.db'}"
+    init_db(db_url, "current")
+    port = free_port()
+    env = {
+        **os.environ,
+        "TICKETS_DATABASE_URL": db_url,
+        "TICKETS_PORT": str(port),
+        "TICKETS_ESCALATION_INTERVAL": "0",
+        "TICKETS_LOGIN_MAX_FAILURES": str(MAX_FAILURES),
+        "TICKETS_TEST_CLOCK_FILE": str(tmp / "now.txt"),
+        "TICKETS_STAFF_PASSWORD": PASSWORD,
+        "PYTHONPATH": str(BACKEND),
+    }
+    for username, (unit, role) in ACCOUNTS.items():
+        made = subprocess.run(
+            [sys.executable, "-m", "vss_tickets.cli", "create-staff", "--unit", unit,
+             "--role", role, "--username", username],
+            cwd=BACKEND, env=env, capture_output=True, text=True, timeout=60,
+            stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        assert made.returncode == 0, made.stderr
+    srv = Server(f"http://127.0.0.1:{port}", tmp / "now.txt", tmp / "serve.log")
+    srv.set_now(MONDAY)
+    with srv.log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("clock_serve.py"))],
+            cwd=BACKEND, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        _wait_healthy(srv.base, process, srv.log)
+        yield srv
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def browser(server: Server) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server: Server) -> Iterator[object]:
+    """A fresh browser context (no cookies); refuses any request to another host."""
+    context = browser.new_context(base_url=server.base, locale="vi-VN")
+    outside: list[str] = []
+
+    def guard(route) -> None:
+        if route.request.url.startswith(server.base):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    pg = context.new_page()
+    yield pg
+    context.close()
+    assert outside == [], f"the console tried to load external resources: {outside}"
+
+
+@pytest.fixture
+def moved_clock(server: Server) -> Iterator[Server]:
+    """The server, with its clock put back to the start after the test."""
+    yield server
+    server.set_now(MONDAY)
+
+
+def shot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def login(page, username: str, password: str = PASSWORD) -> None:
+    page.goto("/console/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+
+
+def later(days: int) -> datetime:
+    return MONDAY + timedelta(days=days)
