@@ -65,4 +65,3 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         app.include_router(module.router)
     app.include_router(console_router)
     return app
-

@@ -6,7 +6,8 @@ the citizen should hear of it, an outbox notification) in the caller's transacti
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -98,7 +99,9 @@ class Step:
         self.from_state = ticket.state
         self.today = now.astimezone(VIETNAM).date()
 
-    def commit(self, *, reason: str | None = None, notify_event: str | None = None, **details):
+    def commit(
+        self, *, reason: str | None = None, notify_event: str | None = None, **details: Any
+    ) -> None:
         """Move to the target state and write the audit event (and notification)."""
         ticket = self.ticket
         ticket.state = TRANSITIONS[self.action][self.from_state]
@@ -155,7 +158,14 @@ def _take(session: Session, ticket: Ticket, staff: Staff, *, claim: bool = False
     ticket.assignee = session.get(Staff, staff.id)  # this session's copy of the account
 
 
-def _add_message(session: Session, ticket: Ticket, author: str, body: str, now, staff=None):
+def _add_message(
+    session: Session,
+    ticket: Ticket,
+    author: str,
+    body: str,
+    now: datetime,
+    staff: Staff | None = None,
+) -> None:
     session.add(
         Message(
             ticket_id=ticket.id,
@@ -167,7 +177,7 @@ def _add_message(session: Session, ticket: Ticket, author: str, body: str, now, 
     )
 
 
-def _resume_clock(ticket: Ticket, today) -> int:
+def _resume_clock(ticket: Ticket, today: date) -> int:
     """End a pause: push open deadlines back by the working days paused; returns that number."""
     if ticket.paused_on is None:
         return 0
@@ -206,21 +216,26 @@ def claim(session: Session, ticket: Ticket, staff: Staff, now: datetime) -> None
     step.commit(assignee=staff.username, previous_assignee=previous)
 
 
-def reply(session: Session, ticket: Ticket, staff: Staff, now: datetime, body: str) -> None:
-    step = Step(session, ticket, _actor(staff), "reply", now)
+def _staff_message(
+    session: Session, ticket: Ticket, staff: Staff, now: datetime, body: str
+) -> None:
+    """A message from staff to the citizen; the first one is the first response."""
     _take(session, ticket, staff)
     _add_message(session, ticket, "staff", body, now, staff)
     if ticket.first_response_at is None:
         ticket.first_response_at = now
+
+
+def reply(session: Session, ticket: Ticket, staff: Staff, now: datetime, body: str) -> None:
+    step = Step(session, ticket, _actor(staff), "reply", now)
+    _staff_message(session, ticket, staff, now, body)
     step.commit(notify_event="staff_reply", message=body)
 
 
 def request_info(session: Session, ticket: Ticket, staff: Staff, now: datetime, body: str) -> None:
+    """Ask the citizen for information; the clock stops until they answer."""
     step = Step(session, ticket, _actor(staff), "request_info", now)
-    _take(session, ticket, staff)
-    _add_message(session, ticket, "staff", body, now, staff)
-    if ticket.first_response_at is None:
-        ticket.first_response_at = now
+    _staff_message(session, ticket, staff, now, body)
     ticket.paused_on = step.today
     step.commit(notify_event="info_requested", message=body)
 
@@ -377,7 +392,7 @@ def reopen(
     step.commit(reason=reason, notify_event="status_changed")
 
 
-def rate(session: Session, ticket: Ticket, now: datetime, rating: int, comment: str | None):
+def rate(session: Session, ticket: Ticket, now: datetime, rating: int, comment: str | None) -> None:
     step = Step(session, ticket, "citizen", "rate", now)
     if ticket.rating is not None:
         raise conflict("Yêu cầu này đã được đánh giá", "This ticket was already rated")

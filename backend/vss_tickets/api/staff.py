@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .. import lifecycle
-from ..auth import scope
+from ..auth import in_scope, scope
+from ..config import Settings
 from ..export import csv_lines
-from ..models import Consultation, Ticket
+from ..models import Consultation, Staff, Ticket
 from ..queue import QueueFilter, page, query
 from ..schemas import (
     AnswerIn,
@@ -84,120 +88,102 @@ def export_csv(
     )
 
 
-def _done(session: WriteSession, ticket: Ticket) -> TicketDetail:
-    return ticket_detail(session, ticket, reveal=True)
+@dataclass
+class Act:
+    """A staff member acting on one ticket they may handle, in one write transaction."""
+
+    session: Session
+    staff: Staff
+    ticket: Ticket
+    now: datetime
+    settings: Settings
+
+    def run(self, action: Callable[..., object], *args: object) -> TicketDetail:
+        """Apply a lifecycle action; the answer is the ticket as this staff member now sees it."""
+        action(self.session, self.ticket, self.staff, self.now, *args)
+        reveal = in_scope(self.session, self.staff, self.ticket.unit_code)
+        return ticket_detail(self.session, self.ticket, reveal=reveal)
 
 
-@router.post("/tickets/{code}/accept", response_model=TicketDetail, summary="Thụ lý / Accept")
-def accept(code: str, staff: StaffCaller, svc: Svc, session: WriteSession) -> TicketDetail:
+def acting(code: str, staff: StaffCaller, svc: Svc, session: WriteSession) -> Act:
     ticket = lifecycle.load_for_staff(session, code, staff)
-    lifecycle.accept(session, ticket, staff, svc.clock.now())
-    return _done(session, ticket)
+    return Act(session, staff, ticket, svc.clock.now(), svc.settings)
 
 
-@router.post("/tickets/{code}/reject", response_model=TicketDetail, summary="Không thụ lý / Reject")
-def reject(
-    code: str, body: ReasonIn, staff: StaffCaller, svc: Svc, session: WriteSession
-) -> TicketDetail:
-    ticket = lifecycle.load_for_staff(session, code, staff)
-    lifecycle.reject(session, ticket, staff, svc.clock.now(), body.reason)
-    return _done(session, ticket)
+Acting = Annotated[Act, Depends(acting)]
+ACTION = "/tickets/{code}/"
 
 
-@router.post("/tickets/{code}/claim", response_model=TicketDetail, summary="Nhận xử lý / Claim")
-def claim(code: str, staff: StaffCaller, svc: Svc, session: WriteSession) -> TicketDetail:
-    ticket = lifecycle.load_for_staff(session, code, staff)
-    lifecycle.claim(session, ticket, staff, svc.clock.now())
-    return _done(session, ticket)
+@router.post(ACTION + "accept", response_model=TicketDetail, summary="Thụ lý / Accept")
+def accept(act: Acting) -> TicketDetail:
+    return act.run(lifecycle.accept)
 
 
-@router.post("/tickets/{code}/reply", response_model=TicketDetail, summary="Trả lời / Reply")
-def reply(
-    code: str, body: BodyIn, staff: StaffCaller, svc: Svc, session: WriteSession
-) -> TicketDetail:
-    ticket = lifecycle.load_for_staff(session, code, staff)
-    lifecycle.reply(session, ticket, staff, svc.clock.now(), body.body)
-    return _done(session, ticket)
+@router.post(ACTION + "reject", response_model=TicketDetail, summary="Không thụ lý / Reject")
+def reject(body: ReasonIn, act: Acting) -> TicketDetail:
+    return act.run(lifecycle.reject, body.reason)
+
+
+@router.post(ACTION + "claim", response_model=TicketDetail, summary="Nhận xử lý / Claim")
+def claim(act: Acting) -> TicketDetail:
+    return act.run(lifecycle.claim)
+
+
+@router.post(ACTION + "reply", response_model=TicketDetail, summary="Trả lời / Reply")
+def reply(body: BodyIn, act: Acting) -> TicketDetail:
+    return act.run(lifecycle.reply, body.body)
 
 
 @router.post(
-    "/tickets/{code}/request-info",
+    ACTION + "request-info",
     response_model=TicketDetail,
     summary="Yêu cầu bổ sung (tạm dừng thời hạn) / Ask the citizen (pauses the clock)",
 )
-def request_info(
-    code: str, body: BodyIn, staff: StaffCaller, svc: Svc, session: WriteSession
-) -> TicketDetail:
-    ticket = lifecycle.load_for_staff(session, code, staff)
-    lifecycle.request_info(session, ticket, staff, svc.clock.now(), body.body)
-    return _done(session, ticket)
+def request_info(body: BodyIn, act: Acting) -> TicketDetail:
+    return act.run(lifecycle.request_info, body.body)
+
+
+@router.post(ACTION + "resume", response_model=TicketDetail, summary="Tiếp tục / Resume")
+def resume(act: Acting) -> TicketDetail:
+    return act.run(lifecycle.resume)
+
+
+@router.post(ACTION + "transfer", response_model=TicketDetail, summary="Chuyển / Transfer")
+def transfer(body: TransferIn, act: Acting) -> TicketDetail:
+    return act.run(lifecycle.transfer, body.to_unit_code, body.reason)
+
+
+@router.post(ACTION + "resolve", response_model=TicketDetail, summary="Giải quyết / Resolve")
+def resolve(body: ResolveIn, act: Acting) -> TicketDetail:
+    return act.run(lifecycle.resolve, body.resolution)
+
+
+@router.post(ACTION + "close", response_model=TicketDetail, summary="Đóng / Close")
+def close(act: Acting) -> TicketDetail:
+    return act.run(lifecycle.close)
+
+
+@router.post(ACTION + "reopen", response_model=TicketDetail, summary="Mở lại / Reopen")
+def reopen(body: ReasonIn, act: Acting) -> TicketDetail:
+    def by_staff(session: Session, ticket: Ticket, staff: Staff, now: datetime) -> None:
+        lifecycle.reopen(session, ticket, f"staff:{staff.username}", now, body.reason, days)
+
+    days = act.settings.reopen_days
+    return act.run(by_staff)
 
 
 @router.post(
-    "/tickets/{code}/resume", response_model=TicketDetail, summary="Tiếp tục xử lý / Resume"
-)
-def resume(code: str, staff: StaffCaller, svc: Svc, session: WriteSession) -> TicketDetail:
-    ticket = lifecycle.load_for_staff(session, code, staff)
-    lifecycle.resume(session, ticket, staff, svc.clock.now())
-    return _done(session, ticket)
-
-
-@router.post("/tickets/{code}/transfer", response_model=TicketDetail, summary="Chuyển / Transfer")
-def transfer(
-    code: str, body: TransferIn, staff: StaffCaller, svc: Svc, session: WriteSession
-) -> TicketDetail:
-    ticket = lifecycle.load_for_staff(session, code, staff)
-    lifecycle.transfer(session, ticket, staff, svc.clock.now(), body.to_unit_code, body.reason)
-    return ticket_detail(session, ticket, reveal=False)
-
-
-@router.post(
-    "/tickets/{code}/consult",
+    ACTION + "consult",
     response_model=ConsultationOut,
     status_code=201,
     summary="Xin ý kiến đơn vị khác / Consult another unit",
 )
-def consult(
-    code: str, body: ConsultIn, staff: StaffCaller, svc: Svc, session: WriteSession
-) -> ConsultationOut:
-    ticket = lifecycle.load_for_staff(session, code, staff)
-    days = body.due_in_working_days or svc.settings.consult_days
+def consult(body: ConsultIn, act: Acting) -> ConsultationOut:
+    days = body.due_in_working_days or act.settings.consult_days
     c = lifecycle.consult(
-        session, ticket, staff, svc.clock.now(), body.to_unit_code, body.question, days
+        act.session, act.ticket, act.staff, act.now, body.to_unit_code, body.question, days
     )
-    return consultation_out(c, ticket.code)
-
-
-@router.post("/tickets/{code}/resolve", response_model=TicketDetail, summary="Giải quyết / Resolve")
-def resolve(
-    code: str, body: ResolveIn, staff: StaffCaller, svc: Svc, session: WriteSession
-) -> TicketDetail:
-    ticket = lifecycle.load_for_staff(session, code, staff)
-    lifecycle.resolve(session, ticket, staff, svc.clock.now(), body.resolution)
-    return _done(session, ticket)
-
-
-@router.post("/tickets/{code}/close", response_model=TicketDetail, summary="Đóng / Close")
-def close(code: str, staff: StaffCaller, svc: Svc, session: WriteSession) -> TicketDetail:
-    ticket = lifecycle.load_for_staff(session, code, staff)
-    lifecycle.close(session, ticket, staff, svc.clock.now())
-    return _done(session, ticket)
-
-
-@router.post("/tickets/{code}/reopen", response_model=TicketDetail, summary="Mở lại / Reopen")
-def reopen(
-    code: str, body: ReasonIn, staff: StaffCaller, svc: Svc, session: WriteSession
-) -> TicketDetail:
-    ticket = lifecycle.load_for_staff(session, code, staff)
-    lifecycle.reopen(
-        session,
-        ticket,
-        f"staff:{staff.username}",
-        svc.clock.now(),
-        body.reason,
-        svc.settings.reopen_days,
-    )
-    return _done(session, ticket)
+    return consultation_out(c, act.ticket.code)
 
 
 @router.get(
