@@ -12,9 +12,8 @@ import logging
 from typing import Any
 
 import aiohttp
-from rasa.core.channels.channel import OutputChannel
 
-from bot.channels.render import fit
+from bot.channels.render import FittingOutput, fit
 from bot.knowledge.render import CHANNEL_LIMITS, Limits
 
 logger = logging.getLogger(__name__)
@@ -77,7 +76,7 @@ def _template(text: str, choices: Any) -> dict[str, Any]:
     return {"attachment": {"type": "template", "payload": payload}}
 
 
-class MessengerOutput(OutputChannel):
+class MessengerOutput(FittingOutput):
     """Renders Rasa's messages within Messenger's limits and sends them."""
 
     def __init__(self, client: GraphClient) -> None:
@@ -104,7 +103,7 @@ class MessengerOutput(OutputChannel):
         except GraphError as exc:
             logger.warning("Messenger %s not sent: %s", action, exc)
 
-    async def _send(self, recipient_id: str, text: str, buttons: list[dict[str, Any]]) -> None:
+    async def deliver(self, recipient_id: str, text: str, buttons: list[dict[str, Any]]) -> None:
         quick = len(buttons) > TEMPLATE_LIMITS.max_buttons
         for part in fit(text, buttons, QUICK_REPLY_LIMITS if quick else TEMPLATE_LIMITS):
             if not part.choices:
@@ -115,19 +114,6 @@ class MessengerOutput(OutputChannel):
                 message = _template(part.text, part.choices)
             if not await self._message(recipient_id, message):
                 return
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self._send(recipient_id, text, [])
-
-    async def send_text_with_buttons(
-        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
-    ) -> None:
-        await self._send(recipient_id, text, buttons)
-
-    async def send_quick_replies(
-        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
-    ) -> None:
-        await self._send(recipient_id, text, quick_replies)
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         await self._message(recipient_id, {"attachment": {"type": "image",

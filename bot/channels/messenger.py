@@ -14,19 +14,18 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.graph_api import GraphClient, MessengerOutput
-from bot.channels.state import SeenEvents
 from bot.channels.webhook import (
     ATTACHMENT_NOTICE,
     MAX_USER_TEXT,
     TOO_LONG_NOTICE,
-    Background,
     WebhookError,
+    WebhookInput,
     read_json,
     same_digest,
 )
@@ -63,7 +62,7 @@ def events_of(delivery: dict[str, Any]) -> list[dict[str, Any]]:
             for event in entry.get("messaging") or [] if isinstance(event, dict)]
 
 
-class MessengerInput(InputChannel):
+class MessengerInput(WebhookInput):
     """The Messenger webhook of one Facebook Page."""
 
     def __init__(self, settings: Settings) -> None:
@@ -72,16 +71,11 @@ class MessengerInput(InputChannel):
         self.verify_token = secrets["FACEBOOK_VERIFY_TOKEN"]
         self.client = GraphClient(settings.graph_api_base, settings.graph_api_version,
                                   secrets["FACEBOOK_PAGE_ACCESS_TOKEN"])
-        self.seen = SeenEvents(settings.channels_state_db, "facebook")
-        self.background = Background()
+        super().__init__(settings)
 
     @classmethod
     def name(cls) -> str:
         return "facebook"
-
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> MessengerInput:
-        return cls(Settings.from_env())
 
     def get_output_channel(self) -> OutputChannel:
         return MessengerOutput(self.client)

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from rasa.core.channels.channel import OutputChannel
+
 from bot.knowledge.render import Limits, split_text
 
 MORE_OPTIONS = "Lựa chọn khác (gõ để chọn) / More options (type one):"
@@ -51,3 +53,23 @@ def fit(text: str, buttons: Iterable[Mapping[str, Any]], limits: Limits) -> list
     last_limit = limits.max_text_with_buttons if choices else limits.max_text
     chunks = split_text(text, limits.max_text, last_limit)
     return [Part(chunk) for chunk in chunks[:-1]] + [Part(chunks[-1], choices)]
+
+
+class FittingOutput(OutputChannel):
+    """An output channel that sends texts, buttons and quick replies through one ``deliver``."""
+
+    async def deliver(self, recipient_id: str, text: str, buttons: list[dict[str, Any]]) -> None:
+        raise NotImplementedError
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.deliver(recipient_id, text, [])
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self.deliver(recipient_id, text, buttons)
+
+    async def send_quick_replies(
+        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self.deliver(recipient_id, text, quick_replies)

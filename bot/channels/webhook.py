@@ -9,9 +9,13 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
+from rasa.core.channels.channel import InputChannel
 from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot.channels.state import SeenEvents
+from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -80,3 +84,15 @@ class Background:
         """Wait for the turns still running (tests and shutdown)."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+class WebhookInput(InputChannel):
+    """A webhook channel configured from the environment, with dedupe and background turns."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.seen = SeenEvents(settings.channels_state_db, self.name())
+        self.background = Background()
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> WebhookInput:
+        return cls(Settings.from_env())

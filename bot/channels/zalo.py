@@ -13,19 +13,18 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.render import fit
-from bot.channels.state import SeenEvents
+from bot.channels.render import FittingOutput, fit
 from bot.channels.webhook import (
     ATTACHMENT_NOTICE,
     MAX_USER_TEXT,
     TOO_LONG_NOTICE,
-    Background,
     WebhookError,
+    WebhookInput,
     read_json,
     same_digest,
 )
@@ -49,7 +48,7 @@ def signature(app_id: str, raw_body: bytes, timestamp: str, oa_secret: str) -> s
     return hashlib.sha256(data).hexdigest()
 
 
-class ZaloOutput(OutputChannel):
+class ZaloOutput(FittingOutput):
     """Sends the bot's messages as Zalo consultation messages, split to Zalo's limits."""
 
     def __init__(self, client: ZaloClient) -> None:
@@ -59,7 +58,7 @@ class ZaloOutput(OutputChannel):
     def name(cls) -> str:
         return "zalo"
 
-    async def _send(self, recipient_id: str, text: str, buttons: list[dict[str, Any]]) -> None:
+    async def deliver(self, recipient_id: str, text: str, buttons: list[dict[str, Any]]) -> None:
         for part in fit(text, buttons, LIMITS):
             message: dict[str, Any] = {"text": part.text}
             if part.choices:
@@ -72,21 +71,8 @@ class ZaloOutput(OutputChannel):
                 logger.error("Zalo reply not delivered: %s", exc)
                 return
 
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self._send(recipient_id, text, [])
 
-    async def send_text_with_buttons(
-        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
-    ) -> None:
-        await self._send(recipient_id, text, buttons)
-
-    async def send_quick_replies(
-        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
-    ) -> None:
-        await self._send(recipient_id, text, quick_replies)
-
-
-class ZaloInput(InputChannel):
+class ZaloInput(WebhookInput):
     """The Zalo OA webhook."""
 
     def __init__(self, settings: Settings) -> None:
@@ -102,16 +88,11 @@ class ZaloInput(InputChannel):
             refresh_token=secrets["ZALO_REFRESH_TOKEN"],
             state_db=settings.channels_state_db,
         ))
-        self.seen = SeenEvents(settings.channels_state_db, "zalo")
-        self.background = Background()
+        super().__init__(settings)
 
     @classmethod
     def name(cls) -> str:
         return "zalo"
-
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> ZaloInput:
-        return cls(Settings.from_env())
 
     def get_output_channel(self) -> OutputChannel:
         return ZaloOutput(self.client)
