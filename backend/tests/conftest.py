@@ -62,6 +62,8 @@ class PgServer:
         with psycopg.connect(_pg_conninfo(self.admin_url), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{self.name}"')
+            # A throw-away database: commits need not wait for the disk (tests run faster).
+            conn.execute(f'ALTER DATABASE "{self.name}" SET synchronous_commit = off')
 
     def drop(self) -> None:
         with psycopg.connect(_pg_conninfo(self.admin_url), autocommit=True) as conn:
@@ -93,13 +95,12 @@ def backend(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[tuple[
     server.drop()
 
 
-@pytest.fixture
-def db_url(backend: tuple[str, str], tmp_path: Path) -> str:
-    """A clean database for one test: a copy of the SQLite template, or emptied tables."""
+def fresh_database(backend: tuple[str, str], directory: Path) -> str:
+    """A clean database: a copy of the SQLite template, or the PostgreSQL tables emptied."""
     kind, url = backend
     if kind == "sqlite":
         template = Path(make_url(url).database or "")
-        copy = tmp_path / "tickets.db"
+        copy = directory / "tickets.db"
         shutil.copy(template, copy)
         return f"sqlite:///{copy}"
     db = Database(url)
@@ -107,6 +108,12 @@ def db_url(backend: tuple[str, str], tmp_path: Path) -> str:
         session.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
     db.dispose()
     return url
+
+
+@pytest.fixture
+def db_url(backend: tuple[str, str], tmp_path: Path) -> str:
+    """A clean database for one test."""
+    return fresh_database(backend, tmp_path)
 
 
 @pytest.fixture

@@ -6,9 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from tests.conftest import SERVICE, create
+from tests.conftest import MONDAY, SERVICE, StaffFactory, create, fresh_database
+from vss_tickets.app import create_app
+from vss_tickets.clock import FrozenClock
+from vss_tickets.config import Settings
+from vss_tickets.db import Database
 from vss_tickets.lifecycle import TRANSITIONS
 from vss_tickets.models import STATES
 
@@ -65,10 +70,22 @@ def ticket_in(client, officer: dict, state: str) -> str:
     return code
 
 
+@pytest.fixture(scope="module")
+def table_env(backend, tmp_path_factory):
+    """One service and database for the whole table: each case works on its own ticket."""
+    url = fresh_database(backend, tmp_path_factory.mktemp("table"))
+    clock = FrozenClock(MONDAY)
+    app = create_app(Settings(database_url=url, escalation_interval=0), clock)
+    db = Database(url)
+    with TestClient(app) as client:
+        yield client, StaffFactory(db, clock)("bhxh.ha-noi"), db
+    db.dispose()
+
+
 @pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("action", sorted(CALLS))
-def test_transition_table(client, staff, db, action, state):
-    officer = staff("bhxh.ha-noi")
+def test_transition_table(table_env, action, state):
+    client, officer, db = table_env
     code = ticket_in(client, officer, state)
     before = audit_count(db, code)
     path, body, as_citizen = CALLS[action]
