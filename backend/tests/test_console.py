@@ -305,3 +305,31 @@ def test_html_in_citizen_text_is_rendered_inert(console, staff):
     page = console.client.get(f"/console/tickets/{code}").text
     assert "<script>" not in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Tôi cần giúp đỡ" in page
+
+
+def test_dashboard_figures_on_time_rate_median_transfers_and_satisfaction(console, staff, clock):
+    staff("bhxh.ha-noi", username="can.bo.hn")
+    staff("bhxh.ha-noi", "supervisor", username="lanh.dao.hn")
+    on_time, late, moved = (create(console.client)["code"] for _ in range(3))
+    console.login("can.bo.hn")
+    console.act(moved, "transfer", to_unit="bhxh.hue", reason="Sai địa bàn")
+    for code in (on_time, late):
+        console.act(code, "accept")
+    clock.advance(days=2)
+    console.login("can.bo.hn")
+    assert console.act(on_time, "resolve", body="Đã giải quyết.").status_code == 303
+    rating = {"phone_last4": "5678", "rating": 4}
+    rated = console.client.post(f"/api/v1/tickets/{on_time}/rating", json=rating, headers=SERVICE)
+    assert rated.status_code == 200, rated.text
+    clock.advance(days=60)
+    console.login("can.bo.hn")
+    assert console.act(late, "resolve", body="Giải quyết muộn.").status_code == 303
+    console.login("lanh.dao.hn")
+    row = re.search(
+        r'<tr data-unit="bhxh.ha-noi">(.*?)</tr>',
+        console.client.get("/console/dashboard").text,
+        re.S,
+    ).group(1)
+    cells = re.findall(r"<td[^>]*>(?:<a[^>]*>)?([^<]*)", row)
+    # open, at risk, overdue, on time, median days, transfers, ping-pong, satisfaction
+    assert cells == ["0", "0", "0", "50%", "32.0", "0", "0", "4.0 (1)"]

@@ -1,5 +1,5 @@
 """Browser fixtures: a real service process (`cli serve`, movable clock) on a temporary SQLite
-database, staff accounts made with `cli create-staff`, and headless Debian Chromium."""
+database with staff accounts, and headless Debian Chromium."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ import pytest
 
 from tests.conftest import MONDAY, PASSWORD, SERVICE, ticket_body
 from tests.test_server_process import BACKEND, free_port
+from vss_tickets.auth import create_staff
+from vss_tickets.db import Database
 from vss_tickets.migrate import init_db
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -81,17 +83,13 @@ def server(tmp_path_factory) -> Iterator[Server]:
         "TICKETS_ESCALATION_INTERVAL": "0",
         "TICKETS_LOGIN_MAX_FAILURES": str(MAX_FAILURES),
         "TICKETS_TEST_CLOCK_FILE": str(tmp / "now.txt"),
-        "TICKETS_STAFF_PASSWORD": PASSWORD,
         "PYTHONPATH": str(BACKEND),
     }
-    for username, (unit, role) in ACCOUNTS.items():
-        made = subprocess.run(
-            [sys.executable, "-m", "vss_tickets.cli", "create-staff", "--unit", unit,
-             "--role", role, "--username", username],
-            cwd=BACKEND, env=env, capture_output=True, text=True, timeout=60,
-            stdin=subprocess.DEVNULL,
-        )  # fmt: skip
-        assert made.returncode == 0, made.stderr
+    db = Database(db_url)
+    with db.session(write=True) as session:  # core's account creation, as `cli create-staff`
+        for username, (unit, role) in ACCOUNTS.items():
+            create_staff(session, username, username.title(), PASSWORD, role, unit)
+    db.dispose()
     srv = Server(f"http://127.0.0.1:{port}", tmp / "now.txt", tmp / "serve.log")
     srv.set_now(MONDAY)
     with srv.log.open("w") as out:

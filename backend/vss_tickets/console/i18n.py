@@ -81,6 +81,7 @@ WORDS = {
     "why": ("Lý do / chi tiết", "Reason / details"),
     "actions": ("Xử lý", "Actions"),
     "message": ("Nội dung gửi người dân", "Message to the citizen"),
+    "info_needed": ("Thông tin cần người dân bổ sung", "Information the citizen should add"),
     "reason": ("Lý do (bắt buộc)", "Reason (required)"),
     "to_unit": ("Đơn vị nhận", "To unit"),
     "question": ("Câu hỏi", "Question"),

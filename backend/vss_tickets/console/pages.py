@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from importlib import resources
 from typing import Any
 from urllib.parse import urlencode
@@ -10,10 +11,12 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader
 
+from ..api.deps import Services
+from ..clock import VIETNAM
 from ..errors import ApiError
 from ..models import Staff
 from .i18n import LANG_COOKIE, Texts, request_lang
-from .security import session_csrf, session_token
+from .security import CsrfError, check_csrf, current_staff, session_csrf, session_token
 
 _env = Environment(
     loader=PackageLoader("vss_tickets.console", "templates"),
@@ -21,6 +24,20 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def _local(moment: datetime) -> str:
+    """A UTC time as Vietnam time, e.g. 02/03/2026 09:00."""
+    return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+
+
+def _detail(value: object) -> str:
+    """An audit detail value: lists joined, everything else as text."""
+    return "; ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+_env.filters["local"] = _local
+_env.filters["detail"] = _detail
 
 # No script at all; styles only from console.css; forms post only to this server.
 SECURITY_HEADERS = {
@@ -82,6 +99,19 @@ def api_error_page(
 
 def to_login() -> RedirectResponse:
     return RedirectResponse("/console/login", status_code=303)
+
+
+def guard_post(request: Request, svc: Services, csrf: str) -> tuple[Staff | None, Response | None]:
+    """(staff, None) for a logged-in form POST with its CSRF token, else (None, the answer):
+    a redirect to the login page, or 403."""
+    staff = current_staff(request, svc)
+    if staff is None:
+        return None, to_login()
+    try:
+        check_csrf(request, csrf)
+    except CsrfError:
+        return None, error_page(request, staff, 403, Texts(request_lang(request))("csrf"))
+    return staff, None
 
 
 def static_file(name: str) -> Response:

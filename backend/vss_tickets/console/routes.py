@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from .. import auth
@@ -18,7 +18,7 @@ from ..masking import mask_tail
 from ..reference import working_calendar
 from .dashboard import CHART_WIDTH, LABEL_WIDTH, ROW, chart_bars, unit_figures
 from .i18n import Texts, request_lang
-from .pages import api_error_page, error_page, render, static_file, to_login
+from .pages import api_error_page, error_page, guard_post, render, static_file, to_login
 from .queries import (
     PAGE_SIZE,
     ConsoleFilter,
@@ -98,13 +98,10 @@ def login(
 
 @router.post("/logout")
 def logout(request: Request, svc: Svc, csrf: Text = "") -> Response:
+    staff, refusal = guard_post(request, svc, csrf)
     token = session_token(request)
-    if token is None:
-        return to_login()
-    try:
-        check_csrf(request, csrf)
-    except CsrfError:
-        return error_page(request, None, 403, Texts(request_lang(request))("csrf"))
+    if refusal is not None or staff is None or token is None:
+        return refusal or to_login()
     with svc.db.session(write=True) as session:
         auth.logout(session, token)
     response = to_login()
@@ -112,19 +109,10 @@ def logout(request: Request, svc: Svc, csrf: Text = "") -> Response:
     return response
 
 
-def _filter(
-    state: str, kind: str, topic: str, unit: str, overdue: str, mine: str, q: str, page: int
-) -> ConsoleFilter:
-    return ConsoleFilter(state, kind, topic, unit, overdue == "1", mine == "1", q, page)
-
-
 Param = Annotated[str, Query(max_length=100)]
 
 
-@router.get("/", response_class=HTMLResponse)
-def queue(
-    request: Request,
-    svc: Svc,
+def queue_filter(
     state: Param = "",
     kind: Param = "",
     topic: Param = "",
@@ -133,12 +121,20 @@ def queue(
     mine: Param = "",
     q: Param = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-) -> Response:
+) -> ConsoleFilter:
+    """The queue's filters from the query string (checkboxes send "1")."""
+    return ConsoleFilter(state, kind, topic, unit, overdue == "1", mine == "1", q, page)
+
+
+Filter = Annotated[ConsoleFilter, Depends(queue_filter)]
+
+
+@router.get("/", response_class=HTMLResponse)
+def queue(request: Request, svc: Svc, f: Filter) -> Response:
     staff = current_staff(request, svc)
     if staff is None:
         return to_login()
-    f = _filter(state, kind, topic, unit, overdue, mine, q, page)
-    if q.strip() and search_terms(q) == (None, None):
+    if f.q.strip() and search_terms(f.q) == (None, None):
         f.errors.append(Texts(request_lang(request))("bad_phone"))
     today = svc.clock.today()
     calendar = working_calendar()
@@ -170,22 +166,12 @@ def queue(
 
 
 @router.get("/export.csv")
-def export(
-    request: Request,
-    svc: Svc,
-    state: Param = "",
-    kind: Param = "",
-    topic: Param = "",
-    unit: Param = "",
-    overdue: Param = "",
-    mine: Param = "",
-    q: Param = "",
-) -> Response:
+def export(request: Request, svc: Svc, f: Filter) -> Response:
+    """The queue as filtered, as CSV (core's export rows: phones masked, formulas quoted)."""
     staff = current_staff(request, svc)
     if staff is None:
         return to_login()
-    stmt = statement(staff, _filter(state, kind, topic, unit, overdue, mine, q, 1),
-                     svc.clock.today())  # fmt: skip
+    stmt = statement(staff, f, svc.clock.today())
 
     def lines() -> Iterator[str]:
         with svc.db.session() as session:

@@ -22,9 +22,9 @@ from ..reference import working_calendar
 from ..schemas import AnswerIn, BodyIn, ConsultIn, ReasonIn, ResolveIn, TransferIn
 from ..views import ticket_detail
 from .i18n import Texts, request_lang
-from .pages import api_error_page, error_page, render, to_login
+from .pages import api_error_page, error_page, guard_post, render, to_login
 from .queries import visible_ticket
-from .security import CsrfError, check_csrf, current_staff
+from .security import current_staff
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -148,14 +148,10 @@ def act(
     question: LongField = "",
     days: ShortField = "",
 ) -> Response:
-    staff = current_staff(request, svc)
-    if staff is None:
-        return to_login()
+    staff, refusal = guard_post(request, svc, csrf)
+    if refusal is not None or staff is None:
+        return refusal or to_login()
     t = Texts(request_lang(request))
-    try:
-        check_csrf(request, csrf)
-    except CsrfError:
-        return error_page(request, staff, 403, t("csrf"))
     if action not in ACTIONS:
         return error_page(request, staff, 404, t("not_found"))
     draft = Draft(body, reason, to_unit, question, days)
@@ -178,17 +174,14 @@ def act(
 def answer(
     consultation_id: int, request: Request, svc: Svc, csrf: ShortField = "", body: LongField = ""
 ) -> Response:
-    staff = current_staff(request, svc)
-    if staff is None:
-        return to_login()
+    staff, refusal = guard_post(request, svc, csrf)
+    if refusal is not None or staff is None:
+        return refusal or to_login()
     t = Texts(request_lang(request))
     try:
-        check_csrf(request, csrf)
         text = AnswerIn(answer=body).answer
         with svc.db.session(write=True) as session:
             lifecycle.answer_consultation(session, consultation_id, staff, svc.clock.now(), text)
-    except CsrfError:
-        return error_page(request, staff, 403, t("csrf"))
     except ValidationError as exc:
         return error_page(request, staff, 422, problem(exc, t), kept=body)
     except ApiError as exc:
