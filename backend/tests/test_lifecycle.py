@@ -175,3 +175,14 @@ def test_rating_only_once(client, staff):
     again = client.post(f"/api/v1/tickets/{code}/rating", json=body, headers=SERVICE)
     assert again.status_code == 409
     assert client.get(f"/api/v1/tickets/{code}", headers=SERVICE).json()["rating"] == 4
+
+
+def test_citizen_verification_is_throttled_per_ticket(client, clock):
+    code = create(client)["code"]
+    url = f"/api/v1/tickets/{code}/citizen-view"
+    for _ in range(3):  # the test settings allow 3 failures in the window
+        assert client.post(url, json={"phone_last4": "0000"}, headers=SERVICE).status_code == 404
+    blocked = client.post(url, json={"phone_last4": "5678"}, headers=SERVICE)
+    assert blocked.status_code == 429
+    clock.advance(seconds=901)
+    assert client.post(url, json={"phone_last4": "5678"}, headers=SERVICE).status_code == 200

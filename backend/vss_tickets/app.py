@@ -17,6 +17,7 @@ from .console import router as console_router
 from .db import Database
 from .errors import install_error_handlers
 from .escalation import escalation_loop
+from .throttle import FailureWindow
 
 DESCRIPTION = """Tiếp nhận, định tuyến, xử lý khiếu nại, kiến nghị, tố cáo, câu hỏi gửi BHXH.
 Receives, routes and tracks complaints, recommendations, denunciations and enquiries sent to
@@ -28,7 +29,12 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     settings = settings or Settings.from_env()
     settings.check_safe()
     db = Database(settings.database_url)
-    svc = Services(settings=settings, db=db, clock=clock or Clock())
+    svc = Services(
+        settings=settings,
+        db=db,
+        clock=clock or Clock(),
+        verification=FailureWindow(settings.login_max_failures, settings.login_window_seconds),
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -6,21 +6,32 @@ from __future__ import annotations
 import hmac
 
 from fastapi import APIRouter
+from sqlalchemy.orm import Session
 
 from .. import lifecycle
-from ..errors import not_found
+from ..errors import ApiError, not_found
 from ..models import Ticket
 from ..schemas import CitizenMessageIn, CitizenReopenIn, CitizenTicketView, RatingIn, Verification
 from ..views import citizen_view
-from .deps import ServiceCaller, Svc, WriteSession
+from .deps import ServiceCaller, Services, Svc, WriteSession
 
 router = APIRouter(prefix="/api/v1/tickets/{code}", tags=["citizen"])
 
 
-def verified(session: WriteSession, code: str, check: Verification) -> Ticket:
-    """The ticket if the phone digits match; the same 404 for a wrong code or wrong digits."""
+def verified(svc: Services, session: Session, code: str, check: Verification) -> Ticket:
+    """The ticket if the phone digits match; the same 404 for a wrong code or wrong digits,
+    and 429 after too many wrong digits for one code."""
+    now = svc.clock.now()
+    if svc.verification.blocked(code, now):
+        raise ApiError(
+            429,
+            "too_many_attempts",
+            "Nhập sai quá nhiều lần, vui lòng thử lại sau",
+            "Too many failed verifications; try again later",
+        )
     ticket = lifecycle.load(session, code)
     if not hmac.compare_digest(ticket.citizen_phone[-4:], check.phone_last4):
+        svc.verification.fail(code, now)
         raise not_found(
             "Không tìm thấy yêu cầu với mã và số điện thoại này",
             "No ticket with this code and phone number",
@@ -34,9 +45,9 @@ def verified(session: WriteSession, code: str, check: Verification) -> Ticket:
     summary="Trạng thái cho công dân / Status for the citizen",
 )
 def view(
-    code: str, check: Verification, _caller: ServiceCaller, session: WriteSession
+    code: str, check: Verification, _caller: ServiceCaller, svc: Svc, session: WriteSession
 ) -> CitizenTicketView:
-    return citizen_view(session, verified(session, code, check))
+    return citizen_view(session, verified(svc, session, code, check))
 
 
 @router.post(
@@ -48,7 +59,7 @@ def view(
 def message(
     code: str, body: CitizenMessageIn, _caller: ServiceCaller, svc: Svc, session: WriteSession
 ) -> CitizenTicketView:
-    ticket = verified(session, code, body)
+    ticket = verified(svc, session, code, body)
     lifecycle.citizen_message(session, ticket, svc.clock.now(), body.body)
     return citizen_view(session, ticket)
 
@@ -59,7 +70,7 @@ def message(
 def rating(
     code: str, body: RatingIn, _caller: ServiceCaller, svc: Svc, session: WriteSession
 ) -> CitizenTicketView:
-    ticket = verified(session, code, body)
+    ticket = verified(svc, session, code, body)
     lifecycle.rate(session, ticket, svc.clock.now(), body.rating, body.comment)
     return citizen_view(session, ticket)
 
@@ -72,7 +83,7 @@ def rating(
 def reopen(
     code: str, body: CitizenReopenIn, _caller: ServiceCaller, svc: Svc, session: WriteSession
 ) -> CitizenTicketView:
-    ticket = verified(session, code, body)
+    ticket = verified(svc, session, code, body)
     lifecycle.reopen(
         session, ticket, "citizen", svc.clock.now(), body.reason, svc.settings.reopen_days
     )

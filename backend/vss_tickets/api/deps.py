@@ -15,6 +15,7 @@ from ..config import Settings
 from ..db import Database
 from ..errors import ApiError
 from ..models import Staff
+from ..throttle import FailureWindow
 
 
 @dataclass
@@ -24,6 +25,7 @@ class Services:
     settings: Settings
     db: Database
     clock: Clock
+    verification: FailureWindow
 
 
 def services(request: Request) -> Services:
