@@ -46,7 +46,7 @@ def server(db_url: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while True:
             try:
                 if httpx.get(f"{base}/health", timeout=1).status_code == 200:
@@ -54,7 +54,7 @@ def server(db_url: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
             except httpx.TransportError:
                 pass
             assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "server did not start in 30 s"
+            assert time.monotonic() < deadline, "server did not start in 120 s"
             time.sleep(0.2)
         yield base, log
     finally:
