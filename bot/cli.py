@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.model import TRAINING_DATA, model_path
+from bot.model import TRAINING_DATA, model_path, prune
 from bot.settings import ROOT, Settings
 
 
@@ -39,6 +39,8 @@ def train() -> Path:
     ]
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
     subprocess.run(command, cwd=ROOT, env=env, check=True)
+    for old in prune(target.parent):
+        print(f"Removed an old model: {old.name}")
     return target
 
 

@@ -38,3 +38,11 @@ def fingerprint(root: Path = ROOT) -> str:
 def model_path(root: Path = ROOT) -> Path:
     """Where the model for the current inputs is (or will be) stored."""
     return root / "models" / f"vss-{fingerprint(root)}.tar.gz"
+
+
+def prune(models_dir: Path, keep: int = 3) -> list[Path]:
+    """Delete all but the ``keep`` newest ``vss-*.tar.gz`` models; return what was deleted."""
+    models = sorted(models_dir.glob("vss-*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in models[keep:]:
+        old.unlink()
+    return models[keep:]

@@ -1,7 +1,8 @@
+import os
 import shutil
 from pathlib import Path
 
-from bot.model import fingerprint, model_path, training_inputs
+from bot.model import fingerprint, model_path, prune, training_inputs
 from bot.settings import ROOT
 
 
@@ -35,3 +36,15 @@ def test_knowledge_edits_do_not_change_the_model(tmp_path: Path) -> None:
     (project / "data" / "knowledge").mkdir(parents=True)
     (project / "data" / "knowledge" / "extra.yml").write_text("topic: x\n")
     assert model_path(project) == before
+
+
+def test_prune_keeps_the_newest_models(tmp_path: Path) -> None:
+    for age, name in enumerate(["vss-a", "vss-b", "vss-c", "vss-d"]):
+        path = tmp_path / f"{name}.tar.gz"
+        path.write_bytes(b"model")
+        os.utime(path, (1_000_000 - age, 1_000_000 - age))  # vss-a is the newest
+    (tmp_path / "other.tar.gz").write_bytes(b"not ours")
+    removed = prune(tmp_path, keep=2)
+    assert sorted(p.name for p in removed) == ["vss-c.tar.gz", "vss-d.tar.gz"]
+    kept = sorted(p.name for p in tmp_path.iterdir())
+    assert kept == ["other.tar.gz", "vss-a.tar.gz", "vss-b.tar.gz"]
