@@ -10,9 +10,9 @@ from bot.knowledge.render import Button, Message
 from bot.knowledge.schema import Entry
 from bot.knowledge.search import Hit
 
-CONFIDENT_SCORE = 0.5  # at or above (with a clear lead): answer directly
-CLEAR_LEAD = 0.04  # the best entry must beat the runner-up by this much to be answered directly
-SUGGEST_SCORE = 0.25  # at or above: offer "did you mean"; below: say we do not know
+CONFIDENT_SCORE = 0.3  # at or above (with a clear lead): answer directly
+CLEAR_LEAD = 0.05  # the best entry must beat the runner-up by this much to be answered directly
+SUGGEST_SCORE = 0.18  # at or above: offer "did you mean"; below: say we do not know
 MAX_SUGGESTIONS = 3
 
 TEXTS: dict[str, dict[str, str]] = {

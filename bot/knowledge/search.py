@@ -1,12 +1,14 @@
 """Question retrieval robust to missing diacritics, abbreviations and English.
 
-Every question variant of every entry is indexed after abbreviation expansion and diacritic
-folding, with TF-IDF over character n-grams (typos, missing tones) and word 1-2-grams
-(word order). An entry scores the best cosine similarity among its variants.
+Text is normalised, abbreviations are expanded, diacritics folded, filler words dropped and
+English suffixes trimmed. Each entry is then scored with TF-IDF (character 2-4-grams for
+typos and missing tones, word 1-2-grams for word order) against three views of it:
+its best-matching question variant, all its variants together, and its answer text.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,12 +19,33 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from bot.knowledge.schema import LANGUAGES, Entry
 from bot.textnorm import expand_abbreviations, fold
 
-CHAR_WEIGHT = 0.6  # share of the character n-gram similarity in the score; words get the rest
+CHAR_WEIGHT = 0.5  # share of character n-grams in a similarity; word n-grams get the rest
+VIEW_WEIGHTS = (0.2, 0.2, 0.6)  # best variant, all variants, answer text
+# Folded filler words in either language. Words that are also Vietnamese content once folded
+# ("the" = thẻ, "to" = tố/tờ, "an" = ăn/án, "dau" = đâu/đau) are deliberately kept.
+STOPWORDS = frozenset(
+    "toi minh em cho hoi xin vay a nhe oi thi la cua va voi nhung cac nay ma roi phai "
+    "i me my you your we our is are was were be been do does did can could would should "
+    "will what how which of in on for and or there please".split()
+)
+_SUFFIXES = (("ies", "y"), ("ment", ""), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
+_TOKEN = re.compile(r"\w+")
+
+
+def _stem(token: str) -> str:
+    """Trim common English suffixes; folded Vietnamese syllables never end in them."""
+    if len(token) <= 4 or not token.isascii():
+        return token
+    for suffix, replacement in _SUFFIXES:
+        if token.endswith(suffix) and not token.endswith("ss"):
+            return token[: -len(suffix)] + replacement
+    return token
 
 
 def prepare(text: str) -> str:
-    """The comparable form of a question: normalised, abbreviations expanded, folded."""
-    return fold(expand_abbreviations(text))
+    """The comparable form of a text: expanded, folded, without fillers, stemmed."""
+    tokens = _TOKEN.findall(fold(expand_abbreviations(text)))
+    return " ".join(_stem(token) for token in tokens if token not in STOPWORDS)
 
 
 @dataclass(frozen=True)
@@ -35,18 +58,29 @@ class Hit:
 
 
 class SearchIndex:
-    """An immutable TF-IDF index over the question variants of ``entries``."""
+    """An immutable TF-IDF index over the question variants and answers of ``entries``."""
 
     def __init__(self, entries: Sequence[Entry]) -> None:
-        docs: list[str] = []
+        variants: list[str] = []
         owners: list[int] = []
         self._languages: list[str] = []
         for number, entry in enumerate(entries):
             for lang in LANGUAGES:
                 for question in entry.questions[lang]:
-                    docs.append(prepare(question))
+                    variants.append(prepare(question))
                     owners.append(number)
                     self._languages.append(lang)
+        profiles = [
+            " ".join(prepare(q) for lang in LANGUAGES for q in entry.questions[lang])
+            for entry in entries
+        ]
+        answers = [
+            " ".join(
+                prepare(f"{entry.answers[lang].short} {entry.answers[lang].details}")
+                for lang in LANGUAGES
+            )
+            for entry in entries
+        ]
         self._ids = [entry.id for entry in entries]
         self._starts = np.flatnonzero(np.diff(np.asarray(owners), prepend=-1))
         self._char = TfidfVectorizer(
@@ -59,32 +93,38 @@ class SearchIndex:
             sublinear_tf=True,
             dtype=np.float32,
         )
-        self._matrix = self._combine(self._char.fit_transform(docs), self._word.fit_transform(docs))
+        corpus = variants + profiles + answers
+        self._char.fit(corpus)
+        self._word.fit(corpus)
+        self._variants = self._vectorise(variants)
+        self._views = sparse.vstack([self._vectorise(profiles), self._vectorise(answers)]).tocsr()
 
-    @staticmethod
-    def _combine(chars: sparse.spmatrix, words: sparse.spmatrix) -> sparse.csr_matrix:
-        # Scaled so the dot product is CHAR_WEIGHT * cos(chars) + (1 - CHAR_WEIGHT) * cos(words).
-        return sparse.hstack(
-            [chars * np.sqrt(CHAR_WEIGHT), words * np.sqrt(1.0 - CHAR_WEIGHT)], format="csr"
-        )
+    def _vectorise(self, texts: list[str]) -> sparse.csr_matrix:
+        # Scaled so a dot product is CHAR_WEIGHT * cos(chars) + (1 - CHAR_WEIGHT) * cos(words).
+        chars = self._char.transform(texts) * np.sqrt(CHAR_WEIGHT)
+        words = self._word.transform(texts) * np.sqrt(1.0 - CHAR_WEIGHT)
+        return sparse.hstack([chars, words], format="csr")
 
     def search(self, query: str, k: int = 3) -> list[Hit]:
         """The ``k`` best entries for ``query`` with a score above zero, best first."""
         text = prepare(query)
-        if not text.strip() or not self._ids:
+        if not text or not self._ids:
             return []
-        vector = self._combine(self._char.transform([text]), self._word.transform([text]))
-        scores = (self._matrix @ vector.T).toarray().ravel()
-        per_entry = np.maximum.reduceat(scores, self._starts)
-        k = min(k, len(per_entry))
-        best = np.argpartition(-per_entry, k - 1)[:k]
-        best = best[np.argsort(-per_entry[best], kind="stable")]
+        vector = self._vectorise([text]).T
+        by_variant = (self._variants @ vector).toarray().ravel()
+        by_view = (self._views @ vector).toarray().ravel().reshape(2, -1)
+        best_variant = np.maximum.reduceat(by_variant, self._starts)
+        weights = VIEW_WEIGHTS
+        scores = weights[0] * best_variant + weights[1] * by_view[0] + weights[2] * by_view[1]
+        k = min(k, len(scores))
+        best = np.argpartition(-scores, k - 1)[:k]
+        best = best[np.argsort(-scores[best], kind="stable")]
         hits = []
         for number in best:
-            if per_entry[number] <= 0.0:
+            if scores[number] <= 0.0:
                 break
             start = self._starts[number]
-            end = self._starts[number + 1] if number + 1 < len(self._starts) else len(scores)
-            variant = start + int(np.argmax(scores[start:end]))
-            hits.append(Hit(self._ids[number], float(per_entry[number]), self._languages[variant]))
+            end = self._starts[number + 1] if number + 1 < len(self._starts) else len(by_variant)
+            variant = start + int(np.argmax(by_variant[start:end]))
+            hits.append(Hit(self._ids[number], float(scores[number]), self._languages[variant]))
         return hits

@@ -15,8 +15,8 @@ def make_entry(entry_id: str, vi: list[str], en: list[str], **extra: Any) -> dic
         "id": entry_id,
         "questions": {"vi": vi, "en": en},
         "answer": {
-            "vi": {"short": f"Trả lời {entry_id}.", "details": f"Chi tiết {entry_id}."},
-            "en": {"short": f"Answer {entry_id}.", "details": f"Details {entry_id}."},
+            "vi": {"short": f"Trả lời {entry_id}. {vi[0]}", "details": f"Chi tiết {entry_id}."},
+            "en": {"short": f"Answer {entry_id}. {en[0]}", "details": f"Details {entry_id}."},
         },
         "legal_basis": [{"document": "Luật 41/2024/QH15", "article": "Điều 70"}],
         "source": ["https://vss.gov.vn"],
