@@ -27,14 +27,6 @@ class Caller:
 
     staff: Staff | None
 
-    @property
-    def is_service(self) -> bool:
-        return self.staff is None
-
-    @property
-    def actor(self) -> str:
-        return "service" if self.staff is None else f"staff:{self.staff.username}"
-
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()

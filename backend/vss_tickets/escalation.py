@@ -53,6 +53,7 @@ def run_escalation(db: Database, clock: Clock) -> EscalationReport:
             session.scalars(
                 select(Ticket.code).where(
                     Ticket.state.in_(("received", "accepted", "in_progress")),
+                    Ticket.escalation_level < 3,  # at most three distinct deadlines to miss
                     or_(
                         Ticket.acceptance_due < today,
                         Ticket.first_response_due < today,

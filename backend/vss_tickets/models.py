@@ -19,7 +19,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-KINDS = ("enquiry", "recommendation", "complaint", "denunciation")
 ROLES = ("officer", "supervisor", "admin")
 STATES = (
     "received",
