@@ -93,26 +93,27 @@ class SearchIndex:
             sublinear_tf=True,
             dtype=np.float32,
         )
-        corpus = variants + profiles + answers
-        self._char.fit(corpus)
-        self._word.fit(corpus)
-        self._variants = self._vectorise(variants)
-        self._views = sparse.vstack([self._vectorise(profiles), self._vectorise(answers)]).tocsr()
+        chars = self._char.fit_transform(variants + profiles + answers)
+        words = self._word.fit_transform(variants + profiles + answers)
+        # One matrix, features x documents, so a query multiplies only the rows of its n-grams.
+        self._documents = self._combine(chars, words).T.tocsr()
 
-    def _vectorise(self, texts: list[str]) -> sparse.csr_matrix:
+    @staticmethod
+    def _combine(chars: sparse.spmatrix, words: sparse.spmatrix) -> sparse.csr_matrix:
         # Scaled so a dot product is CHAR_WEIGHT * cos(chars) + (1 - CHAR_WEIGHT) * cos(words).
-        chars = self._char.transform(texts) * np.sqrt(CHAR_WEIGHT)
-        words = self._word.transform(texts) * np.sqrt(1.0 - CHAR_WEIGHT)
-        return sparse.hstack([chars, words], format="csr")
+        return sparse.hstack(
+            [chars * np.sqrt(CHAR_WEIGHT), words * np.sqrt(1.0 - CHAR_WEIGHT)], format="csr"
+        )
 
     def search(self, query: str, k: int = 3) -> list[Hit]:
         """The ``k`` best entries for ``query`` with a score above zero, best first."""
         text = prepare(query)
         if not text or not self._ids:
             return []
-        vector = self._vectorise([text]).T
-        by_variant = (self._variants @ vector).toarray().ravel()
-        by_view = (self._views @ vector).toarray().ravel().reshape(2, -1)
+        query = self._combine(self._char.transform([text]), self._word.transform([text]))
+        similarity = (query @ self._documents).toarray().ravel()
+        by_variant = similarity[: len(self._languages)]
+        by_view = similarity[len(self._languages) :].reshape(2, -1)
         best_variant = np.maximum.reduceat(by_variant, self._starts)
         weights = VIEW_WEIGHTS
         scores = weights[0] * best_variant + weights[1] * by_view[0] + weights[2] * by_view[1]
