@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -92,7 +93,7 @@ def create_ticket(
                 )
             citizen = payload.citizen
             ticket = Ticket(
-                code=next_code(session, received.year),
+                code=f"pending-{uuid.uuid4().hex[:24]}",  # numbered last, see below
                 kind=payload.kind,
                 topic=payload.topic,
                 description=payload.description,
@@ -142,6 +143,10 @@ def create_ticket(
                 unit=decision.unit_code,
                 reasons=list(decision.reasons),
             )
+            session.flush()
+            # The year's counter row stays locked until commit: take the number as the last
+            # step, so concurrent creates queue on it as briefly as possible.
+            ticket.code = next_code(session, received.year)
             session.flush()
             return ticket, True
     except IntegrityError:
