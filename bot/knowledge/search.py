@@ -22,12 +22,40 @@ from bot.textnorm import expand_abbreviations, fold
 CHAR_WEIGHT = 0.5  # share of character n-grams in a similarity; word n-grams get the rest
 VIEW_WEIGHTS = (0.2, 0.2, 0.6)  # best variant, all variants, answer text
 # Folded filler words in either language. Words that are also Vietnamese content once folded
-# ("the" = thẻ, "to" = tố/tờ, "an" = ăn/án, "dau" = đâu/đau) are deliberately kept.
+# ("the" = thẻ, "to" = tố/tờ, "an" = ăn/án, "dau" = đâu/đau, "hoi" = hội, "ma" = mã,
+# "vay" = vay vốn) are deliberately kept.
 STOPWORDS = frozenset(
-    "toi minh em cho hoi xin vay a nhe oi thi la cua va voi nhung cac nay ma roi phai "
+    "toi minh em cho xin a nhe oi thi la cua va voi nhung cac nay roi phai "
     "i me my you your we our is are was were be been do does did can could would should "
     "will what how which of in on for and or there please".split()
 )
+# English words with the same meaning here, mapped to one form (after stemming). None of them
+# is a folded Vietnamese syllable (so "cap" = cấp and "long" = lòng are left out).
+SYNONYMS = {
+    word: group[0]
+    for group in (
+        ("document", "paper", "paperwork", "form", "dossier", "file"),
+        ("withdraw", "cash", "lump", "payout", "takeout"),
+        ("emigrat", "abroad", "overseas", "settl"),
+        ("ceil", "maximum", "max", "limit", "highest"),
+        ("minimum", "lowest", "least", "cheapest"),
+        ("salary", "wage", "pay", "income", "earn"),
+        ("state", "government", "subsidy", "subsidi"),
+        ("baby", "child", "newborn", "birth", "childbirth"),
+        ("elderly", "old", "older", "senior"),
+        ("apply", "claim", "request", "submit"),
+        ("job", "work", "employment"),
+        ("quit", "leav", "left", "resign", "stop"),
+        ("retir", "retirement", "pension"),
+        ("sick", "sickness", "ill", "illness"),
+        ("complaint", "complain", "appeal"),
+        ("report", "denunciation", "denounce", "whistleblow"),
+        ("card", "cards"),
+        ("digital", "electronic", "online", "phone", "app"),
+        ("amount", "much", "money"),
+    )
+    for word in group
+}
 _SUFFIXES = (("ies", "y"), ("ment", ""), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
 _TOKEN = re.compile(r"\w+")
 
@@ -45,7 +73,8 @@ def _stem(token: str) -> str:
 def prepare(text: str) -> str:
     """The comparable form of a text: expanded, folded, without fillers, stemmed."""
     tokens = _TOKEN.findall(fold(expand_abbreviations(text)))
-    return " ".join(_stem(token) for token in tokens if token not in STOPWORDS)
+    stems = (_stem(token) for token in tokens if token not in STOPWORDS)
+    return " ".join(SYNONYMS.get(stem, stem) for stem in stems)
 
 
 @dataclass(frozen=True)

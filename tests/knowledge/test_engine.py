@@ -107,3 +107,12 @@ def test_duplicate_ids_across_files_are_refused(tmp_path: Path) -> None:
     write_topic(tmp_path, "b", [make_entry("x", ["Câu hỏi hai"], ["Two"])])
     with pytest.raises(KnowledgeError, match="also in a.yml"):
         load_entries(tmp_path)
+
+
+def test_prepare_folds_drops_fillers_and_unifies_english_terms() -> None:
+    from bot.knowledge.search import prepare
+
+    folded = "bao hiem xa hoi gi"
+    assert prepare("Cho tôi xin BHXH là gì") == prepare("cho toi xin bhxh la gi") == folded
+    assert prepare("What documents?") == prepare("what paperwork") == "document"
+    assert prepare("cấp lại thẻ") == "cap lai the"  # Vietnamese syllables are not English stems
