@@ -164,6 +164,10 @@ def test_queue_filters_search_and_masked_phones(console, staff, clock):
     assert console.act(first, "claim").status_code == 303
     assert codes(mine="1") == {first}
     assert codes(overdue="1") == set()
+    assert codes(at_risk="1") == set()  # the enquiry is due Thursday, 3 working days away
+    clock.advance(days=1)
+    console.login("can.bo.hn")
+    assert codes(at_risk="1") == {enquiry}
     clock.advance(days=60)
     console.login("can.bo.hn")  # the session of 8 hours has expired
     assert codes(overdue="1") == {first, enquiry}

@@ -14,9 +14,7 @@ from ..clock import VIETNAM
 from ..lifecycle import OPEN_STATES
 from ..models import Staff, Unit
 from ..queue import QueueFilter, query
-from ..reference import add_working_days
-
-AT_RISK_WORKING_DAYS = 2  # open, not yet late, due within this many working days
+from .queries import at_risk
 
 
 @dataclass
@@ -40,7 +38,6 @@ def unit_figures(session: Session, staff: Staff, today: date) -> list[UnitFigure
     """Figures for every unit in `staff`'s scope that has tickets, most overdue first."""
     tickets = query(staff, QueueFilter(), today).order_by(None).subquery()
     is_open = tickets.c.state.in_(OPEN_STATES)
-    risk_limit = add_working_days(today, AT_RISK_WORKING_DAYS)
 
     def count_if(condition) -> object:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
@@ -49,11 +46,7 @@ def unit_figures(session: Session, staff: Staff, today: date) -> list[UnitFigure
         select(
             tickets.c.unit_code,
             count_if(is_open),
-            count_if(
-                is_open
-                & (tickets.c.resolution_due >= today)
-                & (tickets.c.resolution_due <= risk_limit)
-            ),  # fmt: skip
+            count_if(at_risk(tickets.c.state, tickets.c.resolution_due, today)),
             count_if(is_open & (tickets.c.resolution_due < today)),
             func.coalesce(func.sum(tickets.c.transfer_count), 0),
             count_if(tickets.c.transfer_count >= 2),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..auth import in_scope
@@ -13,9 +13,19 @@ from ..errors import not_found
 from ..lifecycle import OPEN_STATES, load
 from ..models import Staff, Ticket
 from ..queue import QueueFilter, query
+from ..reference import add_working_days
 from ..text import nfc, normalise_phone
 
 PAGE_SIZE = 50
+AT_RISK_WORKING_DAYS = 2
+
+
+def at_risk(
+    state: ColumnElement[str], due: ColumnElement[date], today: date
+) -> ColumnElement[bool]:
+    """Open, not yet late, and due within AT_RISK_WORKING_DAYS working days."""
+    limit = add_working_days(today, AT_RISK_WORKING_DAYS)
+    return state.in_(OPEN_STATES) & (due >= today) & (due <= limit)
 
 
 @dataclass
@@ -28,6 +38,7 @@ class ConsoleFilter:
     unit: str = ""
     overdue: bool = False
     mine: bool = False
+    at_risk: bool = False
     q: str = ""
     page: int = 1
     errors: list[str] = field(default_factory=list)
@@ -60,6 +71,8 @@ def statement(staff: Staff, f: ConsoleFilter, today: date) -> Select[tuple[Ticke
     stmt = query(staff, f.core(), today)
     if f.topic:
         stmt = stmt.where(Ticket.topic == f.topic)
+    if f.at_risk:
+        stmt = stmt.where(at_risk(Ticket.state, Ticket.resolution_due, today))
     if nfc(f.q):
         code, phone = search_terms(f.q)
         matches = or_(Ticket.code == code, Ticket.citizen_phone == phone)

@@ -119,11 +119,14 @@ def queue_filter(
     unit: Param = "",
     overdue: Param = "",
     mine: Param = "",
+    at_risk: Param = "",
     q: Param = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> ConsoleFilter:
     """The queue's filters from the query string (checkboxes send "1")."""
-    return ConsoleFilter(state, kind, topic, unit, overdue == "1", mine == "1", q, page)
+    return ConsoleFilter(
+        state, kind, topic, unit, overdue == "1", mine == "1", at_risk == "1", q, page
+    )
 
 
 Filter = Annotated[ConsoleFilter, Depends(queue_filter)]
