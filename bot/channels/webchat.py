@@ -1,11 +1,15 @@
-"""Serves the assistant's chat page from the Rasa server itself.
+"""The website chat widget, served by the Rasa server itself.
 
-The page talks to Rasa's REST channel on the same origin, so it needs no CORS set-up
-and loads nothing from outside the server.
+``/webhooks/webchat/`` is the chat page; ``embed.js`` puts it on another site as a
+floating button and frame. The page talks to Rasa's ``socketio`` channel (session
+persistence on) and loads its history from ``/webhooks/webchat/history/<session id>``:
+the session id is a random 32-hex secret kept in the browser, and only conversations
+held entirely on the web channel are returned. Nothing is loaded from outside the server.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -15,11 +19,20 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.transcript import is_web_conversation, transcript
+
 STATIC = Path(__file__).with_name("webchat_static")
+SESSION_ID = re.compile(r"[0-9a-f]{32}")
+ASSETS = {
+    "widget.js": "text/javascript; charset=utf-8",
+    "widget.css": "text/css; charset=utf-8",
+    "embed.js": "text/javascript; charset=utf-8",
+    "vendor/socket.io.min.js": "text/javascript; charset=utf-8",
+}
 
 
 class WebChatInput(InputChannel):
-    """``/webhooks/webchat/``: the chat page; messages go through ``/webhooks/rest/webhook``."""
+    """``/webhooks/webchat/``: the page, its assets and the history endpoint."""
 
     @classmethod
     def name(cls) -> str:
@@ -35,5 +48,34 @@ class WebChatInput(InputChannel):
         @bp.route("/", methods=["GET"])
         async def page(request: Request) -> HTTPResponse:
             return await response.file(STATIC / "index.html", mime_type="text/html; charset=utf-8")
+
+        def asset(name: str) -> Callable[[Request], Awaitable[HTTPResponse]]:
+            async def serve(request: Request) -> HTTPResponse:
+                if not (STATIC / name).exists():  # vendor files come from `make web`
+                    return response.json({"error": "not_installed", "message": "run: make web"},
+                                         status=503)
+                return await response.file(STATIC / name, mime_type=ASSETS[name])
+
+            return serve
+
+        for name in ASSETS:
+            route_name = "asset_" + re.sub(r"\W", "_", name)
+            bp.add_route(asset(name), f"/{name}", methods=["GET"], name=route_name)
+
+        @bp.route("/history/<session_id>", methods=["GET"])
+        async def history(request: Request, session_id: str) -> HTTPResponse:
+            if not SESSION_ID.fullmatch(session_id):
+                return response.json({"error": "bad_session_id",
+                                      "message": "session id must be 32 hex characters"},
+                                     status=400)
+            agent = getattr(request.app.ctx, "agent", None)
+            if agent is None or agent.tracker_store is None:
+                return response.json({"error": "starting"}, status=503)
+            tracker = await agent.tracker_store.retrieve(session_id)
+            events = list(tracker.events) if tracker is not None else []
+            if not is_web_conversation(events):
+                return response.json({"error": "not_found"}, status=404)
+            return response.json({"session_id": session_id, "messages": transcript(events)},
+                                 headers={"Cache-Control": "no-store"})
 
         return bp

@@ -1,0 +1,204 @@
+// VSS web chat: Rasa's socketio channel with session persistence, history from the tracker.
+// Messages are shown with textContent only, so HTML in a message is displayed, never run.
+(() => {
+  "use strict";
+  const TEXT = {
+    vi: {
+      other: "English", otherLabel: "Switch to English", close: "Đóng", closeLabel: "Đóng cửa sổ trò chuyện",
+      log: "Hội thoại", input: "Tin nhắn", placeholder: "Nhập câu hỏi của bạn…", send: "Gửi",
+      hint: "Enter để gửi, Shift+Enter để xuống dòng. Tối đa 2000 ký tự.",
+      typing: "Trợ lý đang trả lời…", you: "Bạn:", bot: "Trợ lý:", choices: "Lựa chọn",
+      offline: "Mất kết nối, đang kết nối lại… Tin nhắn của bạn sẽ được gửi khi có mạng.",
+      online: "Đã kết nối lại.", tooLong: "Tin nhắn dài quá 2000 ký tự, vui lòng rút ngắn.",
+      historyFailed: "Không tải được lịch sử trò chuyện.",
+      welcome: "Xin chào! Tôi có thể giải đáp về BHXH, BHYT, BHTN và tiếp nhận phản ánh, khiếu nại.",
+    },
+    en: {
+      other: "Tiếng Việt", otherLabel: "Chuyển sang tiếng Việt", close: "Close", closeLabel: "Close the chat window",
+      log: "Conversation", input: "Message", placeholder: "Type your question…", send: "Send",
+      hint: "Enter sends, Shift+Enter adds a line. 2,000 characters at most.",
+      typing: "The assistant is typing…", you: "You:", bot: "Assistant:", choices: "Choices",
+      offline: "Connection lost, reconnecting… Your messages will be sent when back online.",
+      online: "Reconnected.", tooLong: "The message is longer than 2,000 characters; please shorten it.",
+      historyFailed: "The conversation history could not be loaded.",
+      welcome: "Hello! I answer questions on social, health and unemployment insurance and take complaints.",
+    },
+  };
+  const MAX = 2000;
+  const SESSION_KEY = "vss-chat-session";
+  const LANG_KEY = "vss-chat-lang";
+  const params = new URLSearchParams(location.search);
+  const $ = (id) => document.getElementById(id);
+  const log = $("log"), input = $("text"), status = $("status"), typing = $("typing");
+
+  let lang = params.get("lang") || localStorage.getItem(LANG_KEY) || "vi";
+  if (!TEXT[lang]) lang = "vi";
+  const t = (key) => TEXT[lang][key];
+
+  function newSessionId() {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+  let session = localStorage.getItem(SESSION_KEY);
+  if (!/^[0-9a-f]{32}$/.test(session || "")) {
+    session = newSessionId();
+    localStorage.setItem(SESSION_KEY, session);
+  }
+
+  function applyLanguage() {
+    document.documentElement.lang = lang;
+    $("lang").textContent = t("other");
+    $("lang").setAttribute("aria-label", t("otherLabel"));
+    $("close").textContent = t("close");
+    $("close").setAttribute("aria-label", t("closeLabel"));
+    log.setAttribute("aria-label", t("log"));
+    $("text-label").textContent = t("input");
+    input.placeholder = t("placeholder");
+    $("send").textContent = t("send");
+    $("hint").textContent = t("hint");
+    $("typing-text").textContent = t("typing");
+  }
+
+  function bubble(who, text) {
+    const item = document.createElement("li");
+    item.className = "msg " + who;
+    const label = document.createElement("span");
+    label.className = "who";
+    label.textContent = who === "user" ? t("you") + " " : t("bot") + " ";
+    item.append(label, document.createTextNode(text));
+    log.appendChild(item);
+    log.scrollTop = log.scrollHeight;
+    return item;
+  }
+
+  function choices(buttons) {
+    const group = document.createElement("li");
+    group.className = "choices";
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", t("choices"));
+    for (const b of buttons) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = b.title;
+      button.addEventListener("click", () => {
+        group.querySelectorAll("button").forEach((x) => { x.disabled = true; });
+        send(b.payload || b.title, b.title);
+        input.focus();
+      });
+      group.appendChild(button);
+    }
+    log.appendChild(group);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function showBot(message, withButtons) {
+    const attachment = message.attachment && message.attachment.payload;
+    const text = message.text || (attachment && (attachment.src || attachment.url)) || "";
+    if (text) bubble("bot", text);
+    const buttons = message.quick_replies || message.buttons || [];
+    if (withButtons && buttons.length) choices(buttons);
+  }
+
+  let typingTimer = null;
+  function setTyping(on) {
+    typing.hidden = !on;
+    clearTimeout(typingTimer);
+    if (on) typingTimer = setTimeout(() => setTyping(false), 20000);
+  }
+
+  // Messages typed while offline wait here and are sent once the session is confirmed.
+  const queue = [];
+  let ready = false;
+  const socket = io({ path: "/socket.io" });
+
+  function flush() {
+    while (ready && socket.connected && queue.length) {
+      const item = queue.shift();
+      socket.emit("user_uttered", {
+        message: item.message, session_id: session,
+        customData: { language: lang, display: item.display },
+      });
+      item.element.classList.remove("pending");
+      setTyping(true);
+    }
+  }
+
+  function send(message, display) {
+    const text = message.trim();
+    if (!text) return;
+    if (text.length > MAX) { status.textContent = t("tooLong"); return; }
+    status.textContent = "";
+    const element = bubble("user", display || text);
+    element.classList.add("pending");
+    queue.push({ message: text, display: display || null, element });
+    flush();
+  }
+
+  async function loadHistory() {
+    try {
+      const reply = await fetch("history/" + session, { cache: "no-store" });
+      if (reply.status === 404) {  // not a web conversation: start a new one
+        session = newSessionId();
+        localStorage.setItem(SESSION_KEY, session);
+        socket.emit("session_request", { session_id: session });
+        return false;
+      }
+      if (!reply.ok) throw new Error(String(reply.status));
+      const { messages } = await reply.json();
+      log.replaceChildren();
+      if (!messages.length) bubble("bot", t("welcome"));
+      messages.forEach((m, i) => {
+        if (m.from === "user") bubble("user", m.text);
+        else showBot(m, i === messages.length - 1);
+      });
+      for (const item of queue) log.appendChild(item.element);
+      return true;
+    } catch (error) {
+      status.textContent = t("historyFailed");
+      return true;
+    }
+  }
+
+  socket.on("connect", () => {
+    ready = false;
+    socket.emit("session_request", { session_id: session });
+  });
+  socket.on("session_confirm", async () => {
+    if (!(await loadHistory())) return;
+    if (status.textContent === t("offline")) status.textContent = t("online");
+    ready = true;
+    flush();
+  });
+  socket.on("disconnect", () => { ready = false; setTyping(false); status.textContent = t("offline"); });
+  socket.on("bot_uttered", (message) => {
+    setTyping(false);
+    showBot(message, true);
+  });
+
+  $("composer").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value;
+    if (text.trim().length > MAX) { status.textContent = t("tooLong"); return; }
+    input.value = "";
+    send(text);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      $("composer").requestSubmit();
+    }
+  });
+  $("lang").addEventListener("click", () => {
+    lang = lang === "vi" ? "en" : "vi";
+    localStorage.setItem(LANG_KEY, lang);
+    applyLanguage();
+  });
+  if (params.get("embed") === "1") {
+    $("close").hidden = false;
+    $("close").addEventListener("click", () => parent.postMessage("vss-chat-close", "*"));
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") parent.postMessage("vss-chat-close", "*");
+    });
+  }
+  applyLanguage();
+})();

@@ -1,0 +1,169 @@
+"""Zalo, Messenger and the socket.io web channel inside the real Rasa server (e2e).
+
+Zalo and Facebook cannot be reached from tests: the stack points both channels at the
+local fakes (tests/channels/fake_*.py), which check requests as the real APIs do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+from urllib.parse import urlparse
+
+import pytest
+import requests
+import socketio
+
+from tests.channels.conftest import wait_for
+from tests.channels.credentials import (
+    FB_PAGE_TOKEN,
+    ZALO_ACCESS_TOKEN,
+    ZALO_APP_ID,
+    ZALO_APP_SECRET,
+    ZALO_REFRESH_TOKEN,
+)
+from tests.channels.fake_graph import FakeGraph
+from tests.channels.fake_zalo import FakeZalo
+from tests.channels.test_messenger import delivery, psid, text_event
+from tests.channels.test_messenger import post as post_messenger
+from tests.channels.test_zalo import post as post_zalo
+from tests.channels.test_zalo import zalo_event
+from tests.stack import RASA_TOKEN, Stack
+
+
+def _port(url: str) -> int:
+    return int(urlparse(url).port or 0)
+
+
+@pytest.fixture(scope="module")
+def fake_zalo(stack: Stack) -> Iterator[FakeZalo]:
+    server = FakeZalo(ZALO_APP_ID, ZALO_APP_SECRET, ZALO_ACCESS_TOKEN, ZALO_REFRESH_TOKEN,
+                      port=_port(stack.env["ZALO_API_BASE"])).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def fake_graph(stack: Stack) -> Iterator[FakeGraph]:
+    server = FakeGraph(FB_PAGE_TOKEN, port=_port(stack.env["GRAPH_API_BASE"])).start()
+    yield server
+    server.stop()
+
+
+class Rasa:
+    """Adapter giving the webhook helpers of the channel tests the Rasa server's URL."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.url = stack.rasa_url
+
+
+def staff_reply(stack: Stack, conversation: str, text: str) -> None:
+    """What the ticket service does for a staff reply: a bot event sent on the latest channel."""
+    answer = requests.post(
+        f"{stack.rasa_url}/conversations/{conversation}/tracker/events",
+        params={"execute_side_effects": "true", "output_channel": "latest", "token": RASA_TOKEN},
+        json={"event": "bot", "text": text}, timeout=30)
+    answer.raise_for_status()
+
+
+def latest_intent(stack: Stack, conversation: str) -> str:
+    tracker = requests.get(f"{stack.rasa_url}/conversations/{conversation}/tracker",
+                           params={"token": RASA_TOKEN}, timeout=10).json()
+    return tracker["latest_message"]["intent"]["name"]
+
+
+def zalo_texts(fake: FakeZalo, user: str) -> str:
+    return "\n".join(m["message"]["text"] for m in fake.sent if m["recipient"]["user_id"] == user)
+
+
+def test_zalo_conversation_with_button_and_staff_reply(stack: Stack, fake_zalo: FakeZalo) -> None:
+    rasa, user = Rasa(stack), zalo_event()["sender"]["id"]
+    assert post_zalo(rasa, zalo_event("xin chào", user=user)).status_code == 200
+    wait_for(lambda: "Xin chào" in zalo_texts(fake_zalo, user), 60)
+    post_zalo(rasa, zalo_event("cho tôi gặp cán bộ", user=user))
+    wait_for(lambda: "1900 9068" in zalo_texts(fake_zalo, user), 60)
+    with_buttons = [m["message"] for m in fake_zalo.sent if m["recipient"]["user_id"] == user
+                    and "attachment" in m["message"]]
+    button = with_buttons[-1]["attachment"]["payload"]["buttons"][0]
+    assert button["type"] == "oa.query.hide" and button["payload"] == "/file_complaint"
+    answered = len(fake_zalo.sent)
+    post_zalo(rasa, zalo_event(button["payload"], user=user))  # what tapping the button sends
+    wait_for(lambda: len(fake_zalo.sent) > answered, 60)
+    assert latest_intent(stack, user) == "file_complaint"
+    staff_reply(stack, user, "Cán bộ BHXH: hồ sơ của bạn đã được tiếp nhận.")
+    wait_for(lambda: "hồ sơ của bạn đã được tiếp nhận" in zalo_texts(fake_zalo, user), 30)
+
+
+def test_messenger_batched_delivery_and_postback(stack: Stack, fake_graph: FakeGraph) -> None:
+    rasa, first, second = Rasa(stack), psid(), psid()
+    answer = post_messenger(rasa, delivery([text_event(first, "xin chào")],
+                                           [text_event(second, "what is the VSS hotline number")]))
+    assert answer.json()["accepted"] == 2
+
+    def texts(user: str) -> str:
+        messages = fake_graph.messages_to(user)
+        return "\n".join(m.get("text") or m["attachment"]["payload"].get("text", "")
+                         for m in messages)
+
+    wait_for(lambda: "Xin chào" in texts(first) and "1900 9068" in texts(second), 60)
+    postback = {"sender": {"id": first}, "recipient": {"id": "104812345678901"},
+                "timestamp": 1, "postback": {"title": "Gửi khiếu nại",
+                                             "payload": "/file_complaint", "mid": uuid.uuid4().hex}}
+    answered = len(fake_graph.messages_to(first))
+    post_messenger(rasa, delivery([postback]))
+    wait_for(lambda: len(fake_graph.messages_to(first)) > answered, 60)
+    assert latest_intent(stack, first) == "file_complaint"
+    assert fake_graph.actions_to(first)[:2] == ["typing_on", "typing_off"]
+    assert not fake_graph.rejected
+
+
+async def _socket_turns(url: str, session_id: str, messages: list[str]) -> list[dict]:
+    """Speak the rasa-webchat protocol; return the bot_uttered payloads for ``messages``."""
+    client = socketio.AsyncClient()
+    confirmed: asyncio.Queue = asyncio.Queue()
+    replies: asyncio.Queue = asyncio.Queue()
+    client.on("session_confirm", confirmed.put_nowait)
+    client.on("bot_uttered", replies.put_nowait)
+    # long-polling: this python-engineio's websocket client needs aiohttp>=3.10 (Rasa pins 3.9)
+    await client.connect(url, socketio_path="/socket.io", transports=["polling"])
+    try:
+        await client.emit("session_request", {"session_id": session_id})
+        assert await asyncio.wait_for(confirmed.get(), 10) == session_id
+        got = []
+        for message in messages:
+            await client.emit("user_uttered", {"message": message, "session_id": session_id,
+                                               "customData": {"language": "vi"}})
+            got.append(await asyncio.wait_for(replies.get(), 60))
+        return got
+    finally:
+        await client.disconnect()
+
+
+def test_rasa_webchat_protocol_history_and_reconnect(stack: Stack) -> None:
+    session = uuid.uuid4().hex
+    [reply] = asyncio.run(_socket_turns(stack.rasa_url, session, ["xin chào"]))
+    assert "Xin chào" in reply["text"]
+    tracker = requests.get(f"{stack.rasa_url}/conversations/{session}/tracker",
+                           params={"token": RASA_TOKEN}, timeout=10).json()
+    [user] = [e for e in tracker["events"] if e["event"] == "user"]
+    assert user["input_channel"] == "socketio" and user["metadata"]["language"] == "vi"
+
+    # a new connection with the same session id continues the same conversation
+    asyncio.run(_socket_turns(stack.rasa_url, session, ["cảm ơn"]))
+    history = requests.get(f"{stack.rasa_url}/webhooks/webchat/history/{session}", timeout=10)
+    assert history.status_code == 200 and history.headers["Cache-Control"] == "no-store"
+    messages = history.json()["messages"]
+    assert [m["text"] for m in messages if m["from"] == "user"] == ["xin chào", "cảm ơn"]
+    assert "Xin chào" in messages[1]["text"] and messages[1]["from"] == "bot"
+
+
+def test_history_never_returns_other_conversations(stack: Stack) -> None:
+    rest_sender = uuid.uuid4().hex
+    requests.post(f"{stack.rasa_url}/webhooks/rest/webhook", timeout=60,
+                  json={"sender": rest_sender, "message": "xin chào"}).raise_for_status()
+    base = f"{stack.rasa_url}/webhooks/webchat/history"
+    assert requests.get(f"{base}/{rest_sender}", timeout=10).status_code == 404
+    bad = requests.get(f"{base}/1234567890123456789", timeout=10)
+    assert bad.status_code == 400 and bad.json()["error"] == "bad_session_id"
+    assert requests.get(f"{base}/{uuid.uuid4().hex}", timeout=10).json()["messages"] == []
