@@ -144,3 +144,16 @@ def test_embedded_on_another_site(browser: Browser, host_site: str) -> None:
     chat.get_by_role("button", name="Close the chat window").click()
     expect(launcher).to_have_attribute("aria-expanded", "false")
     context.close()
+
+
+def test_reconnect_sends_what_was_typed_offline(page: Page) -> None:
+    page.context.set_offline(True)
+    expect(page.locator("#status")).to_contain_text("Mất kết nối", timeout=30_000)
+    page.fill("#text", "xin chào")
+    page.press("#text", "Enter")
+    expect(page.locator(".msg.user.pending")).to_have_text("Bạn: xin chào")
+    page.context.set_offline(False)
+    expect(page.locator(".msg.user.pending")).to_have_count(0)
+    expect(bot_messages(page)).to_have_count(2)
+    expect(bot_messages(page).last).to_contain_text("Xin chào")
+    expect(page.locator("#status")).to_contain_text("Đã kết nối lại")

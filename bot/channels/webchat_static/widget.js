@@ -127,7 +127,7 @@
     const text = message.trim();
     if (!text) return;
     if (text.length > MAX) { status.textContent = t("tooLong"); return; }
-    status.textContent = "";
+    if (status.textContent === t("tooLong")) status.textContent = "";
     const element = bubble("user", display || text);
     element.classList.add("pending");
     queue.push({ message: text, display: display || null, element });
