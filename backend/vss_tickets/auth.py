@@ -120,11 +120,16 @@ def login(
 
 
 def staff_for_token(session: Session, token: str, now: datetime) -> Staff | None:
-    row = session.get(StaffSession, token_digest(token))
-    if row is None or row.expires_at <= now:
-        return None
-    staff = session.get(Staff, row.staff_id)
-    return staff if staff is not None and staff.active else None
+    """The active staff member of an unexpired session with this token, if any."""
+    return session.scalars(
+        select(Staff)
+        .join(StaffSession, StaffSession.staff_id == Staff.id)
+        .where(
+            StaffSession.token_hash == token_digest(token),
+            StaffSession.expires_at > now,
+            Staff.active.is_(True),
+        )
+    ).first()
 
 
 def logout(session: Session, token: str) -> None:

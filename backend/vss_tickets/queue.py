@@ -60,5 +60,5 @@ def page(
         raise not_found(f"Không có đơn vị {f.unit} trong phạm vi", f"Unit {f.unit} not in scope")
     stmt = query(staff, f, today)
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    items = session.scalars(stmt.offset((number - 1) * size).limit(size)).unique().all()
+    items = session.scalars(stmt.offset((number - 1) * size).limit(size)).all()
     return list(items), total or 0
