@@ -29,3 +29,20 @@ def test_hotline_answer_contains_the_number(
     dispatcher = CollectingDispatcher()
     ActionAnswerQuestion(shipped).run(dispatcher, make_tracker(question, slots=slots), {})
     assert "1900 9068" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    "question", ["thời tiết hôm nay thế nào", "gia vang hom nay", "bitcoin price"]
+)
+def test_off_topic_questions_get_a_human_or_a_ticket(shipped: KnowledgeBase, question: str) -> None:
+    dispatcher = CollectingDispatcher()
+    ActionAnswerQuestion(shipped).run(dispatcher, make_tracker(question), {})
+    payloads = [button["payload"] for button in dispatcher.messages[-1]["buttons"]]
+    assert payloads == ["/request_human", "/file_complaint"]
+
+
+def test_an_ended_covid_policy_is_answered_as_ended(shipped: KnowledgeBase) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("ho tro ho kinh doanh 3 trieu covid nghi quyet 68")
+    ActionAnswerQuestion(shipped).run(dispatcher, tracker, {})
+    assert "đã hết hiệu lực" in dispatcher.messages[0]["text"]
