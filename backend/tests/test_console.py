@@ -156,6 +156,12 @@ def test_queue_filters_search_and_masked_phones(console, staff, clock):
     assert codes(kind="enquiry") == {enquiry}
     assert codes(topic="pension") == {first}
     assert codes(q="0987 654 321") == {enquiry}  # phone typed with spaces
+    found = console.client.post(
+        "/console/search",
+        data={"csrf": console.csrf("/console/"), "q": "+84 987 654 321"},
+        follow_redirects=False,
+    )
+    assert found.headers["location"] == "/console/?q=0987654321"
     assert codes(q=first.lower()) == {first}
     assert codes(q="không có") == set()
     assert "Không phải mã yêu cầu" in console.client.get("/console/", params={"q": "x"}).text

@@ -51,6 +51,7 @@ WORDS = {
     "mine": ("Của tôi", "Mine"),
     "search": ("Mã yêu cầu hoặc số điện thoại", "Ticket code or phone"),
     "filter": ("Lọc", "Filter"),
+    "find": ("Tìm", "Find"),
     "export": ("Xuất CSV", "Export CSV"),
     "code": ("Mã", "Code"),
     "citizen": ("Người dân", "Citizen"),

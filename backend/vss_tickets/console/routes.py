@@ -168,6 +168,18 @@ def queue(request: Request, svc: Svc, f: Filter) -> Response:
     )  # fmt: skip
 
 
+@router.post("/search")
+def search(request: Request, svc: Svc, csrf: Text = "", q: Text = "") -> Response:
+    """The search box posts here, so a phone typed with spaces never reaches a URL (nor the
+    access log, which masks only unbroken digit runs); answers with the normalised query."""
+    _, refusal = guard_post(request, svc, csrf)
+    if refusal is not None:
+        return refusal
+    code, phone = search_terms(q)
+    query = code or phone or q.strip()
+    return RedirectResponse("/console/?" + urlencode({"q": query}), status_code=303)
+
+
 @router.get("/export.csv")
 def export(request: Request, svc: Svc, f: Filter) -> Response:
     """The queue as filtered, as CSV (core's export rows: phones masked, formulas quoted)."""
