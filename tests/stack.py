@@ -33,7 +33,11 @@ def free_port() -> int:
 
 
 def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float) -> None:
-    """Poll ``url`` until it answers 200; fail early if the process died."""
+    """Poll ``url`` until it answers 200; fail early if the process died.
+
+    The limits are generous: loading the Rasa model (TensorFlow tracing DIET) takes about
+    45 s on an idle 2-core machine and several minutes when the cores are saturated.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -105,15 +109,15 @@ class Stack:
         )
         serve = [str(TICKETS_PY), "-m", "vss_tickets.cli", "serve"]
         process = self._spawn("tickets", serve, backend)
-        wait_until_healthy(f"{self.tickets_url}/health", process, 60)
+        wait_until_healthy(f"{self.tickets_url}/health", process, 180)
 
     def start_actions(self) -> None:
         process = self._spawn("actions", [str(BOT_PY), "-m", "bot.cli", "actions"], ROOT)
-        wait_until_healthy(f"{self.actions_url}/health", process, 90)
+        wait_until_healthy(f"{self.actions_url}/health", process, 180)
 
     def start_rasa(self) -> None:
         process = self._spawn("rasa", [str(BOT_PY), "-m", "bot.cli", "rasa"], ROOT)
-        wait_until_healthy(f"{self.rasa_url}/webhooks/health/", process, 240)
+        wait_until_healthy(f"{self.rasa_url}/webhooks/health/", process, 600)
 
     def start(self) -> None:
         self.start_tickets()
