@@ -62,7 +62,9 @@ class ActionAnswerQuestion(Action):
         chosen = next(tracker.get_latest_entity_values("kb_entry"), None)
         entry = snapshot.entries.get(chosen) if chosen else None
         if entry is None:
-            hits = snapshot.index.search(tracker.latest_message.get("text") or "")
+            text = tracker.latest_message.get("text") or ""
+            # A button payload for an entry that no longer exists is not a question to search.
+            hits = [] if text.startswith("/") else snapshot.index.search(text)
             if is_confident(hits):
                 entry = snapshot.entries[hits[0].entry_id]
                 language = language or hits[0].language

@@ -41,7 +41,8 @@ DEFAULT_LIMITS = Limits(max_text=3000, max_text_with_buttons=3000, max_buttons=5
 _BREAKS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"(?<=[.;:!?])\s+"))
 
 
-def _shorten(text: str, limit: int) -> str:
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis when too long."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -75,7 +76,7 @@ def render(messages: list[Message], channel: str | None) -> list[dict[str, objec
     out: list[dict[str, object]] = []
     for message in messages:
         buttons = [
-            {"title": _shorten(b.title, limits.max_title), "payload": b.payload}
+            {"title": shorten(b.title, limits.max_title), "payload": b.payload}
             for b in message.buttons[: limits.max_buttons]
         ]
         last_limit = limits.max_text_with_buttons if buttons else limits.max_text

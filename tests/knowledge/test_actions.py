@@ -134,3 +134,11 @@ def test_feedback_without_entities_is_not_stored(
     )
     assert messages[0]["text"] == "Sorry, I could not record this feedback."
     assert not db.exists()
+
+
+def test_a_stale_button_for_a_removed_entry_says_it_does_not_know(kb: KnowledgeBase) -> None:
+    payload = '/ask_question{"kb_entry":"removed_entry"}'
+    tracker = make_tracker(payload, entities=[{"entity": "kb_entry", "value": "removed_entry"}])
+    messages, events = _run(ActionAnswerQuestion(kb), tracker)
+    assert events == []
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_human", "/file_complaint"]
