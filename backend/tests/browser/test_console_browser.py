@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import httpx
+
 from tests.browser.conftest import MAX_FAILURES, later, login, shot
+from tests.conftest import SERVICE
 
 DESCRIPTION = "Tôi chưa nhận được lương hưu tháng 2."
 
@@ -42,6 +45,10 @@ def test_officer_of_the_province_claims_and_answers_a_ticket_filed_through_the_c
     assert stored["state"] == "in_progress" and stored["assignee"] == "can.bo.hn"
     assert [m["author"] for m in stored["messages"]] == ["staff"]
     assert [e["action"] for e in stored["audit"]] == ["created", "accept", "claim", "reply"]
+    outbox = httpx.get(f"{server.base}/api/v1/outbox?limit=500", headers=SERVICE, timeout=30)
+    replies = [n for n in outbox.json() if n["ticket_code"] == code and n["event"] == "staff_reply"]
+    assert [(n["channel"], n["conversation_id"]) for n in replies] == [("socketio", "web-chat-001")]
+    assert "đã chi trả ngày 5/3" in replies[0]["payload"]["message"]
 
 
 def test_officer_of_another_province_cannot_see_or_open_it(page, server):
