@@ -1,6 +1,10 @@
 """Top-1 / top-3 accuracy of knowledge retrieval on the citizen question set, per form.
 
-Usage: .venv/bin/python bench/knowledge_eval.py [--misses] [--questions PATH] [--knowledge DIR]
+Usage: .venv/bin/python bench/knowledge_eval.py [--misses] [--heldout] [--questions PATH]
+       [--knowledge DIR]
+
+--heldout also reports a generalisation check that does not use the evaluation set: the
+odd-numbered question variants of every entry are asked against an index built without them.
 """
 
 from __future__ import annotations
@@ -15,7 +19,11 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.knowledge.store import DEFAULT_DIR, KnowledgeBase  # noqa: E402
+from dataclasses import replace  # noqa: E402
+
+from bot.knowledge.schema import LANGUAGES  # noqa: E402
+from bot.knowledge.search import SearchIndex  # noqa: E402
+from bot.knowledge.store import DEFAULT_DIR, KnowledgeBase, load_entries  # noqa: E402
 
 DEFAULT_QUESTIONS = REPO / "tests" / "knowledge" / "eval_questions.yml"
 FORMS = ("vi", "vi_nodiac", "en")
@@ -50,11 +58,26 @@ def evaluate(kb: KnowledgeBase, questions: list[tuple[str, str, str]]) -> dict[s
     return results
 
 
+def heldout(directory: Path) -> tuple[int, float, float]:
+    """(questions, top-1, top-3) for odd variants against an index of the even ones."""
+    kept, asked = [], []
+    for entry in load_entries(directory):
+        questions = {lang: entry.questions[lang][::2] for lang in LANGUAGES}
+        asked += [(q, entry.id) for lang in LANGUAGES for q in entry.questions[lang][1::2]]
+        kept.append(replace(entry, questions=questions))
+    index = SearchIndex(kept)
+    ranked = [([h.entry_id for h in index.search(q)], expected) for q, expected in asked]
+    top1 = sum(r[:1] == [e] for r, e in ranked) / len(ranked)
+    top3 = sum(e in r for r, e in ranked) / len(ranked)
+    return len(ranked), top1, top3
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     parser.add_argument("--knowledge", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--misses", action="store_true", help="list the questions not ranked first")
+    parser.add_argument("--heldout", action="store_true", help="add the held-out variant check")
     args = parser.parse_args()
     kb = KnowledgeBase(args.knowledge)
     results = evaluate(kb, load_questions(args.questions))
@@ -64,6 +87,9 @@ def main() -> int:
         row = results[form]
         n = row["n"] or 1
         print(f"{form:<10} {row['n']:>4} {row['top1'] / n:>7.1%} {row['top3'] / n:>7.1%}")
+    if args.heldout:
+        n, top1, top3 = heldout(args.knowledge)
+        print(f"{'held-out':<10} {n:>4} {top1:>7.1%} {top3:>7.1%}  (odd variants vs even ones)")
     if args.misses:
         for form in FORMS:
             for question, expected, ranked in results[form]["misses"]:
