@@ -306,6 +306,13 @@ def test_english_switch_is_remembered(console, staff):
     assert "Log in" in english.text and 'lang="en"' in english.text
     assert "Log in" in console.client.get("/console/login").text  # the cookie keeps it
     assert "Đăng nhập" in console.client.get("/console/login", params={"lang": "vi"}).text
+    console.login("can.bo.hn")
+    queue = console.client.get("/console/", params={"lang": "en"}).text
+    assert "Waiting for the citizen" in queue and ">Retirement pension<" in queue
+    assert (
+        "Chờ bổ sung thông tin từ công dân"
+        in console.client.get("/console/", params={"lang": "vi"}).text
+    )
 
 
 def test_html_in_citizen_text_is_rendered_inert(console, staff):

@@ -140,6 +140,10 @@ def request_lang(request: Request) -> str:
     return "vi"
 
 
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 class Texts:
     """Lookup of words and data labels in one language, for templates."""
 
@@ -153,16 +157,19 @@ class Texts:
         return pick(WORDS[key], self.lang)
 
     def state(self, state: str) -> str:
-        return pick(STATE_LABELS.get(state, (state, state)), self.lang).capitalize()
+        """Core's state labels; staff read the citizen-facing English of a pause differently."""
+        if state == "waiting_citizen" and self.lang == "en":
+            return "Waiting for the citizen"
+        return _first_upper(pick(STATE_LABELS.get(state, (state, state)), self.lang))
 
     def action(self, action: str) -> str:
         return pick(ACTION_LABELS.get(action, (action, action)), self.lang)
 
     def kind(self, kind: str) -> str:
-        return self._kinds.get(kind, {}).get(self.lang, kind)
+        return _first_upper(self._kinds.get(kind, {}).get(self.lang, kind))
 
     def topic(self, topic: str) -> str:
-        return self._topics.get(topic, {}).get(self.lang, topic)
+        return _first_upper(self._topics.get(topic, {}).get(self.lang, topic))
 
     @property
     def kinds(self) -> list[str]:
