@@ -235,6 +235,12 @@ def test_refused_transfer_keeps_what_was_typed_and_the_ping_pong_rule_holds(cons
     assert third.status_code == 403 and "phê duyệt" in error_of(third.text)
     assert "Chuyển lần ba &lt;b&gt;không&lt;/b&gt; được</textarea>" in third.text
     assert console.ticket(code)["transfer_count"] == 2
+    staff("vss", "supervisor", username="lanh.dao.vss")  # supervisor of the common parent
+    console.login("lanh.dao.vss")
+    approved = console.act(code, "transfer", to_unit="bhxh.hue", reason="Lãnh đạo quyết định")
+    assert approved.status_code == 303
+    last = console.ticket(code)["audit"][-1]
+    assert last["action"] == "transfer" and last["details"]["approved_by"] == "lanh.dao.vss"
 
 
 def test_consultation_is_asked_and_answered_from_the_console(console, staff):
