@@ -61,10 +61,6 @@ class GraphClient:
             raise GraphError(code, str(error.get("message")))
         raise AssertionError("unreachable")  # the loop returns or raises
 
-    async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-
 
 def _quick_replies(choices: Any) -> list[dict[str, str]]:
     return [{"content_type": "text", "title": c.title, "payload": c.payload} for c in choices]

@@ -80,11 +80,6 @@ class Background:
         if not task.cancelled() and task.exception() is not None:
             logger.error("%s failed", label, exc_info=task.exception())
 
-    async def drain(self) -> None:
-        """Wait for the turns still running (tests and shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
 
 class WebhookInput(InputChannel):
     """A webhook channel configured from the environment, with dedupe and background turns."""

@@ -173,7 +173,3 @@ class ZaloClient:
                 logger.warning("Zalo will not deliver now (error %s: %s): outside the reply "
                                "window or quota", code, body.get("message"))
             raise ZaloError(code, str(body.get("message")))
-
-    async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
