@@ -249,6 +249,9 @@ def test_consultation_is_asked_and_answered_from_the_console(console, staff):
     code = create(console.client)["code"]
     console.login("can.bo.hn")
     console.act(code, "accept")
+    bad = console.act(code, "consult", to_unit="vss.si_policy", question="Cách tính?", days="ba")
+    assert bad.status_code == 422 and "Số ngày phải từ 1 đến 30" in error_of(bad.text)
+    assert ">Cách tính?</textarea>" in bad.text
     asked = console.act(code, "consult", to_unit="vss.si_policy", question="Cách tính?", days="3")
     assert asked.status_code == 303
     policy = Console(TestClient(console.client.app))

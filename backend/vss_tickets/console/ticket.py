@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated
 
@@ -32,12 +33,15 @@ LongField = Annotated[str, Form(max_length=20_000)]
 ShortField = Annotated[str, Form(max_length=200)]
 
 
+@dataclass
 class Draft:
     """What the officer typed in an action form (kept when the action is refused)."""
 
-    def __init__(self, body: str, reason: str, to_unit: str, question: str, days: str) -> None:
-        self.body, self.reason, self.to_unit = body, reason, to_unit
-        self.question, self.days = question, days
+    body: str
+    reason: str
+    to_unit: str
+    question: str
+    days: str
 
 
 Action = Callable[[Session, Ticket, Staff, datetime, Draft, Settings], None]
@@ -72,8 +76,10 @@ def _transfer(s: Session, t: Ticket, st: Staff, now: datetime, d: Draft) -> None
 
 
 def _consult(s: Session, t: Ticket, st: Staff, now: datetime, d: Draft, cfg: Settings) -> None:
-    days = int(d.days) if d.days.strip().isdigit() else None
-    body = ConsultIn(to_unit_code=d.to_unit, question=d.question, due_in_working_days=days)
+    days = d.days.strip() or None  # pydantic parses "3" and refuses "abc" or 0
+    body = ConsultIn.model_validate(
+        {"to_unit_code": d.to_unit, "question": d.question, "due_in_working_days": days}
+    )
     lifecycle.consult(
         s, t, st, now, body.to_unit_code, body.question,
         body.due_in_working_days or cfg.consult_days,
