@@ -42,7 +42,12 @@ def test_off_topic_questions_get_a_human_or_a_ticket(shipped: KnowledgeBase, que
 
 
 def test_an_ended_covid_policy_is_answered_as_ended(shipped: KnowledgeBase) -> None:
+    entity = [{"entity": "kb_entry", "value": "res68_household_business"}]
+    tracker = make_tracker('/ask_question{"kb_entry":"res68_household_business"}', entities=entity)
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker("ho tro ho kinh doanh 3 trieu covid nghi quyet 68")
     ActionAnswerQuestion(shipped).run(dispatcher, tracker, {})
-    assert "đã hết hiệu lực" in dispatcher.messages[0]["text"]
+    assert "3.000.000 đồng" in dispatcher.messages[0]["text"]
+    assert (
+        "đã hết hiệu lực: chỉ áp dụng từ 01/07/2021 đến 31/01/2022"
+        in dispatcher.messages[0]["text"]
+    )
