@@ -158,6 +158,15 @@ def test_rasa_webchat_protocol_history_and_reconnect(stack: Stack) -> None:
     assert "Xin chào" in messages[1]["text"] and messages[1]["from"] == "bot"
 
 
+def test_socket_messages_over_2000_characters_get_a_notice(stack: Stack) -> None:
+    session = uuid.uuid4().hex
+    [reply] = asyncio.run(_socket_turns(stack.rasa_url, session, ["a" * 2001]))
+    assert "quá dài" in reply["text"] and "too long" in reply["text"]
+    tracker = requests.get(f"{stack.rasa_url}/conversations/{session}/tracker",
+                           params={"token": RASA_TOKEN}, timeout=10).json()
+    assert not [e for e in tracker["events"] if e["event"] == "user"]
+
+
 def test_history_never_returns_other_conversations(stack: Stack) -> None:
     rest_sender = uuid.uuid4().hex
     requests.post(f"{stack.rasa_url}/webhooks/rest/webhook", timeout=60,
