@@ -21,9 +21,6 @@ from sanic.response import HTTPResponse
 
 from bot.channels.graph_api import GraphClient, MessengerOutput
 from bot.channels.webhook import (
-    ATTACHMENT_NOTICE,
-    MAX_USER_TEXT,
-    TOO_LONG_NOTICE,
     WebhookError,
     WebhookInput,
     read_json,
@@ -99,13 +96,7 @@ class MessengerInput(WebhookInput):
         output = MessengerOutput(self.client)
         for sender, text, mid in events:
             await output.sender_action(sender, "typing_on")
-            if not text:
-                await output.send_text_message(sender, ATTACHMENT_NOTICE)
-            elif len(text) > MAX_USER_TEXT:
-                await output.send_text_message(sender, TOO_LONG_NOTICE)
-            else:
-                await on_new_message(UserMessage(text, output, sender, input_channel="facebook",
-                                                 message_id=mid))
+            await self.turn(output, sender, text, on_new_message, mid)
             await output.sender_action(sender, "typing_off")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

@@ -6,10 +6,10 @@ import asyncio
 import hmac
 import json
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from rasa.core.channels.channel import InputChannel
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -91,3 +91,15 @@ class WebhookInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WebhookInput:
         return cls(Settings.from_env())
+
+    async def turn(self, output: OutputChannel, sender: str, text: str,
+                   on_new_message: Callable[[UserMessage], Awaitable[Any]],
+                   message_id: str | None = None, metadata: dict[str, Any] | None = None) -> None:
+        """A notice for an attachment (no text) or an over-long text, else a bot turn."""
+        if not text:
+            await output.send_text_message(sender, ATTACHMENT_NOTICE)
+        elif len(text) > MAX_USER_TEXT:
+            await output.send_text_message(sender, TOO_LONG_NOTICE)
+        else:
+            await on_new_message(UserMessage(text, output, sender, input_channel=self.name(),
+                                             message_id=message_id, metadata=metadata))

@@ -20,9 +20,6 @@ from sanic.response import HTTPResponse
 
 from bot.channels.render import FittingOutput, fit
 from bot.channels.webhook import (
-    ATTACHMENT_NOTICE,
-    MAX_USER_TEXT,
-    TOO_LONG_NOTICE,
     WebhookError,
     WebhookInput,
     read_json,
@@ -118,17 +115,9 @@ class ZaloInput(WebhookInput):
             return
         user = str((event.get("sender") or {}).get("id", ""))
         message = event.get("message") or {}
-        if name in ATTACHMENT_EVENTS:
-            await output.send_text_message(user, ATTACHMENT_NOTICE)
-            return
-        text = str(message.get("text") or "").strip()
-        if len(text) > MAX_USER_TEXT:
-            await output.send_text_message(user, TOO_LONG_NOTICE)
-        elif text:
-            await on_new_message(UserMessage(
-                text, output, user, input_channel="zalo", message_id=message.get("msg_id"),
-                metadata={"zalo_event": name},
-            ))
+        text = "" if name in ATTACHMENT_EVENTS else str(message.get("text") or "").strip()
+        await self.turn(output, user, text, on_new_message, message.get("msg_id"),
+                        {"zalo_event": name})
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("zalo_webhook", __name__)
