@@ -5,10 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from fastapi.testclient import TestClient
+
 from tests.conftest import SERVICE, create
+from vss_tickets.app import create_app
 from vss_tickets.escalation import run_escalation
 from vss_tickets.reference import extend_deadline
 
@@ -97,3 +102,18 @@ def test_cli_escalate_runs_for_cron(client, settings):
     # The command uses the real date, long after the acceptance deadline of 16/3/2026.
     assert f"escalated {code} to vss" in result.stdout
     assert "1 tickets escalated" in result.stdout
+
+
+def test_the_service_runs_the_escalation_job_itself(settings, clock, client):
+    code = create(client)["code"]
+    clock.advance(days=16)
+    app = create_app(replace(settings, escalation_interval=1), clock)
+    with TestClient(app) as periodic:  # the job starts with the app
+        deadline = time.monotonic() + 30
+        while (
+            periodic.get(f"/api/v1/tickets/{code}", headers=SERVICE).json()["escalated_to"] is None
+        ):
+            assert time.monotonic() < deadline, "the in-process job did not escalate in 30 s"
+            time.sleep(0.2)
+        ticket = periodic.get(f"/api/v1/tickets/{code}", headers=SERVICE).json()
+    assert ticket["escalation_level"] == 1 and ticket["escalated_to"] == "vss"
