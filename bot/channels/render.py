@@ -1,6 +1,6 @@
 """Fit one bot message (text and buttons, as Rasa emits them) to a channel's limits.
 
-Text is split with :func:`bot.knowledge.render.split_text` (the knowledge engine's splitter);
+Text is split and titles shortened with the knowledge engine's :mod:`bot.knowledge.render`;
 the choices go on the last part. Buttons beyond what the channel can show are listed in the
 text as lines the citizen can type, so no option is dropped.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 from rasa.core.channels.channel import OutputChannel
 
-from bot.knowledge.render import Limits, split_text
+from bot.knowledge.render import Limits, shorten, split_text
 
 MORE_OPTIONS = "Lựa chọn khác (gõ để chọn) / More options (type one):"
 
@@ -32,11 +32,6 @@ class Part:
 
     text: str
     choices: tuple[Choice, ...] = field(default=())
-
-
-def shorten(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis when too long."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def fit(text: str, buttons: Iterable[Mapping[str, Any]], limits: Limits) -> list[Part]:
