@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import _logs_on_failure, pytest_runtest_makereport, stack  # noqa: F401
-
 CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def _logs_on_failure(stack_logs_on_failure: None) -> None:
+    """Every browser test prints the processes' logs when it fails."""
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 

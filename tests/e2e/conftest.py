@@ -1,14 +1,12 @@
-"""A session-wide running stack for the end-to-end tests (marked ``e2e``)."""
+"""End-to-end tests (marked ``e2e``): a citizen talking to the running stack."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
 import pytest
 import requests
 
-from bot.model import model_path
 from tests.stack import Stack
 
 
@@ -18,34 +16,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    if not model_path().exists():
-        pytest.fail(f"no trained model {model_path().name}: run `make train` first")
-    running = Stack.configure(tmp_path_factory.mktemp("stack"))
-    try:
-        running.start()
-    except Exception:
-        running.stop_all()
-        print(running.logs())
-        raise
-    yield running
-    running.stop_all()
-
-
 @pytest.fixture(autouse=True)
-def _logs_on_failure(request: pytest.FixtureRequest, stack: Stack) -> Iterator[None]:
-    yield
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        print(stack.logs())
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
-    outcome = yield
-    report = outcome.get_result()
-    setattr(item, f"rep_{report.when}", report)
+def _logs_on_failure(stack_logs_on_failure: None) -> None:
+    """Every end-to-end test prints the processes' logs when it fails."""
 
 
 class Chat:

@@ -1,0 +1,45 @@
+"""Fixtures shared by the suites that talk to the running processes (e2e and browser).
+
+One session-wide stack serves both suites, so Rasa loads its model once per run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot.model import model_path
+from tests.stack import Stack
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Ticket service, action server and Rasa on free ports with temporary databases."""
+    if not model_path().exists():
+        pytest.fail(f"no trained model {model_path().name}: run `make train` first")
+    running = Stack.configure(tmp_path_factory.mktemp("stack"))
+    try:
+        running.start()
+    except Exception:
+        running.stop_all()
+        print(running.logs())
+        raise
+    yield running
+    running.stop_all()
+
+
+@pytest.fixture
+def stack_logs_on_failure(request: pytest.FixtureRequest, stack: Stack) -> Iterator[None]:
+    """Print the processes' logs after a failing test."""
+    yield
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        print(stack.logs())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
