@@ -79,7 +79,9 @@ test-bot: train browser  ## the assistant's unit and component tests (uses the t
 	.venv/bin/pytest -q -m "not e2e"
 
 test-e2e: train browser  ## end-to-end: real Rasa, action server and ticket service over HTTP
-	.venv/bin/pytest -q -m e2e
+	.venv/bin/pytest -q -m e2e tests/e2e
+	# Playwright's sync API keeps an event loop running: browser tests get their own process.
+	.venv/bin/pytest -q -m e2e tests/browser
 
 clean:  ## remove environments, models and local state
 	rm -rf .venv backend/.venv .tools models/*.tar.gz var .rasa
