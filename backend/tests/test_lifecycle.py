@@ -180,9 +180,31 @@ def test_rating_only_once(client, staff):
 def test_citizen_verification_is_throttled_per_ticket(client, clock):
     code = create(client)["code"]
     url = f"/api/v1/tickets/{code}/citizen-view"
-    for _ in range(3):  # the test settings allow 3 failures in the window
+    for _ in range(3):  # three failures lock the code (TICKETS_VERIFY_MAX_FAILURES)
         assert client.post(url, json={"phone_last4": "0000"}, headers=SERVICE).status_code == 404
     blocked = client.post(url, json={"phone_last4": "5678"}, headers=SERVICE)
     assert blocked.status_code == 429
     clock.advance(seconds=901)
     assert client.post(url, json={"phone_last4": "5678"}, headers=SERVICE).status_code == 200
+
+
+def test_unknown_code_and_wrong_digits_get_the_same_reply(client):
+    code = create(client)["code"]
+    wrong_digits = client.post(
+        f"/api/v1/tickets/{code}/citizen-view", json={"phone_last4": "0000"}, headers=SERVICE
+    )
+    unknown = "BHXH-2020-999999"
+    unknown_code = client.post(
+        f"/api/v1/tickets/{unknown}/citizen-view", json={"phone_last4": "5678"}, headers=SERVICE
+    )
+    assert wrong_digits.status_code == unknown_code.status_code == 404
+    assert wrong_digits.json() == unknown_code.json()
+    for _ in range(2):  # unknown codes count too: probing cannot tell them apart by the lock
+        client.post(
+            f"/api/v1/tickets/{unknown}/citizen-view", json={"phone_last4": "5678"},
+            headers=SERVICE,
+        )
+    again = client.post(
+        f"/api/v1/tickets/{unknown}/citizen-view", json={"phone_last4": "5678"}, headers=SERVICE
+    )
+    assert again.status_code == 429

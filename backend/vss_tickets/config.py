@@ -13,6 +13,8 @@
 | TICKETS_SESSION_HOURS | 8 | staff session lifetime |
 | TICKETS_LOGIN_MAX_FAILURES | 5 | failed logins per username in the window before refusal |
 | TICKETS_LOGIN_WINDOW_SECONDS | 900 | login throttling window |
+| TICKETS_VERIFY_MAX_FAILURES | 3 | failed citizen checks of one ticket code before it locks |
+| TICKETS_VERIFY_LOCK_SECONDS | 900 | how long a failed check counts |
 | TICKETS_ESCALATION_INTERVAL | 300 | seconds between in-process escalation runs (0 = off) |
 
 The reopen and consultation periods are project policy, not statutory values.
@@ -63,6 +65,8 @@ class Settings:
     session_hours: int = 8
     login_max_failures: int = 5
     login_window_seconds: int = 900
+    verify_max_failures: int = 3
+    verify_lock_seconds: int = 900
     escalation_interval: int = 300
 
     @classmethod
@@ -81,6 +85,8 @@ class Settings:
             session_hours=_int("TICKETS_SESSION_HOURS", 8),
             login_max_failures=_int("TICKETS_LOGIN_MAX_FAILURES", 5),
             login_window_seconds=_int("TICKETS_LOGIN_WINDOW_SECONDS", 900),
+            verify_max_failures=_int("TICKETS_VERIFY_MAX_FAILURES", 3),
+            verify_lock_seconds=_int("TICKETS_VERIFY_LOCK_SECONDS", 900),
             escalation_interval=_int("TICKETS_ESCALATION_INTERVAL", 300),
         )
 

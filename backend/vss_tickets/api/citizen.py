@@ -19,8 +19,8 @@ router = APIRouter(prefix="/api/v1/tickets/{code}", tags=["citizen"])
 
 
 def verified(svc: Services, session: Session, code: str, check: Verification) -> Ticket:
-    """The ticket if the phone digits match; the same 404 for a wrong code or wrong digits,
-    and 429 after too many wrong digits for one code."""
+    """The ticket if the phone digits match. A wrong code and wrong digits get the same 404
+    and both count as a failure for that code; after too many, 429 until they age out."""
     now = svc.clock.now()
     if svc.verification.blocked(code, now):
         raise ApiError(
@@ -29,8 +29,12 @@ def verified(svc: Services, session: Session, code: str, check: Verification) ->
             "Nhập sai quá nhiều lần, vui lòng thử lại sau",
             "Too many failed verifications; try again later",
         )
-    ticket = lifecycle.load(session, code)
-    if not hmac.compare_digest(ticket.citizen_phone[-4:], check.phone_last4):
+    try:
+        ticket: Ticket | None = lifecycle.load(session, code)
+    except ApiError:
+        ticket = None
+    digits = ticket.citizen_phone[-4:] if ticket else "----"
+    if ticket is None or not hmac.compare_digest(digits, check.phone_last4):
         svc.verification.fail(code, now)
         raise not_found(
             "Không tìm thấy yêu cầu với mã và số điện thoại này",
