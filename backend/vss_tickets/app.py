@@ -44,9 +44,7 @@ class NoSniffMiddleware:
 
         async def send_with_header(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [
-                    (k, v) for k, v in message.get("headers", []) if k.lower() != NOSNIFF[0]
-                ]
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != NOSNIFF[0]]
                 message = {**message, "headers": [*headers, NOSNIFF]}
             await send(message)
 

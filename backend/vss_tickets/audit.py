@@ -23,14 +23,40 @@ def record(
 ) -> AuditEvent:
     """Add the audit event for a change to `ticket` (flushed with the change itself)."""
     event = AuditEvent(
-        ticket_id=ticket.id,
-        actor=actor,
-        action=action,
-        from_state=from_state,
-        to_state=ticket.state,
-        reason=reason,
-        details=details,
-        created_at=at,
+        **event_values(
+            ticket.id,
+            actor,
+            action,
+            at,
+            from_state=from_state,
+            to_state=ticket.state,
+            reason=reason,
+            **details,
+        )
     )
     session.add(event)
     return event
+
+
+def event_values(
+    ticket_id: int,
+    actor: str,
+    action: str,
+    at: datetime,
+    *,
+    from_state: str | None,
+    to_state: str | None,
+    reason: str | None = None,
+    **details: Any,
+) -> dict[str, Any]:
+    """The columns of one audit event, for `record` or for a Core insert of the same row."""
+    return {
+        "ticket_id": ticket_id,
+        "actor": actor,
+        "action": action,
+        "from_state": from_state,
+        "to_state": to_state,
+        "reason": reason,
+        "details": details,
+        "created_at": at,
+    }

@@ -58,6 +58,10 @@ class Database:
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(writer, expire_on_commit=False)
         self._write_lock = threading.Lock()
+        # Units found in this database: code -> (name_vi, name_en). Units are reference data,
+        # changed only by `init-db` and never deleted (deactivated instead), so a code once
+        # found stays valid; renamed units show their new names after a restart.
+        self.unit_names: dict[str, tuple[str, str]] = {}
 
     @contextmanager
     def session(self, write: bool = False) -> Iterator[Session]:

@@ -1,4 +1,7 @@
-"""Request dependencies: app state, bearer authentication, callers."""
+"""Request dependencies: app state, bearer authentication, callers.
+
+Dependencies that do no I/O are `async def`: FastAPI runs plain `def` dependencies in its thread
+pool, and each of those hand-offs cost more CPU than the dependency itself."""
 
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ class Services:
     verification: FailureWindow
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:
     return request.app.state.services
 
 
@@ -58,7 +61,7 @@ def _unauthorised() -> ApiError:
     )
 
 
-def bearer(authorization: Annotated[str | None, Header()] = None) -> str:
+async def bearer(authorization: Annotated[str | None, Header()] = None) -> str:
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise _unauthorised()
@@ -79,13 +82,13 @@ def any_caller(token: Token, svc: Svc) -> Caller:
     return Caller(staff=staff)
 
 
-def service_caller(token: Token, svc: Svc) -> Caller:
+async def service_caller(token: Token, svc: Svc) -> Caller:
     if not is_service_token(token, svc.settings.service_token):
         raise _unauthorised()
     return Caller(staff=None)
 
 
-def staff_caller(caller: Annotated[Caller, Depends(any_caller)]) -> Staff:
+async def staff_caller(caller: Annotated[Caller, Depends(any_caller)]) -> Staff:
     if caller.staff is None:
         raise ApiError(
             403,

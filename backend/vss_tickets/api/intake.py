@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from sqlalchemy import select
 
 from ..auth import in_scope
@@ -36,12 +36,13 @@ def create(
     _caller: ServiceCaller,
     svc: Svc,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
-) -> JSONResponse:
+) -> Response:
     ticket, created = create_ticket(
         svc.db, payload, idempotency_key, svc.clock, svc.settings.ref_structure
     )
-    body = ticket_out(ticket, reveal=False).model_dump(mode="json")
-    return JSONResponse(body, status_code=201 if created else 200)
+    # Serialised by pydantic-core in one step (the same JSON as model_dump + json.dumps).
+    body = ticket_out(ticket, reveal=False).model_dump_json()
+    return Response(body, status_code=201 if created else 200, media_type="application/json")
 
 
 @router.get("/tickets/{code}", response_model=TicketDetail, summary="Read a ticket / Xem yêu cầu")
