@@ -5,6 +5,7 @@
 | TICKETS_DATABASE_URL | sqlite:///<repo>/var/tickets.db | SQLAlchemy URL (sqlite, postgresql) |
 | TICKETS_HOST / TICKETS_PORT | 127.0.0.1 / 8000 | where `cli serve` listens |
 | TICKETS_WORKERS | 1 | uvicorn worker processes of `cli serve` |
+| TICKETS_ACCESS_LOG | 1 | `0` turns off the per-request access log lines of `cli serve` |
 | TICKETS_SERVICE_TOKEN | dev-only-tickets-token-change-me | bearer token of the assistant |
 | APP_ENV | development | `production` refuses development defaults |
 | TICKETS_REF_STRUCTURE | current | organisation structure: `current` or `pre2025` |
@@ -57,6 +58,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
+    access_log: bool = True
     service_token: str = DEV_SERVICE_TOKEN
     app_env: str = "development"
     ref_structure: str = "current"
@@ -77,6 +79,7 @@ class Settings:
             host=env.get("TICKETS_HOST") or "127.0.0.1",
             port=_int("TICKETS_PORT", 8000),
             workers=_int("TICKETS_WORKERS", 1),
+            access_log=_int("TICKETS_ACCESS_LOG", 1) != 0,
             service_token=env.get("TICKETS_SERVICE_TOKEN") or DEV_SERVICE_TOKEN,
             app_env=env.get("APP_ENV") or "development",
             ref_structure=env.get("TICKETS_REF_STRUCTURE") or "current",

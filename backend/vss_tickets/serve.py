@@ -3,6 +3,7 @@
 Several workers share one listening socket created here with the TCP protocol set, so asyncio
 enables TCP_NODELAY on every connection. (uvicorn's own `--workers` mode re-creates the socket
 in each child without it and adds ~40 ms of delayed-ACK latency to every keep-alive response.)
+uvicorn picks uvloop and httptools (dependencies of the service) for the event loop and HTTP parser.
 """
 
 from __future__ import annotations
@@ -32,14 +33,20 @@ def _worker(settings: Settings, sock: socket.socket, index: int) -> None:
     configure_logging()
     if index > 0:  # one worker runs the periodic escalation job
         settings = replace(settings, escalation_interval=0)
-    config = uvicorn.Config(create_app(settings), log_config=None)
+    config = uvicorn.Config(create_app(settings), log_config=None, access_log=settings.access_log)
     uvicorn.Server(config).run(sockets=[sock])
 
 
 def serve(settings: Settings) -> int:
     """Serve until stopped; returns the exit status."""
     if settings.workers <= 1:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
+        uvicorn.run(
+            create_app(settings),
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=settings.access_log,
+        )
         return 0
     sock = listening_socket(settings.host, settings.port)
     context = multiprocessing.get_context("fork")
