@@ -40,6 +40,48 @@ def test_fetch_limit_and_ack(client, staff):
     assert client.get("/api/v1/outbox?limit=0", headers=SERVICE).status_code == 422
 
 
+def test_one_tickets_outbox_with_delivery_state(client, staff):
+    officer = staff("bhxh.ha-noi")
+    code = create(client, channel="zalo", conversation_id="zalo-7")["code"]
+    other = create(client)["code"]
+    url = f"/api/v1/tickets/{code}/outbox"
+    assert client.get(url, headers=SERVICE).json() == []  # creating queues no notification
+    client.post(f"/api/v1/tickets/{code}/accept", headers=officer)
+    client.post(f"/api/v1/tickets/{code}/reply", json={"body": "Đang xử lý"}, headers=officer)
+    client.post(f"/api/v1/tickets/{other}/accept", headers=officer)
+    pending = client.get("/api/v1/outbox?limit=10", headers=SERVICE).json()
+    first = next(i for i in pending if i["ticket_code"] == code)
+    assert client.post(f"/api/v1/outbox/{first['id']}/ack", headers=SERVICE).status_code == 200
+
+    response = client.get(url, headers=SERVICE)
+    assert response.status_code == 200
+    items = response.json()
+    assert [i["event"] for i in items] == ["status_changed", "staff_reply"]
+    assert {(i["ticket_code"], i["channel"], i["conversation_id"]) for i in items} == {
+        (code, "zalo", "zalo-7")
+    }
+    assert [i["state"] for i in items] == ["delivered", "pending"]
+    assert items[0]["id"] == first["id"] and items[0]["delivered_at"] is not None
+    assert items[1]["delivered_at"] is None
+    assert items[1]["payload"]["message"] == "Đang xử lý"
+    assert "phone" not in str(items)
+    # Delivered entries stay listed here but leave the pending feed.
+    assert first["id"] not in [
+        i["id"] for i in client.get("/api/v1/outbox", headers=SERVICE).json()
+    ]
+
+
+def test_one_tickets_outbox_unknown_code_and_callers(client, staff):
+    unknown = client.get("/api/v1/tickets/BHXH-2020-999999/outbox", headers=SERVICE)
+    assert unknown.status_code == 404
+    assert unknown.json()["error"] == "not_found"
+    assert "BHXH-2020-999999" in unknown.json()["message"]
+    code = create(client)["code"]
+    assert client.get(f"/api/v1/tickets/{code}/outbox").status_code == 401
+    officer = staff("bhxh.ha-noi")  # the outbox belongs to the assistant, not to staff
+    assert client.get(f"/api/v1/tickets/{code}/outbox", headers=officer).status_code == 401
+
+
 def test_csv_export_is_scoped_masked_and_formula_safe(client, staff):
     hanoi = staff("bhxh.ha-noi")
     code = create(client, description='=HYPERLINK("http://evil","x")')["code"]

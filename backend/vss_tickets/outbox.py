@@ -56,6 +56,20 @@ def pending(session: Session, limit: int) -> list[tuple[OutboxNotification, str]
     return [(n, code) for n, code in rows]
 
 
+def for_ticket(session: Session, code: str) -> list[OutboxNotification]:
+    """Every notification of the ticket `code`, oldest first, delivered or not (404 if unknown)."""
+    ticket_id = session.scalar(select(Ticket.id).where(Ticket.code == code))
+    if ticket_id is None:
+        raise not_found(f"Không tìm thấy yêu cầu {code}", f"No ticket {code}")
+    return list(
+        session.scalars(
+            select(OutboxNotification)
+            .where(OutboxNotification.ticket_id == ticket_id)
+            .order_by(OutboxNotification.id)
+        )
+    )
+
+
 def acknowledge(session: Session, notification_id: int, at: datetime) -> bool:
     """Mark a notification delivered; returns False if it already was."""
     item = session.get(OutboxNotification, notification_id)

@@ -269,3 +269,10 @@ class OutboxItem(BaseModel):
     conversation_id: str | None
     payload: dict[str, object]
     created_at: datetime
+
+
+class OutboxEntry(OutboxItem):
+    """A notification of one ticket with its delivery state."""
+
+    state: Literal["pending", "delivered"]
+    delivered_at: datetime | None
