@@ -1,9 +1,11 @@
 """Question retrieval robust to missing diacritics, abbreviations and English.
 
-Text is normalised, abbreviations are expanded, diacritics folded, filler words dropped and
-English suffixes trimmed. Each entry is then scored with TF-IDF (character 2-4-grams for
-typos and missing tones, word 1-2-grams for word order) against three views of it:
-its best-matching question variant, all its variants together, and its answer text.
+Text is normalised, abbreviations are expanded and diacritics folded. The language of a text is
+known for the entries and guessed for a query (folded Vietnamese syllables have a fixed shape,
+most English words do not); filler words are then dropped and English words stemmed per
+language. Each entry is scored with TF-IDF (character 2-4-grams for typos and missing tones, word
+1-2-grams for word order and Vietnamese compound words) against several views of it: its
+best-matching question variant, all its variants together, its short answer and its whole answer.
 """
 
 from __future__ import annotations
@@ -20,15 +22,24 @@ from bot.knowledge.schema import LANGUAGES, Entry
 from bot.textnorm import expand_abbreviations, fold
 
 CHAR_WEIGHT = 0.5  # share of character n-grams in a similarity; word n-grams get the rest
-VIEW_WEIGHTS = (0.2, 0.2, 0.6)  # best variant, all variants, answer text
-# Folded filler words in either language. Words that are also Vietnamese content once folded
-# ("the" = thẻ, "to" = tố/tờ, "an" = ăn/án, "dau" = đâu/đau, "hoi" = hội, "ma" = mã,
-# "vay" = vay vốn) are deliberately kept.
-STOPWORDS = frozenset(
-    "toi minh em cho xin a nhe oi thi la cua va voi nhung cac nay roi phai "
+VIEW_WEIGHTS = (0.2, 0.2, 0.2, 0.4)  # best variant, all variants, short answer, whole answer
+# Re-ranking of the best RERANK_CANDIDATES entries by the query words that tell them apart.
+RERANK_CANDIDATES = 8
+RERANK_WEIGHT = 0.5  # a candidate covering none of those words loses this share of its score
+RERANK_VIEWS = (0.4, 0.3, 0.3)  # where a word counts: any variant, short answer, whole answer
+
+# Folded Vietnamese filler words.
+VI_STOPWORDS = frozenset(
+    "toi minh em cho xin a nhe oi thi la cua va voi nhung cac nay roi phai".split()
+)
+# English filler words; only dropped from English text, so "the" (thẻ), "to" (tố/tờ),
+# "an" (ăn/án) ... stay in Vietnamese.
+EN_STOPWORDS = frozenset(
     "i me my you your we our is are was were be been do does did can could would should "
     "will what how which of in on for and or there please".split()
 )
+# Stop words that start a Vietnamese compound which must stay whole ("tối đa", "tối thiểu").
+VI_KEEP_BEFORE = {"toi": frozenset({"da", "thieu", "uu"})}
 # English words with the same meaning here, mapped to one form (after stemming). None of them
 # is a folded Vietnamese syllable (so "cap" = cấp and "long" = lòng are left out).
 SYNONYMS = {
@@ -58,6 +69,12 @@ SYNONYMS = {
 }
 _SUFFIXES = (("ies", "y"), ("ment", ""), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
 _TOKEN = re.compile(r"\w+")
+# A folded Vietnamese syllable: optional initial consonant(s), one to three vowels, optional final.
+_VI_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?"
+)
+_DIACRITIC = re.compile(r"[^\x00-\x7f]")
+EN_SHARE = 0.4  # a query with at least this share of non-Vietnamese words is treated as English
 
 
 def _stem(token: str) -> str:
@@ -70,11 +87,40 @@ def _stem(token: str) -> str:
     return token
 
 
-def prepare(text: str) -> str:
-    """The comparable form of a text: expanded, folded, without fillers, stemmed."""
-    tokens = _TOKEN.findall(fold(expand_abbreviations(text)))
-    stems = (_stem(token) for token in tokens if token not in STOPWORDS)
-    return " ".join(SYNONYMS.get(stem, stem) for stem in stems)
+def guess_language(text: str) -> str:
+    """``"vi"`` or ``"en"`` for a normalised, abbreviation-expanded text."""
+    if _DIACRITIC.search(text):
+        return "vi"
+    words = [w for w in _TOKEN.findall(text) if not w.isdigit()]
+    if not words:
+        return "vi"
+    foreign = sum(not _VI_SYLLABLE.fullmatch(w) for w in words)
+    return "en" if foreign >= EN_SHARE * len(words) else "vi"
+
+
+def _drop_vi_fillers(tokens: list[str]) -> list[str]:
+    kept = []
+    for number, token in enumerate(tokens):
+        following = tokens[number + 1] if number + 1 < len(tokens) else ""
+        if token in VI_STOPWORDS and following not in VI_KEEP_BEFORE.get(token, ()):
+            continue
+        kept.append(token)
+    return kept
+
+
+def prepare(text: str, language: str | None = None) -> str:
+    """The comparable form of a text: expanded, folded, without fillers, stemmed.
+
+    ``language`` (``"vi"``/``"en"``) is guessed when not given.
+    """
+    expanded = expand_abbreviations(text)
+    tokens = _TOKEN.findall(fold(expanded))
+    language = language or guess_language(expanded)
+    if language == "en":
+        stems = [_stem(t) for t in tokens if t not in EN_STOPWORDS and t not in VI_STOPWORDS]
+        return " ".join(SYNONYMS.get(stem, stem) for stem in stems)
+    tokens = _drop_vi_fillers(tokens)
+    return " ".join(SYNONYMS.get(_stem(t), _stem(t)) for t in tokens)
 
 
 @dataclass(frozen=True)
@@ -96,16 +142,20 @@ class SearchIndex:
         for number, entry in enumerate(entries):
             for lang in LANGUAGES:
                 for question in entry.questions[lang]:
-                    variants.append(prepare(question))
+                    variants.append(prepare(question, lang))
                     owners.append(number)
                     self._languages.append(lang)
         profiles = [
-            " ".join(prepare(q) for lang in LANGUAGES for q in entry.questions[lang])
+            " ".join(prepare(q, lang) for lang in LANGUAGES for q in entry.questions[lang])
+            for entry in entries
+        ]
+        shorts = [
+            " ".join(prepare(entry.answers[lang].short, lang) for lang in LANGUAGES)
             for entry in entries
         ]
         answers = [
             " ".join(
-                prepare(f"{entry.answers[lang].short} {entry.answers[lang].details}")
+                prepare(f"{entry.answers[lang].short} {entry.answers[lang].details}", lang)
                 for lang in LANGUAGES
             )
             for entry in entries
@@ -122,10 +172,12 @@ class SearchIndex:
             sublinear_tf=True,
             dtype=np.float32,
         )
-        chars = self._char.fit_transform(variants + profiles + answers)
-        words = self._word.fit_transform(variants + profiles + answers)
+        documents = variants + profiles + shorts + answers
+        chars = self._char.fit_transform(documents)
+        words = self._word.fit_transform(documents).tocsr()
         # One matrix, features x documents, so a query multiplies only the rows of its n-grams.
         self._documents = self._combine(chars, words).T.tocsr()
+        self._presence = self._word_presence(words, np.asarray(owners), len(entries))
 
     @staticmethod
     def _combine(chars: sparse.spmatrix, words: sparse.spmatrix) -> sparse.csr_matrix:
@@ -134,18 +186,66 @@ class SearchIndex:
             [chars * np.sqrt(CHAR_WEIGHT), words * np.sqrt(1.0 - CHAR_WEIGHT)], format="csr"
         )
 
+    @staticmethod
+    def _word_presence(
+        words: sparse.csr_matrix, owners: np.ndarray, count: int
+    ) -> sparse.csr_matrix:
+        """Word n-grams x entries: RERANK_VIEWS-weighted presence in an entry's views."""
+        found = (words > 0).astype(np.float32)
+        n_variants = len(owners)
+        by_owner = sparse.csr_matrix(
+            (np.ones(n_variants, dtype=np.float32), (owners, np.arange(n_variants))),
+            shape=(count, n_variants),
+        )
+        in_variants = ((by_owner @ found[:n_variants]) > 0).astype(np.float32)
+        shorts = found[n_variants + count : n_variants + 2 * count]
+        answers = found[n_variants + 2 * count :]
+        weights = RERANK_VIEWS
+        presence = weights[0] * in_variants + weights[1] * shorts + weights[2] * answers
+        return sparse.csr_matrix(presence.T)
+
+    def _rerank(self, words: sparse.csr_matrix, scores: np.ndarray) -> np.ndarray:
+        """Scores of the best candidates, lowered for those missing the words that differ.
+
+        Among the best RERANK_CANDIDATES entries a query word found in all of them says nothing
+        about which one is meant; one found in few of them does. Each word gets its query weight
+        times a local IDF over the candidates, and a candidate loses up to RERANK_WEIGHT of its
+        score by how much less of that weight it covers than the best-covering candidate. Scores
+        only go down, so an off-topic question does not gain confidence.
+        """
+        top = min(RERANK_CANDIDATES, len(scores))
+        if top < 2 or words.nnz == 0:
+            return scores
+        candidates = np.argpartition(-scores, top - 1)[:top]
+        presence = self._presence[words.indices][:, candidates].toarray()
+        local_df = (presence > 0).sum(axis=1)
+        weights = words.data * np.log((top + 1) / (local_df + 1))
+        if weights.sum() <= 0:
+            return scores
+        coverage = weights @ presence / weights.sum()
+        reranked = scores.copy()
+        reranked[candidates] *= 1.0 - RERANK_WEIGHT * (coverage.max() - coverage)
+        return reranked
+
     def search(self, query: str, k: int = 3) -> list[Hit]:
         """The ``k`` best entries for ``query`` with a score above zero, best first."""
         text = prepare(query)
         if not text or not self._ids:
             return []
-        query = self._combine(self._char.transform([text]), self._word.transform([text]))
+        words = self._word.transform([text]).tocsr()
+        query = self._combine(self._char.transform([text]), words)
         similarity = (query @ self._documents).toarray().ravel()
         by_variant = similarity[: len(self._languages)]
-        by_view = similarity[len(self._languages) :].reshape(2, -1)
+        by_view = similarity[len(self._languages) :].reshape(3, -1)
         best_variant = np.maximum.reduceat(by_variant, self._starts)
         weights = VIEW_WEIGHTS
-        scores = weights[0] * best_variant + weights[1] * by_view[0] + weights[2] * by_view[1]
+        scores = (
+            weights[0] * best_variant
+            + weights[1] * by_view[0]
+            + weights[2] * by_view[1]
+            + weights[3] * by_view[2]
+        )
+        scores = self._rerank(words, scores)
         k = min(k, len(scores))
         best = np.argpartition(-scores, k - 1)[:k]
         best = best[np.argsort(-scores[best], kind="stable")]

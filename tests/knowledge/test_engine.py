@@ -116,3 +116,34 @@ def test_prepare_folds_drops_fillers_and_unifies_english_terms() -> None:
     assert prepare("Cho tôi xin BHXH là gì") == prepare("cho toi xin bhxh la gi") == folded
     assert prepare("What documents?") == prepare("what paperwork") == "document"
     assert prepare("cấp lại thẻ") == "cap lai the"  # Vietnamese syllables are not English stems
+
+
+def test_guess_language_by_the_shape_of_folded_syllables() -> None:
+    from bot.knowledge.search import guess_language
+
+    assert guess_language("tong dai bao hiem xa hoi la so nao") == "vi"
+    assert guess_language("thẻ bảo hiểm y tế") == "vi"
+    assert guess_language("what is the hotline number") == "en"
+    assert guess_language("2025") == "vi"
+
+
+def test_fillers_are_dropped_per_language() -> None:
+    from bot.knowledge.search import prepare
+
+    assert prepare("mức đóng tối đa") == prepare("muc dong toi da") == "muc dong toi da"
+    assert prepare("tôi đóng") == "dong"
+    assert prepare("the card", "en") == "the card"  # "the" is kept (it is also thẻ)
+    assert prepare("the card", "vi") == "the card"
+
+
+def test_reranking_prefers_the_candidate_with_the_distinguishing_word() -> None:
+    from bot.knowledge.schema import parse_file
+    from bot.knowledge.search import SearchIndex
+
+    entries = [
+        make_entry("men", ["Tuổi nghỉ hưu của nam"], ["Retirement age for men"]),
+        make_entry("women", ["Tuổi nghỉ hưu của nữ"], ["Retirement age for women"]),
+    ]
+    index = SearchIndex(parse_file({"topic": "t", "entries": entries}, "t.yml"))
+    assert index.search("what age do women retire")[0].entry_id == "women"
+    assert index.search("nu nghi huu may tuoi")[0].entry_id == "women"
