@@ -77,6 +77,7 @@ test-backend: install browser  ## the ticket service's suite (SQLite and Postgre
 
 test-bot: train browser  ## the assistant's unit and component tests (uses the trained model)
 	.venv/bin/pytest -q -m "not e2e"
+	.venv/bin/rasa test core --stories tests/stories --model "$$($(BOT_PY) -m bot.cli model-path)" --out var/test-stories --fail-on-prediction-errors --no-plot
 
 test-e2e: train browser  ## end-to-end: real Rasa, action server and ticket service over HTTP
 	.venv/bin/pytest -q -m e2e tests/e2e

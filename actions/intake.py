@@ -1,9 +1,11 @@
-"""The complaint form: questions, slot validation and submission to the ticket service."""
+"""The intake form: questions, per-slot validation, summary, submission and cancellation."""
 
 from __future__ import annotations
 
+import json
 import logging
-import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -12,174 +14,269 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.replies import language_of, say, text
-from bot.phone import normalise_phone
-from bot.textnorm import nfc
+from actions import fields
+from actions.knowledge import ActionAnswerQuestion
+from actions.replies import button, label, language_of, say, text
 from bot.tickets import TicketClient, TicketServiceError, idempotency_key
 
 logger = logging.getLogger(__name__)
 
-MIN_DESCRIPTION = 20
-MAX_DESCRIPTION = 4000
-# One to eight words of letters (any script), apostrophes or hyphens; at most 100 characters.
-NAME = re.compile(r"(?=.{2,100}$)[^\W\d_][^\W\d_'\-]*(?:[ '\-][^\W\d_]+){0,7}")
+FORM_SLOTS = (
+    "ticket_kind", "topic", "description", "province", "commune", "full_name", "phone",
+    "id_number", "consent", "confirmed",
+)
+EDITABLE = FORM_SLOTS[:-2]
+# Topics offered as buttons (any other can be typed).
+TOPIC_BUTTONS = ("pension", "one_time_withdrawal", "si_book_hi_card", "unemployment",
+                 "staff_conduct", "other")
+# Slots whose answers cannot be questions: a question there is a digression.
+_NO_DIGRESSION = ("description",)
 
 
-class AskComplaintDescription(Action):
-    """Asks for the complaint's description."""
+def _payload(intent: str, **entities: str) -> str:
+    return f"/{intent}{json.dumps(entities, ensure_ascii=False)}" if entities else f"/{intent}"
+
+
+def _shown(tracker: Tracker, slot: str) -> str:
+    value = tracker.get_slot(slot)
+    if slot in ("ticket_kind", "topic"):
+        return label(tracker, value)
+    if value in (None, fields.SKIPPED):
+        return "—"
+    return value if len(value) <= 200 else value[:197] + "..."
+
+
+def _ask(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Send the question for ``slot`` with the buttons that answer it."""
+    kind = tracker.get_slot("ticket_kind")
+    skip = [button(tracker, "skip", "bỏ qua")]
+    if slot == "ticket_kind":
+        say(dispatcher, tracker, "ask_ticket_kind", buttons=[
+            button(tracker, k, _payload("inform", ticket_kind=k)) for k in fields.KINDS])
+    elif slot == "topic":
+        say(dispatcher, tracker, "ask_topic", buttons=[
+            button(tracker, t, _payload("inform", topic=t)) for t in TOPIC_BUTTONS])
+    elif slot == "description":
+        say(dispatcher, tracker, "ask_description", min=fields.MIN_DESCRIPTION)
+    elif slot == "full_name" and kind in fields.NAME_REQUIRED:
+        say(dispatcher, tracker, "ask_full_name_required", kind_lower=label(tracker, kind).lower())
+    elif slot in ("full_name", "commune", "id_number"):
+        key = "ask_full_name_optional" if slot == "full_name" else f"ask_{slot}"
+        say(dispatcher, tracker, key, buttons=skip)
+    elif slot == "consent":
+        say(dispatcher, tracker, "ask_consent", buttons=[
+            button(tracker, "agree", "/affirm"), button(tracker, "disagree", "/deny")])
+    elif slot == "confirmed":
+        lines = "\n".join(text(tracker, "summary_line", label=label(tracker, s),
+                               value=_shown(tracker, s)) for s in EDITABLE)
+        say(dispatcher, tracker, "summary", lines=lines, buttons=[
+            button(tracker, "send", "/affirm"), button(tracker, "edit", "/deny"),
+            button(tracker, "cancel", "/stop")])
+    else:
+        say(dispatcher, tracker, f"ask_{slot}")
+
+
+class AskSlot(Action, ABC):
+    """Asks for one slot of the intake form (``action_ask_<slot>``)."""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The slot this action asks for."""
 
     def name(self) -> str:
-        return "action_ask_complaint_description"
+        return f"action_ask_{self.slot}"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        say(dispatcher, tracker, "ask_complaint_description", min=MIN_DESCRIPTION)
+        _ask(self.slot, dispatcher, tracker)
         return []
 
 
-class AskProvince(Action):
-    """Asks where the matter happened: it decides the responsible office."""
-
-    def name(self) -> str:
-        return "action_ask_province"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        say(dispatcher, tracker, "ask_province")
-        return []
+# One registered action per slot, e.g. ``action_ask_phone``.
+ASK_ACTIONS = {slot: type(f"Ask_{slot}", (AskSlot,), {"slot": slot}) for slot in FORM_SLOTS}
 
 
-class AskFullName(Action):
-    """Asks for the citizen's full name (complaints must name the complainant)."""
+class ValidateIntakeForm(FormValidationAction):
+    """Validates each answer; re-asks with a reason, explains after two failures.
 
-    def name(self) -> str:
-        return "action_ask_full_name"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        say(dispatcher, tracker, "ask_full_name")
-        return []
-
-
-class AskPhone(Action):
-    """Asks for the phone number the office can call back on."""
-
-    def name(self) -> str:
-        return "action_ask_phone"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        say(dispatcher, tracker, "ask_phone")
-        return []
-
-
-class ValidateComplaintForm(FormValidationAction):
-    """Checks the description's length and the phone number, re-asking with a reason."""
-
-    def name(self) -> str:
-        return "validate_complaint_form"
-
-    def validate_complaint_description(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        description = nfc(str(value or "")).strip()
-        if len(description) < MIN_DESCRIPTION:
-            say(dispatcher, tracker, "description_too_short", min=MIN_DESCRIPTION)
-            return {"complaint_description": None}
-        if len(description) > MAX_DESCRIPTION:
-            say(dispatcher, tracker, "description_too_long", max=MAX_DESCRIPTION)
-            return {"complaint_description": None}
-        return {"complaint_description": description}
-
-    def validate_province(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """Accept a place the ticket service can route; when it is down, keep the text."""
-        province = " ".join(nfc(str(value or "")).split())[:100]
-        try:
-            TicketClient().preview_routing("complaint", "other", province)
-        except TicketServiceError as exc:
-            if exc.status == 422:
-                say(dispatcher, tracker, "province_unknown")
-                return {"province": None}
-        return {"province": province}
-
-    def validate_full_name(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        name = " ".join(nfc(str(value or "")).split())
-        if not NAME.fullmatch(name):
-            say(dispatcher, tracker, "name_invalid")
-            return {"full_name": None}
-        return {"full_name": name}
-
-    def validate_phone(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        phone = normalise_phone(str(value or ""))
-        if phone is None:
-            say(dispatcher, tracker, "phone_invalid")
-        return {"phone": phone}
-
-
-class ActionSubmitComplaint(Action):
-    """Sends the completed form to the ticket service and gives the citizen the code.
-
-    It never claims success without a ticket code; on failure the slots are kept so
-    that "try again" re-submits the same content under the same idempotency key.
+    A question asked instead of an answer (other than for the description) is answered
+    from the knowledge base and the form asks again, without counting a failure.
     """
 
     def name(self) -> str:
-        return "action_submit_complaint"
+        return "validate_intake_form"
+
+    def __getattr__(self, name: str) -> Callable[..., dict[str, Any]]:
+        """``validate_<slot>`` for every slot in ``_PARSERS`` (rasa-sdk looks them up by name)."""
+        slot = name.removeprefix("validate_")
+        if slot == name or slot not in _PARSERS:
+            raise AttributeError(name)
+
+        def validate(
+            value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        ) -> dict[str, Any]:
+            # One message can name two values ("đòi tiền khi rút 1 lần"): the first valid wins.
+            candidates = (value or [None]) if isinstance(value, list) else [value]
+            results = [_PARSERS[slot](candidate, tracker) for candidate in candidates]
+            parsed = next((r for r in results if r[0] is not None), results[-1])
+            return self._check(slot, *parsed, dispatcher, tracker)
+
+        return validate
+
+    def _check(
+        self,
+        slot: str,
+        parsed: Any,
+        error: str,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+    ) -> dict[str, Any]:
+        """Keep the parsed value, or refuse it with ``error`` (a digression is answered)."""
+        if parsed is not None:
+            return {slot: parsed, "failed_attempts": 0}
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if intent == "ask_question" and slot not in _NO_DIGRESSION:
+            events = ActionAnswerQuestion().run(dispatcher, tracker, {})
+            return {slot: None, **{e["name"]: e["value"] for e in events}}
+        failures = int(tracker.get_slot("failed_attempts") or 0) + 1
+        say(dispatcher, tracker, error, min=fields.MIN_DESCRIPTION, max=fields.MAX_DESCRIPTION)
+        if failures >= 2:
+            say(dispatcher, tracker, "explain", field=label(tracker, slot), buttons=[
+                button(tracker, "stop", "/stop"), button(tracker, "human", "/request_human")])
+        return {slot: None, "failed_attempts": failures}
+
+    def validate_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Send on yes; on "change X" clear X so the form asks it again, then re-confirms."""
+        if value is True:
+            return {"confirmed": True}
+        field = value if value in EDITABLE else (
+            fields.field_named(value) if isinstance(value, str) else None)
+        if field:
+            return {"confirmed": None, field: None}
+        say(dispatcher, tracker, "ask_edit", buttons=[
+            button(tracker, s, _payload("inform", edit_field=s)) for s in EDITABLE])
+        return {"confirmed": None}
+
+
+def _routable(kind: str, topic: str, value: Any) -> str | None:
+    """The place as typed when the ticket service can route it (or is unreachable)."""
+    province = fields.spaces(value)[:100]
+    if not province:
+        return None
+    try:
+        TicketClient().preview_routing(kind, topic, province)
+    except TicketServiceError as exc:
+        if exc.status == 422:
+            return None
+    return province
+
+
+def _simple(parse: Callable[[Any], Any], error: str) -> Parser:
+    return lambda value, tracker: (parse(value), error)
+
+
+Parser = Callable[[Any, Tracker], tuple[Any, str]]
+# slot: (answer, tracker) -> (value to keep or None, the text key saying why it was refused)
+_PARSERS: dict[str, Parser] = {
+    "ticket_kind": _simple(fields.parse_kind, "kind_unknown"),
+    "topic": _simple(fields.parse_topic, "topic_unknown"),
+    "description": lambda value, tracker: fields.parse_description(value),
+    "province": lambda value, tracker: (_routable(
+        tracker.get_slot("ticket_kind") or "complaint", tracker.get_slot("topic") or "other",
+        value), "province_unknown"),
+    "commune": _simple(fields.parse_commune, "commune_invalid"),
+    "full_name": lambda value, tracker: (
+        fields.parse_name(value, tracker.get_slot("ticket_kind")), "name_invalid"),
+    "phone": _simple(fields.parse_phone, "phone_invalid"),
+    "id_number": _simple(fields.parse_id_number, "id_number_invalid"),
+    "consent": _simple(lambda value: True if value is True else None, "consent_refused"),
+}
+
+
+def _clear_form() -> list[EventType]:
+    return [SlotSet(slot, None) for slot in FORM_SLOTS] + [SlotSet("failed_attempts", 0)]
+
+
+class ActionCancelIntake(Action):
+    """Confirms the cancellation and forgets what was entered."""
+
+    def name(self) -> str:
+        return "action_cancel_intake"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        description = tracker.get_slot("complaint_description") or ""
-        phone = tracker.get_slot("phone") or ""
-        full_name = tracker.get_slot("full_name") or ""
-        payload = {
-            "kind": "complaint",
-            "topic": "other",
-            "description": description,
-            "channel": tracker.get_latest_input_channel() or "rest",
-            "conversation_id": tracker.sender_id,
-            "language": language_of(tracker),
-            "citizen": {"name": full_name, "phone": phone, "cccd": None, "bhxh_code": None},
-            "province": tracker.get_slot("province"),
-            "commune": None,
-            "consent": True,
-        }
+        say(dispatcher, tracker, "intake_cancelled")
+        return _clear_form()
+
+
+class ActionSubmitTicket(Action):
+    """Sends the confirmed form to the ticket service and gives the citizen the code.
+
+    It never claims success without a ticket code; on failure the slots are kept so
+    that "try again" re-submits the same content under the same idempotency key. After
+    success every form slot (with the personal numbers) is cleared.
+    """
+
+    def name(self) -> str:
+        return "action_submit_ticket"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        payload = ticket_payload(tracker)
+        citizen = payload["citizen"]
         key = idempotency_key(
-            tracker.sender_id, "complaint", description, tracker.get_slot("province") or "",
-            full_name, phone,
+            tracker.sender_id, payload["kind"], payload["topic"], payload["description"],
+            payload["province"] or "", payload["commune"] or "", citizen["name"] or "",
+            citizen["phone"], citizen["cccd"] or citizen["bhxh_code"] or "",
         )
         try:
             ticket = TicketClient().create_ticket(payload, key)
         except TicketServiceError as exc:
             logger.warning("ticket not created for conversation %s: %s", tracker.sender_id, exc)
-            dispatcher.utter_message(
-                text=text(tracker, "ticket_failed"),
-                buttons=[{"title": text(tracker, "try_again"), "payload": "/file_complaint"}],
-            )
+            say(dispatcher, tracker, "ticket_failed",
+                buttons=[button(tracker, "try_again", "/file_complaint")])
             return []
-        dispatcher.utter_message(text=_confirmation(tracker, ticket))
-        return [
-            SlotSet("ticket_code", ticket["code"]),
-            SlotSet("complaint_description", None),
-            SlotSet("province", None),
-            SlotSet("full_name", None),
-            SlotSet("phone", None),
-        ]
+        dispatcher.utter_message(text=_confirmation(tracker, ticket, payload["kind"]))
+        # The code and the phone's last four digits let this conversation check the status
+        # later without asking again; the full number is cleared with the form.
+        return [*_clear_form(), SlotSet("ticket_code", ticket["code"]),
+                SlotSet("ticket_phone_last4", citizen["phone"][-4:])]
 
 
-def _confirmation(tracker: Tracker, ticket: dict[str, Any]) -> str:
+def _given(tracker: Tracker, slot: str) -> str | None:
+    value = tracker.get_slot(slot)
+    return None if value in (None, fields.SKIPPED) else value
+
+
+def ticket_payload(tracker: Tracker) -> dict[str, Any]:
+    """The ticket service's create request from the form's slots."""
+    cccd, bhxh_code = fields.split_id_number(tracker.get_slot("id_number"))
+    return {
+        "kind": tracker.get_slot("ticket_kind") or "complaint",
+        "topic": tracker.get_slot("topic") or "other",
+        "description": tracker.get_slot("description") or "",
+        "channel": tracker.get_latest_input_channel() or "rest",
+        "conversation_id": tracker.sender_id,
+        "language": language_of(tracker),
+        "citizen": {"name": _given(tracker, "full_name"), "phone": tracker.get_slot("phone") or "",
+                    "cccd": cccd, "bhxh_code": bhxh_code},
+        "province": _given(tracker, "province"),
+        "commune": _given(tracker, "commune"),
+        "consent": tracker.get_slot("consent") is True,
+    }
+
+
+def _confirmation(tracker: Tracker, ticket: dict[str, Any], kind: str) -> str:
     """The receipt: code, responsible unit and answer deadline, in the citizen's language."""
-    message = text(tracker, "ticket_created", code=ticket["code"])
+    kind_label = label(tracker, kind)
+    message = text(tracker, "ticket_created", code=ticket["code"], kind=kind_label,
+                   kind_lower=kind_label.lower())
     unit = ticket.get("unit") or {}
     name = unit.get("name_en" if language_of(tracker) == "en" else "name_vi") or unit.get("name_vi")
     if name:

@@ -9,11 +9,35 @@ from rasa_sdk.executor import CollectingDispatcher
 
 # key: (Vietnamese, English). Placeholders are filled with str.format.
 TEXTS: dict[str, tuple[str, str]] = {
-    "ask_complaint_description": (
-        "Bạn vui lòng mô tả nội dung khiếu nại: sự việc gì, khi nào, tại cơ quan BHXH nào "
-        "(ít nhất {min} ký tự). Gõ \"dừng\" để hủy.",
-        "Please describe your complaint: what happened, when, and which office was involved "
-        "(at least {min} characters). Type \"stop\" to cancel.",
+    "ask_ticket_kind": (
+        "Bạn muốn gửi loại yêu cầu nào? Gõ \"dừng\" bất cứ lúc nào để hủy.",
+        "What would you like to send? Type \"stop\" at any time to cancel.",
+    ),
+    "kind_unknown": (
+        "Bạn vui lòng chọn một loại: khiếu nại, kiến nghị/phản ánh, tố cáo hoặc hỏi đáp.",
+        "Please choose one: complaint, recommendation/report, denunciation or enquiry.",
+    ),
+    "ask_topic": (
+        "Nội dung liên quan đến lĩnh vực nào? Chọn một mục hoặc gõ vài từ (ví dụ: lương hưu).",
+        "Which area is it about? Pick one or type a few words (e.g. pension).",
+    ),
+    "topic_unknown": (
+        "Tôi chưa nhận ra lĩnh vực này. Bạn chọn một mục bên dưới, hoặc gõ \"khác\".",
+        "I did not recognise that area. Please pick one below, or type \"other\".",
+    ),
+    "ask_description": (
+        "Bạn vui lòng mô tả nội dung: sự việc gì, khi nào, tại cơ quan BHXH nào "
+        "(ít nhất {min} ký tự).",
+        "Please describe it: what happened, when, and which office was involved "
+        "(at least {min} characters).",
+    ),
+    "description_too_short": (
+        "Mô tả hơi ngắn. Bạn vui lòng viết rõ hơn (ít nhất {min} ký tự).",
+        "That is a little short. Please give more detail (at least {min} characters).",
+    ),
+    "description_too_long": (
+        "Mô tả quá dài. Bạn vui lòng rút gọn dưới {max} ký tự.",
+        "That is too long. Please keep it under {max} characters.",
     ),
     "ask_province": (
         "Sự việc xảy ra ở tỉnh/thành phố nào? (tên cũ trước 7/2025 cũng được, ví dụ Bình Dương)",
@@ -25,9 +49,21 @@ TEXTS: dict[str, tuple[str, str]] = {
         "I do not recognise that province. Please type the province or city again "
         "(e.g. Ha Noi, Ho Chi Minh City, Nghe An).",
     ),
-    "ask_full_name": (
-        "Theo quy định, khiếu nại cần ghi rõ người khiếu nại. Bạn vui lòng cho biết họ và tên.",
-        "The law requires a complaint to name the person making it. What is your full name?",
+    "ask_commune": (
+        "Xã/phường nào? Nếu không rõ, gõ \"bỏ qua\".",
+        "Which commune or ward? If you are not sure, type \"skip\".",
+    ),
+    "commune_invalid": (
+        "Tên xã/phường chưa hợp lệ. Bạn nhập lại (ví dụ: Phường Sài Gòn) hoặc gõ \"bỏ qua\".",
+        "That commune name is not valid. Type it again (e.g. Sai Gon Ward) or \"skip\".",
+    ),
+    "ask_full_name_required": (
+        "Theo quy định, {kind_lower} cần ghi rõ họ tên người gửi. Bạn vui lòng cho biết họ và tên.",
+        "The law requires a {kind_lower} to name the person making it. What is your full name?",
+    ),
+    "ask_full_name_optional": (
+        "Bạn vui lòng cho biết họ và tên (không bắt buộc, gõ \"bỏ qua\" nếu không muốn).",
+        "What is your full name? (optional: type \"skip\" if you prefer not to say)",
     ),
     "name_invalid": (
         "Họ và tên chưa hợp lệ. Bạn vui lòng nhập họ tên bằng chữ (ví dụ: Nguyễn Văn An).",
@@ -37,29 +73,62 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Cho tôi xin số điện thoại để cơ quan BHXH liên hệ với bạn (ví dụ 0912345678).",
         "Which phone number can the office reach you on? (e.g. 0912345678)",
     ),
-    "description_too_short": (
-        "Mô tả hơi ngắn. Bạn vui lòng viết rõ hơn (ít nhất {min} ký tự).",
-        "That is a little short. Please give more detail (at least {min} characters).",
-    ),
-    "description_too_long": (
-        "Mô tả quá dài. Bạn vui lòng rút gọn dưới {max} ký tự.",
-        "That is too long. Please keep it under {max} characters.",
-    ),
     "phone_invalid": (
         "Số điện thoại chưa hợp lệ. Số di động gồm 10 chữ số, bắt đầu bằng 0 (ví dụ 0912345678).",
         "That phone number is not valid. A mobile number has 10 digits starting with 0 "
         "(e.g. 0912345678).",
     ),
+    "ask_id_number": (
+        "Nếu có, bạn cho biết số CCCD (12 chữ số) hoặc mã số BHXH (10 chữ số) để tra cứu "
+        "hồ sơ nhanh hơn. Không bắt buộc: gõ \"bỏ qua\".",
+        "If you have it, give your citizen ID (12 digits) or social insurance code "
+        "(10 digits) so the office finds your file faster. Optional: type \"skip\".",
+    ),
+    "id_number_invalid": (
+        "Số CCCD có 12 chữ số, mã số BHXH có 10 chữ số. Bạn nhập lại hoặc gõ \"bỏ qua\".",
+        "A citizen ID has 12 digits and a social insurance code 10. Type it again or \"skip\".",
+    ),
+    "ask_consent": (
+        "Theo Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân, bạn có đồng ý để cơ quan "
+        "BHXH xử lý thông tin cá nhân bạn cung cấp chỉ nhằm giải quyết yêu cầu này không?",
+        "Under Decree 13/2023/ND-CP on personal data protection, do you agree that VSS "
+        "processes the personal data you gave only to handle this request?",
+    ),
+    "consent_refused": (
+        "Không có sự đồng ý thì tôi không thể gửi yêu cầu. Bạn có thể đồng ý, gõ \"dừng\" "
+        "để hủy, hoặc gọi tổng đài 1900 9068.",
+        "Without your consent I cannot send the request. You can agree, type \"stop\" to "
+        "cancel, or call the hotline 1900 9068.",
+    ),
+    "summary": (
+        "Bạn kiểm tra lại thông tin trước khi gửi:\n{lines}",
+        "Please check before I send it:\n{lines}",
+    ),
+    "summary_line": ("- {label}: {value}", "- {label}: {value}"),
+    "ask_edit": (
+        "Bạn muốn sửa mục nào?",
+        "Which part would you like to change?",
+    ),
+    "explain": (
+        "Tôi vẫn chưa ghi nhận được mục \"{field}\". Bạn có thể thử lại, gõ \"dừng\" để hủy, "
+        "hoặc gặp cán bộ qua tổng đài 1900 9068. Những gì bạn đã nhập vẫn được giữ lại.",
+        "I still could not take the \"{field}\". You can try again, type \"stop\" to cancel, "
+        "or talk to an officer on 1900 9068. What you entered so far is kept.",
+    ),
+    "intake_cancelled": (
+        "Vâng, tôi đã hủy yêu cầu. Chưa có thông tin nào được gửi đi.",
+        "All right, I have cancelled the request. Nothing was sent.",
+    ),
     "ticket_failed": (
-        "Xin lỗi, hệ thống tiếp nhận đang gặp sự cố nên khiếu nại CHƯA được gửi. Thông tin bạn "
+        "Xin lỗi, hệ thống tiếp nhận đang gặp sự cố nên yêu cầu CHƯA được gửi. Thông tin bạn "
         "nhập vẫn được giữ lại; bạn có thể thử lại sau ít phút.",
-        "Sorry, the intake system is having a problem, so your complaint has NOT been sent yet. "
+        "Sorry, the intake system is having a problem, so your request has NOT been sent yet. "
         "What you entered is kept; you can try again in a few minutes.",
     ),
     "try_again": ("Thử lại", "Try again"),
     "ticket_created": (
-        "Khiếu nại của bạn đã được tiếp nhận. Mã phiếu: {code}.",
-        "Your complaint has been received. Ticket code: {code}.",
+        "{kind} của bạn đã được tiếp nhận. Mã phiếu: {code}.",
+        "Your {kind_lower} has been received. Ticket code: {code}.",
     ),
     "ticket_unit": (" Đơn vị xử lý: {unit}.", " Responsible office: {unit}."),
     "ticket_due": (" Hạn trả lời: {due}.", " Answer due by {due}."),
@@ -67,6 +136,119 @@ TEXTS: dict[str, tuple[str, str]] = {
         " Bạn hãy lưu mã phiếu để tra cứu tình trạng.",
         " Keep the code to check its status.",
     ),
+    "ask_status_code": (
+        "Bạn cho biết mã phiếu (dạng BHXH-2026-000123).",
+        "What is the ticket code? (it looks like BHXH-2026-000123)",
+    ),
+    "status_code_invalid": (
+        "Mã phiếu chưa đúng dạng. Mã gồm chữ BHXH, năm và sáu chữ số, ví dụ BHXH-2026-000123.",
+        "That is not a ticket code. A code is BHXH, a year and six digits, "
+        "e.g. BHXH-2026-000123.",
+    ),
+    "ask_status_digits": (
+        "Để bảo mật, bạn cho biết 4 số cuối của số điện thoại đã dùng khi gửi phiếu.",
+        "To protect your data, what are the last 4 digits of the phone number you gave "
+        "when filing?",
+    ),
+    "status_digits_invalid": (
+        "Bạn vui lòng nhập đúng 4 chữ số cuối của số điện thoại (ví dụ 5678).",
+        "Please type exactly the last 4 digits of the phone number (e.g. 5678).",
+    ),
+    "status_summary": (
+        "Phiếu {code} ({kind}): {state}. Đơn vị xử lý: {unit}. Hạn trả lời: {due}.",
+        "Ticket {code} ({kind}): {state}. Responsible office: {unit}. Answer due by {due}.",
+    ),
+    "status_cancelled": ("Đã dừng tra cứu. Bạn cần tôi giúp gì thêm không?",
+                         "Status check stopped. Is there anything else I can help with?"),
+    "status_last_reply": ("Tin nhắn mới nhất của cán bộ: {body}",
+                          "Latest message from the officer: {body}"),
+    "status_resolution": ("Kết quả giải quyết: {body}", "Outcome: {body}"),
+    "status_not_found": (
+        "Không tìm thấy phiếu với mã và số điện thoại này. Bạn kiểm tra lại mã phiếu và "
+        "4 số cuối điện thoại.",
+        "No ticket matches this code and phone number. Please check the code and the last "
+        "4 digits.",
+    ),
+    "status_locked": (
+        "Mã phiếu này tạm khóa tra cứu do nhập sai nhiều lần. Bạn vui lòng thử lại sau, hoặc "
+        "gọi tổng đài 1900 9068.",
+        "Status checks for this code are locked for a while after several wrong attempts. "
+        "Please try again later, or call 1900 9068.",
+    ),
+    "status_unavailable": (
+        "Xin lỗi, hiện chưa tra cứu được trạng thái phiếu do hệ thống gặp sự cố. Bạn vui lòng "
+        "thử lại sau ít phút.",
+        "Sorry, the ticket system cannot be reached right now, so I cannot check the status. "
+        "Please try again in a few minutes.",
+    ),
+    "did_you_mean": ("Có phải ý bạn là:", "Did you mean:"),
+    "rephrase": (
+        "Xin lỗi, tôi chưa hiểu ý bạn. Bạn có thể nói theo cách khác được không?",
+        "Sorry, I did not understand. Could you say it another way?",
+    ),
+    "give_up": (
+        "Xin lỗi, tôi vẫn chưa hiểu ý bạn. Cán bộ BHXH có thể hỗ trợ qua tổng đài 1900 9068, "
+        "hoặc tôi chuyển yêu cầu của bạn đến đơn vị có trách nhiệm dưới dạng phiếu tiếp nhận.",
+        "I am sorry, I still cannot understand. A VSS officer can help on the hotline "
+        "1900 9068, or I can pass your request to the responsible office as a ticket.",
+    ),
+    "ticket": ("Gửi phiếu yêu cầu", "File a ticket"),
+    "something_else": ("Không, ý khác", "No, something else"),
+    "send": ("Gửi", "Send"),
+    "edit": ("Sửa", "Change"),
+    "cancel": ("Hủy", "Cancel"),
+    "agree": ("Đồng ý", "I agree"),
+    "disagree": ("Không đồng ý", "I do not agree"),
+    "skip": ("Bỏ qua", "Skip"),
+    "stop": ("Dừng", "Stop"),
+    "human": ("Gặp cán bộ", "Talk to an officer"),
+}
+
+# Names of codes shown to the citizen: ticket kinds, topics, form fields and intents.
+LABELS: dict[str, tuple[str, str]] = {
+    "complaint": ("Khiếu nại", "Complaint"),
+    "recommendation": ("Kiến nghị, phản ánh", "Recommendation or report"),
+    "denunciation": ("Tố cáo", "Denunciation"),
+    "enquiry": ("Hỏi đáp cần cán bộ trả lời", "Enquiry for an officer"),
+    "contributions": ("Thu, đóng BHXH/BHYT", "Contributions"),
+    "si_book_hi_card": ("Sổ BHXH, thẻ BHYT", "SI book, HI card"),
+    "pension": ("Lương hưu", "Pension"),
+    "one_time_withdrawal": ("BHXH một lần", "One-time withdrawal"),
+    "sickness_maternity": ("Ốm đau, thai sản", "Sickness, maternity"),
+    "unemployment": ("Bảo hiểm thất nghiệp", "Unemployment insurance"),
+    "health_insurance_benefits": ("Khám chữa bệnh BHYT", "Health insurance benefits"),
+    "voluntary_si": ("BHXH tự nguyện", "Voluntary social insurance"),
+    "social_pension": ("Trợ cấp hưu trí xã hội", "Social pension"),
+    "digital_services": ("VssID, dịch vụ công", "VssID, online services"),
+    "covid_support": ("Hỗ trợ COVID-19", "COVID-19 support"),
+    "staff_conduct": ("Thái độ, hành vi cán bộ", "Staff conduct"),
+    "other": ("Khác", "Other"),
+    "state_received": ("Đã tiếp nhận, chờ thụ lý", "Received, awaiting acceptance"),
+    "state_accepted": ("Đã thụ lý", "Accepted"),
+    "state_rejected": ("Không thụ lý", "Not accepted"),
+    "state_in_progress": ("Đang giải quyết", "Being handled"),
+    "state_waiting_citizen": ("Chờ bạn bổ sung thông tin", "Waiting for information from you"),
+    "state_resolved": ("Đã giải quyết", "Resolved"),
+    "state_closed": ("Đã đóng", "Closed"),
+    "check_status": ("Tra cứu phiếu", "Check a ticket"),
+    "ticket_kind": ("Loại yêu cầu", "Kind"),
+    "topic": ("Lĩnh vực", "Area"),
+    "description": ("Nội dung", "Description"),
+    "province": ("Tỉnh/thành phố", "Province"),
+    "commune": ("Xã/phường", "Commune"),
+    "full_name": ("Họ và tên", "Full name"),
+    "phone": ("Số điện thoại", "Phone"),
+    "id_number": ("CCCD / mã số BHXH", "Citizen ID / SI code"),
+    "consent": ("Đồng ý xử lý dữ liệu", "Consent to data processing"),
+    "confirmed": ("Xác nhận", "Confirmation"),
+    "file_complaint": ("Gửi khiếu nại, kiến nghị", "File a complaint or request"),
+    "request_human": ("Gặp cán bộ", "Talk to an officer"),
+    "switch_language": ("Đổi ngôn ngữ", "Change language"),
+    "greet": ("Chào hỏi", "Say hello"),
+    "goodbye": ("Kết thúc", "Say goodbye"),
+    "thanks": ("Cảm ơn", "Say thanks"),
+    "chitchat": ("Hỏi về trợ lý ảo", "Ask about the assistant"),
+    "stop": ("Dừng việc đang làm", "Stop what we are doing"),
 }
 
 
@@ -75,12 +257,33 @@ def language_of(tracker: Tracker) -> str:
     return "en" if tracker.get_slot("language") == "en" else "vi"
 
 
+def _pick(pair: tuple[str, str], tracker: Tracker) -> str:
+    vi, en = pair
+    return en if language_of(tracker) == "en" else vi
+
+
 def text(tracker: Tracker, key: str, **values: Any) -> str:
     """The text for ``key`` in the conversation's language."""
-    vi, en = TEXTS[key]
-    return (en if language_of(tracker) == "en" else vi).format(**values)
+    return _pick(TEXTS[key], tracker).format(**values)
 
 
-def say(dispatcher: CollectingDispatcher, tracker: Tracker, key: str, **values: Any) -> None:
-    """Send the text for ``key`` in the conversation's language."""
-    dispatcher.utter_message(text=text(tracker, key, **values))
+def label(tracker: Tracker, code: str) -> str:
+    """The citizen-facing name of a kind, topic, field or intent code."""
+    return _pick(LABELS[code], tracker) if code in LABELS else code
+
+
+def button(tracker: Tracker, key: str, payload: str) -> dict[str, str]:
+    """A button titled with the text (or label) for ``key``."""
+    title = text(tracker, key) if key in TEXTS else label(tracker, key)
+    return {"title": title, "payload": payload}
+
+
+def say(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    key: str,
+    buttons: list[dict[str, str]] | None = None,
+    **values: Any,
+) -> None:
+    """Send the text for ``key`` in the conversation's language, with optional buttons."""
+    dispatcher.utter_message(text=text(tracker, key, **values), buttons=buttons or [])

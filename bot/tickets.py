@@ -65,6 +65,12 @@ class TicketClient:
         body = {"kind": kind, "topic": topic, "province": province}
         return self._request("POST", "/api/v1/routing/preview", json=body)
 
+    def citizen_view(self, code: str, phone_last4: str) -> dict[str, Any]:
+        """What a verified citizen may see (404 for an unknown code or wrong digits alike,
+        429 once the code is locked after repeated failures)."""
+        body = {"phone_last4": phone_last4}
+        return self._request("POST", f"/api/v1/tickets/{code}/citizen-view", json=body)
+
     def get_ticket(self, code: str) -> dict[str, Any]:
         """Read one ticket by its code."""
         return self._request("GET", f"/api/v1/tickets/{code}")

@@ -111,6 +111,21 @@ class Stack:
         process = self._spawn("tickets", serve, backend)
         wait_until_healthy(f"{self.tickets_url}/health", process, 180)
 
+    def staff_session(self, unit: str, username: str, password: str) -> requests.Session:
+        """An officer of ``unit`` created with the service's CLI, logged in over HTTP."""
+        subprocess.run(
+            [str(TICKETS_PY), "-m", "vss_tickets.cli", "create-staff", "--unit", unit,
+             "--role", "officer", "--username", username],
+            cwd=ROOT / "backend", env={**self.env, "TICKETS_STAFF_PASSWORD": password},
+            check=True, capture_output=True,
+        )
+        login = requests.post(f"{self.tickets_url}/api/v1/auth/login", timeout=30,
+                              json={"username": username, "password": password})
+        login.raise_for_status()
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {login.json()['token']}"
+        return session
+
     def start_actions(self) -> None:
         process = self._spawn("actions", [str(BOT_PY), "-m", "bot.cli", "actions"], ROOT)
         wait_until_healthy(f"{self.actions_url}/health", process, 180)

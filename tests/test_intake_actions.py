@@ -1,4 +1,4 @@
-"""The complaint form's actions with real rasa-sdk trackers against a local HTTP service."""
+"""The intake form's actions with real rasa-sdk trackers against a local HTTP service."""
 
 from __future__ import annotations
 
@@ -10,29 +10,38 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.intake import ActionSubmitComplaint, ValidateComplaintForm
+from actions.intake import ASK_ACTIONS, FORM_SLOTS, ActionSubmitTicket, ValidateIntakeForm
+from actions.session import ActionSessionStart
 from tests.fake_tickets import FakeTicketService
 from tests.stack import free_port
 
-FORM_SLOTS = {
-    "complaint_description": "Hồ sơ hưởng BHXH một lần nộp từ tháng 8 vẫn chưa được giải quyết.",
+FORM_SLOTS_FILLED = {
+    "ticket_kind": "complaint",
+    "topic": "one_time_withdrawal",
+    "description": "Hồ sơ hưởng BHXH một lần nộp từ tháng 8 vẫn chưa được giải quyết.",
     "province": "Hà Nội",
+    "commune": "Phường Hoàn Kiếm",
     "full_name": "Nguyễn Văn An",
     "phone": "0912345678",
+    "id_number": "001099012345",
+    "consent": True,
+    "confirmed": True,
 }
 
 
-def make_tracker(slots: dict[str, Any], language: str = "vi", sender: str = "conv-1") -> Tracker:
-    events = [{"event": "user", "text": "…", "input_channel": "socketio"}]
+def make_tracker(
+    slots: dict[str, Any], language: str = "vi", intent: str = "inform", text: str = "…"
+) -> Tracker:
+    events = [{"event": "user", "text": text, "input_channel": "socketio"}]
     return Tracker(
-        sender_id=sender,
-        slots={"language": language, **slots},
-        latest_message={"text": "…", "intent": {"name": "inform"}, "entities": []},
+        sender_id="conv-1",
+        slots={"language": language, "failed_attempts": 0, **slots},
+        latest_message={"text": text, "intent": {"name": intent}, "entities": []},
         events=events,
         paused=False,
         followup_action=None,
-        active_loop={"name": "complaint_form"},
-        latest_action_name="complaint_form",
+        active_loop={"name": "intake_form"},
+        latest_action_name="intake_form",
     )
 
 
@@ -47,25 +56,28 @@ def service(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTicketService]:
 
 def _submit(tracker: Tracker) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
-    events = ActionSubmitComplaint().run(dispatcher, tracker, {})
+    events = ActionSubmitTicket().run(dispatcher, tracker, {})
     return dispatcher, events
 
 
 def test_submit_sends_the_form_and_gives_code_unit_and_deadline(service: FakeTicketService) -> None:
-    dispatcher, events = _submit(make_tracker(FORM_SLOTS))
+    dispatcher, events = _submit(make_tracker(FORM_SLOTS_FILLED))
 
     (request,) = service.creates()
     assert request["headers"]["Authorization"] == "Bearer unit-test-token"
     assert request["headers"]["Idempotency-Key"].startswith("rasa-")
     body = request["body"]
     assert body["kind"] == "complaint" and body["channel"] == "socketio"
+    assert body["topic"] == "one_time_withdrawal"
     assert body["conversation_id"] == "conv-1"
-    assert body["citizen"] == {"name": "Nguyễn Văn An", "phone": "0912345678", "cccd": None,
-                               "bhxh_code": None}
-    assert body["province"] == "Hà Nội"
-    assert body["description"] == FORM_SLOTS["complaint_description"]
+    assert body["citizen"] == {"name": "Nguyễn Văn An", "phone": "0912345678",
+                               "cccd": "001099012345", "bhxh_code": None}
+    assert body["province"] == "Hà Nội" and body["commune"] == "Phường Hoàn Kiếm"
+    assert body["description"] == FORM_SLOTS_FILLED["description"]
+    assert body["consent"] is True
 
     (message,) = dispatcher.messages
+    assert "Khiếu nại của bạn đã được tiếp nhận" in message["text"]
     assert "BHXH-2026-000042" in message["text"]
     assert "Bảo hiểm xã hội thành phố Hà Nội" in message["text"]
     assert "06/01/2027" in message["text"]
@@ -74,23 +86,34 @@ def test_submit_sends_the_form_and_gives_code_unit_and_deadline(service: FakeTic
         assert SlotSet(slot, None) in events
 
 
+def test_skipped_answers_are_sent_as_missing(service: FakeTicketService) -> None:
+    slots = {**FORM_SLOTS_FILLED, "ticket_kind": "recommendation", "full_name": "-",
+             "commune": "-", "id_number": "0101234567"}
+    _submit(make_tracker(slots, language="en"))
+    body = service.creates()[0]["body"]
+    assert body["kind"] == "recommendation" and body["commune"] is None
+    assert body["citizen"] == {"name": None, "phone": "0912345678", "cccd": None,
+                               "bhxh_code": "0101234567"}
+
+
 def test_receipt_in_english(service: FakeTicketService) -> None:
-    dispatcher, _ = _submit(make_tracker(FORM_SLOTS, language="en"))
+    dispatcher, _ = _submit(make_tracker(FORM_SLOTS_FILLED, language="en"))
     text = dispatcher.messages[0]["text"]
+    assert "Your complaint has been received" in text
     assert "Ticket code: BHXH-2026-000042" in text and "Hà Nội City Social Security" in text
 
 
 def test_same_content_reuses_the_idempotency_key(service: FakeTicketService) -> None:
-    _submit(make_tracker(FORM_SLOTS))
-    _submit(make_tracker(FORM_SLOTS))
-    _submit(make_tracker({**FORM_SLOTS, "phone": "0987654321"}))
+    _submit(make_tracker(FORM_SLOTS_FILLED))
+    _submit(make_tracker(FORM_SLOTS_FILLED))
+    _submit(make_tracker({**FORM_SLOTS_FILLED, "phone": "0987654321"}))
     keys = [r["headers"]["Idempotency-Key"] for r in service.creates()]
     assert keys[0] == keys[1] != keys[2]
 
 
 def test_server_errors_are_retried_then_reported_honestly(service: FakeTicketService) -> None:
     service.status = 500
-    dispatcher, events = _submit(make_tracker(FORM_SLOTS))
+    dispatcher, events = _submit(make_tracker(FORM_SLOTS_FILLED))
     assert len(service.creates()) == 4  # the first try and three retries
     (message,) = dispatcher.messages
     assert "CHƯA được gửi" in message["text"] and "BHXH-" not in message["text"]
@@ -100,49 +123,106 @@ def test_server_errors_are_retried_then_reported_honestly(service: FakeTicketSer
 
 def test_unreachable_service_is_reported_honestly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TICKETS_URL", f"http://127.0.0.1:{free_port()}")
-    dispatcher, events = _submit(make_tracker(FORM_SLOTS, language="en"))
+    dispatcher, events = _submit(make_tracker(FORM_SLOTS_FILLED, language="en"))
     assert "has NOT been sent" in dispatcher.messages[0]["text"]
     assert events == []
 
 
-def _validate(slot: str, value: str, language: str = "vi") -> tuple[Any, list[dict[str, Any]]]:
+def _validate(
+    slot: str, value: Any, language: str = "vi", **slots: Any
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
-    method = getattr(ValidateComplaintForm(), f"validate_{slot}")
-    result = method(value, dispatcher, make_tracker({}, language=language), {})
-    return result[slot], dispatcher.messages
+    method = getattr(ValidateIntakeForm(), f"validate_{slot}")
+    result = method(value, dispatcher, make_tracker(slots, language=language), {})
+    return result, dispatcher.messages
 
 
-@pytest.mark.parametrize(
-    ("value", "accepted"),
-    [("quá ngắn", None), ("x" * 4001, None),
-     ("  Hồ sơ   một lần chưa được giải quyết  ", "Hồ sơ   một lần chưa được giải quyết")],
-)
-def test_description_length(value: str, accepted: str | None) -> None:
-    result, messages = _validate("complaint_description", value)
-    assert result == accepted
-    assert bool(messages) == (accepted is None)
+def test_a_valid_answer_is_kept_and_resets_the_failure_count() -> None:
+    result, messages = _validate("phone", "+84 912 345 678", failed_attempts=1)
+    assert result == {"phone": "0912345678", "failed_attempts": 0} and messages == []
 
 
-def test_phone_is_normalised_or_re_asked() -> None:
-    assert _validate("phone", "+84 912 345 678") == ("0912345678", [])
+def test_of_two_values_in_one_message_the_first_valid_one_is_kept() -> None:
+    result, messages = _validate("topic", ["nothing known", "staff_conduct", "pension"])
+    assert result == {"topic": "staff_conduct", "failed_attempts": 0} and messages == []
+    refused, _ = _validate("phone", [])
+    assert refused == {"phone": None, "failed_attempts": 1}
+
+
+def test_an_invalid_answer_is_re_asked_with_a_reason() -> None:
     result, messages = _validate("phone", "12345", language="en")
-    assert result is None and "not valid" in messages[0]["text"]
+    assert result == {"phone": None, "failed_attempts": 1}
+    assert [m["text"] for m in messages] == [
+        "That phone number is not valid. A mobile number has 10 digits starting with 0 "
+        "(e.g. 0912345678)."
+    ]
 
 
-@pytest.mark.parametrize(
-    ("value", "accepted"),
-    [("nguyễn   văn an", "nguyễn văn an"), ("<script>alert(1)</script>", None), ("An 123", None)],
-)
-def test_full_name(value: str, accepted: str | None) -> None:
-    assert _validate("full_name", value)[0] == accepted
+def test_a_second_failure_explains_and_offers_a_way_out() -> None:
+    result, messages = _validate("id_number", "12345", failed_attempts=1)
+    assert result == {"id_number": None, "failed_attempts": 2}
+    assert "12 chữ số" in messages[0]["text"]
+    assert "vẫn được giữ lại" in messages[1]["text"]
+    assert [b["payload"] for b in messages[1]["buttons"]] == ["/stop", "/request_human"]
+
+
+def test_a_question_instead_of_an_answer_is_answered_without_counting_a_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker({}, intent="ask_question", text="tổng đài bảo hiểm xã hội là số nào")
+    result = ValidateIntakeForm().validate_phone(tracker.latest_message["text"], dispatcher,
+                                                 tracker, {})
+    assert result["phone"] is None and "failed_attempts" not in result
+    assert any("1900 9068" in m["text"] for m in dispatcher.messages)
+
+
+def test_name_may_be_skipped_for_a_recommendation_but_not_for_a_complaint() -> None:
+    assert _validate("full_name", "bỏ qua", ticket_kind="recommendation")[0]["full_name"] == "-"
+    result, messages = _validate("full_name", "bỏ qua", ticket_kind="complaint")
+    assert result["full_name"] is None and messages
+
+
+def test_consent_refused_is_explained() -> None:
+    result, messages = _validate("consent", False)
+    assert result["consent"] is None and "đồng ý" in messages[0]["text"]
+    assert _validate("consent", True)[0]["consent"] is True
+
+
+def test_summary_edit_clears_the_field_and_asks_for_it_again() -> None:
+    assert _validate("confirmed", True)[0] == {"confirmed": True}
+    assert _validate("confirmed", "phone")[0] == {"confirmed": None, "phone": None}
+    assert _validate("confirmed", "sửa số điện thoại")[0] == {"confirmed": None, "phone": None}
+    result, messages = _validate("confirmed", False, language="en")
+    assert result == {"confirmed": None}
+    assert messages[0]["text"] == "Which part would you like to change?"
+    assert '/inform{"edit_field": "phone"}' in [b["payload"] for b in messages[0]["buttons"]]
 
 
 def test_province_is_checked_by_the_ticket_service(service: FakeTicketService) -> None:
-    assert _validate("province", "binh duong") == ("binh duong", [])
+    assert _validate("province", "binh duong")[0]["province"] == "binh duong"
     result, messages = _validate("province", "Atlantis")
-    assert result is None and "chưa nhận ra" in messages[0]["text"]
+    assert result["province"] is None and "chưa nhận ra" in messages[0]["text"]
 
 
 def test_province_is_kept_when_the_service_is_down(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TICKETS_URL", f"http://127.0.0.1:{free_port()}")
-    assert _validate("province", "Nghệ An") == ("Nghệ An", [])
+    assert _validate("province", "Nghệ An")[0]["province"] == "Nghệ An"
+
+
+def test_the_summary_lists_every_answer_with_send_change_cancel() -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker({**FORM_SLOTS_FILLED, "commune": "-", "confirmed": None}, "en")
+    ASK_ACTIONS["confirmed"]().run(dispatcher, tracker, {})
+    (message,) = dispatcher.messages
+    assert "- Kind: Complaint" in message["text"]
+    assert "- Area: One-time withdrawal" in message["text"]
+    assert "- Commune: —" in message["text"] and "- Phone: 0912345678" in message["text"]
+    assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny", "/stop"]
+
+
+def test_a_new_session_keeps_only_the_language_and_the_ticket_code() -> None:
+    tracker = make_tracker({**FORM_SLOTS_FILLED, "ticket_code": "BHXH-2026-000042"}, "en")
+    events = ActionSessionStart().run(CollectingDispatcher(), tracker, {})
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots == {"language": "en", "ticket_code": "BHXH-2026-000042"}

@@ -17,14 +17,27 @@ def test_text_with_and_without_diacritics_gives_the_same_tokens() -> None:
     _, accented = _tokens("Rút BHXH một lần được không?")
     _, plain = _tokens("rut bhxh mot lan duoc khong")
     assert [t.text for t in accented] == [t.text for t in plain]
-    assert [t.text for t in plain] == ["rut", "bhxh", "mot", "lan", "duoc", "khong"]
+    assert [t.text for t in plain] == [
+        "rut", "bao", "hiem", "xa", "hoi", "mot", "lan", "duoc", "khong"
+    ]
+
+
+def test_an_abbreviation_gives_the_tokens_of_its_expansion_over_its_own_span() -> None:
+    message, tokens = _tokens("ko dc rút BHXH")
+    text = message.get(TEXT)
+    assert [t.text for t in tokens] == [
+        "khong", "duoc", "rut", "bao", "hiem", "xa", "hoi"
+    ]
+    assert {text[t.start : t.end] for t in tokens[3:]} == {"BHXH"}
+    _, written_out = _tokens("không được rút bảo hiểm xã hội")
+    assert [t.text for t in written_out] == [t.text for t in tokens]
 
 
 def test_offsets_point_into_the_users_own_spelling() -> None:
-    message, tokens = _tokens("Thẻ BHYT ở Đà Nẵng")
+    message, tokens = _tokens("Thẻ Bảo hiểm ở Đà Nẵng")
     text = message.get(TEXT)
-    assert [text[t.start : t.end] for t in tokens] == ["Thẻ", "BHYT", "ở", "Đà", "Nẵng"]
-    assert [t.text for t in tokens] == ["the", "bhyt", "o", "da", "nang"]
+    assert [text[t.start : t.end] for t in tokens] == ["Thẻ", "Bảo", "hiểm", "ở", "Đà", "Nẵng"]
+    assert [t.text for t in tokens] == ["the", "bao", "hiem", "o", "da", "nang"]
 
 
 def test_decomposed_input_is_stored_as_nfc() -> None:
@@ -40,3 +53,11 @@ def test_language_detector_adds_a_language_entity_only_when_sure() -> None:
     assert [e["value"] for e in vi.get(ENTITIES)] == ["vi"]
     assert [e["value"] for e in en.get(ENTITIES)] == ["en"]
     assert not unsure.get(ENTITIES)
+
+
+def test_the_channels_language_wins_over_the_text() -> None:
+    told = Message(data={TEXT: "xin chào", "metadata": {"language": "en"}})
+    odd = Message(data={TEXT: "xin chào", "metadata": {"language": "fr"}})
+    LanguageDetector().process([told, odd])
+    assert [e["value"] for e in told.get(ENTITIES)] == ["en"]
+    assert [e["value"] for e in odd.get(ENTITIES)] == ["vi"]

@@ -45,3 +45,41 @@ def test_accents_do_not_change_the_prediction(agent: Agent) -> None:
     plain = _parse(agent, "rut bao hiem xa hoi mot lan can giay to gi")
     assert accented["intent"]["name"] == plain["intent"]["name"] == "ask_question"
     assert accented["intent"]["confidence"] == pytest.approx(plain["intent"]["confidence"])
+
+
+def _entities(result: dict, entity: str) -> list[str]:
+    return [e["value"] for e in result["entities"] if e["entity"] == entity]
+
+
+@pytest.mark.parametrize(
+    ("text", "province"),
+    [("tôi ở TP HCM", "Hồ Chí Minh"), ("o sai gon", "Hồ Chí Minh"), ("binh duong", "Bình Dương"),
+     ("Thừa Thiên Huế", "Huế"), ("I live in Hanoi", "Hà Nội"), ("tinh nghe an", "Nghệ An")],
+)
+def test_provinces_old_new_and_short_names_get_their_canonical_name(
+    agent: Agent, text: str, province: str
+) -> None:
+    assert _entities(_parse(agent, text), "province") == [province]
+
+
+def test_the_kind_and_topic_of_a_request_come_as_entities(agent: Agent) -> None:
+    assert _parse(agent, "tôi muốn tố cáo cán bộ")["intent"]["name"] == "file_complaint"
+    result = _parse(agent, "toi muon to cao can bo bhxh doi tien khi rut bhxh 1 lan")
+    assert _entities(result, "ticket_kind") == ["denunciation"]
+    # "đòi tiền" (asking for money) names staff conduct, "rút bhxh 1 lần" the withdrawal
+    assert sorted(_entities(result, "topic")) == ["one_time_withdrawal", "staff_conduct"]
+    assert _entities(result, "insurance_type") == ["social_insurance", "social_insurance"]
+
+
+def test_switching_language_names_the_target(agent: Agent) -> None:
+    result = _parse(agent, "nói tiếng Anh được không")
+    assert result["intent"]["name"] == "switch_language"
+    assert _entities(result, "target_language") == ["en"]
+    assert _entities(result, "language") == ["vi"]  # the detected language is not the target
+
+
+def test_abbreviations_and_their_expansion_are_understood_alike(agent: Agent) -> None:
+    short = _parse(agent, "ko dc rut bhxh 1 lan a")
+    long = _parse(agent, "không được rút bảo hiểm xã hội 1 lần à")
+    assert short["intent"]["name"] == long["intent"]["name"] == "ask_question"
+    assert short["intent"]["confidence"] == pytest.approx(long["intent"]["confidence"])

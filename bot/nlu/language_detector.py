@@ -15,14 +15,18 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.language import detect_language
 
 ENTITY = "language"
+METADATA = "metadata"
+LANGUAGES = ("vi", "en")
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class LanguageDetector(GraphComponent):
-    """Adds a ``language`` entity ("vi" or "en") when the text shows its language.
+    """Adds a ``language`` entity ("vi" or "en") from the channel or the text.
 
-    The ``language`` slot is filled from this entity, so the bot answers in the
-    language the citizen last wrote in; ambiguous messages leave the slot alone.
+    A ``language`` in the message's metadata (set by a channel that knows it) wins;
+    otherwise the text decides. The ``language`` slot is filled from this entity, so
+    the bot answers in the language the citizen last wrote in; ambiguous messages
+    leave the slot alone.
     """
 
     @classmethod
@@ -44,7 +48,10 @@ class LanguageDetector(GraphComponent):
         """Append the detected language to each message's entities."""
         for message in messages:
             text = message.get(TEXT) or ""
-            language = detect_language(text)
+            metadata = message.get(METADATA) or {}
+            language = metadata.get("language") if isinstance(metadata, dict) else None
+            if language not in LANGUAGES:
+                language = detect_language(text)
             if language is None:
                 continue
             entity = {

@@ -4,7 +4,9 @@ The message text is normalised to NFC in place (so every later comparison sees o
 form), and each token's text is lowercased and folded (``bảo`` → ``bao``,
 ``đóng`` → ``dong``) while its offsets still point into the original text. Messages
 typed with and without diacritics therefore produce the same features, and entity
-values keep the user's own spelling.
+values keep the user's own spelling. A chat abbreviation becomes the tokens of its
+expansion (``bhxh`` → ``bao hiem xa hoi``), each spanning the abbreviation itself, so
+"bhxh" and "bảo hiểm xã hội" share their word features too.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.textnorm import fold, nfc
+from bot.textnorm import ABBREVIATIONS, fold, nfc
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -30,10 +32,17 @@ class FoldingTokenizer(WhitespaceTokenizer):
         return WhitespaceTokenizer.get_default_config()
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
-        """Tokenise like ``WhitespaceTokenizer`` and fold each token's text."""
+        """Tokenise like ``WhitespaceTokenizer``, fold each token and expand abbreviations."""
         if attribute == TEXT and message.get(TEXT):
             message.set(TEXT, nfc(message.get(TEXT)))
-        tokens = super().tokenize(message, attribute)
         return [
-            Token(fold(t.text), t.start, t.end, data=t.data, lemma=fold(t.text)) for t in tokens
+            Token(word, t.start, t.end, data=t.data, lemma=word)
+            for t in super().tokenize(message, attribute)
+            for word in _words(t.text)
         ]
+
+
+def _words(token: str) -> list[str]:
+    """The folded words a token stands for: itself, or its abbreviation's expansion."""
+    expansion = ABBREVIATIONS.get(nfc(token).lower())
+    return fold(expansion).split() if expansion else [fold(token)]

@@ -1,0 +1,79 @@
+"""The two-stage fallback: "did you mean…", "say it another way", then a human or a ticket."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.knowledge import shared_knowledge
+from actions.replies import LABELS, button, language_of, say
+from bot.knowledge.compose import suggestions
+
+MIN_CONFIDENCE = 0.1
+MAX_CHOICES = 3
+
+
+class ActionAskAffirmation(Action):
+    """Offers the likeliest intents and answers as buttons, plus "something else".
+
+    "Something else" sends ``/out_of_scope``, which the two-stage fallback takes as a
+    no: it asks to rephrase, and after a second miss offers a human or a ticket.
+    """
+
+    def name(self) -> str:
+        return "action_default_ask_affirmation"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        choices = [button(tracker, name, f"/{name}") for name in _likely_intents(tracker)]
+        choices += _likely_answers(tracker)
+        choices = choices[:MAX_CHOICES] + [button(tracker, "something_else", "/out_of_scope")]
+        say(dispatcher, tracker, "did_you_mean", buttons=choices)
+        return []
+
+
+def _likely_intents(tracker: Tracker) -> list[str]:
+    """Intents worth offering: named in LABELS (never abuse or out of scope), likely enough."""
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    return [r["name"] for r in ranking
+            if r["name"] in LABELS and r.get("confidence", 0) >= MIN_CONFIDENCE][:2]
+
+
+def _likely_answers(tracker: Tracker) -> list[dict[str, str]]:
+    """Knowledge-base entries close to the message, as ``/ask_question{"kb_entry": id}``."""
+    snapshot = shared_knowledge().snapshot()
+    hits = suggestions(snapshot.index.search((tracker.latest_message or {}).get("text") or ""))
+    language = language_of(tracker)
+    return [{"title": snapshot.entries[hit.entry_id].questions[language][0],
+             "payload": f'/ask_question{{"kb_entry":"{hit.entry_id}"}}'} for hit in hits[:2]]
+
+
+class ActionAskRephrase(Action):
+    """The second stage: ask the citizen to say it another way."""
+
+    def name(self) -> str:
+        return "action_default_ask_rephrase"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        say(dispatcher, tracker, "rephrase")
+        return []
+
+
+class ActionGiveUp(Action):
+    """After a second miss: offer a human or a ticket, and forget the message not understood."""
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        choices = [button(tracker, "human", "/request_human"),
+                   button(tracker, "ticket", "/file_complaint")]
+        say(dispatcher, tracker, "give_up", buttons=choices)
+        return [UserUtteranceReverted()]
