@@ -98,3 +98,52 @@ def test_csv_export_is_scoped_masked_and_formula_safe(client, staff):
 
 def test_csv_export_is_for_staff_only(client):
     assert client.get("/api/v1/staff/tickets.csv", headers=SERVICE).status_code == 403
+
+
+def test_a_failed_delivery_is_recorded_retried_after_a_back_off_then_given_up(
+    client, staff, clock
+):
+    officer = staff("bhxh.ha-noi")
+    code = create(client, channel="zalo", conversation_id="zalo-9")["code"]
+    client.post(f"/api/v1/tickets/{code}/accept", headers=officer)
+    (item,) = [i for i in client.get("/api/v1/outbox", headers=SERVICE).json()
+               if i["ticket_code"] == code]
+    url = f"/api/v1/outbox/{item['id']}/fail"
+
+    def due() -> bool:
+        return item["id"] in [i["id"] for i in client.get("/api/v1/outbox",
+                                                          headers=SERVICE).json()]
+
+    failed = client.post(url, json={"error": "Zalo answered 500"}, headers=SERVICE).json()
+    assert failed["state"] == "retrying" and failed["attempts"] == 1
+    assert failed["last_error"] == "Zalo answered 500" and failed["next_attempt_at"]
+    assert not due()
+    clock.advance(seconds=29)
+    assert not due()
+    clock.advance(seconds=2)  # 30 s after the first failure
+    assert due()
+    for attempt in range(2, 11):
+        answer = client.post(url, json={"error": f"try {attempt}"}, headers=SERVICE).json()
+        clock.advance(hours=1)
+    assert answer["state"] == "failed" and answer["attempts"] == 10
+    assert not due()  # given up: no longer offered, still listed with its history
+    listed = client.get(f"/api/v1/tickets/{code}/outbox", headers=SERVICE).json()
+    assert [(i["state"], i["attempts"], i["last_error"]) for i in listed] == [
+        ("failed", 10, "try 10")]
+
+
+def test_delivery_failures_of_delivered_unknown_or_malformed_reports(client, staff):
+    officer = staff("bhxh.ha-noi")
+    code = create(client)["code"]
+    client.post(f"/api/v1/tickets/{code}/accept", headers=officer)
+    (item,) = [i for i in client.get("/api/v1/outbox", headers=SERVICE).json()
+               if i["ticket_code"] == code]
+    client.post(f"/api/v1/outbox/{item['id']}/ack", headers=SERVICE)
+    late = client.post(f"/api/v1/outbox/{item['id']}/fail", json={"error": "x"}, headers=SERVICE)
+    assert late.json()["state"] == "delivered" and late.json()["attempts"] == 0
+    unknown = client.post("/api/v1/outbox/999999/fail", json={"error": "x"}, headers=SERVICE)
+    assert unknown.status_code == 404
+    for body in ({"error": ""}, {"error": "x" * 501}, {}):
+        bad = client.post(f"/api/v1/outbox/{item['id']}/fail", json=body, headers=SERVICE)
+        assert bad.status_code == 422
+    assert client.post(f"/api/v1/outbox/{item['id']}/fail", json={"error": "x"}).status_code == 401

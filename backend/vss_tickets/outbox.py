@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from .errors import not_found
 from .models import OutboxNotification, Ticket
+
+# Delivery retries: 30 s, 1 min, 2 min … at most an hour apart, given up after 10 failures.
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_WAIT = timedelta(hours=1)
+MAX_ATTEMPTS = 10
 
 STATE_LABELS: dict[str, tuple[str, str]] = {
     "received": ("đã tiếp nhận", "received"),
@@ -44,12 +49,20 @@ def notify(session: Session, ticket: Ticket, event: str, at: datetime, **payload
     )
 
 
-def pending(session: Session, limit: int) -> list[tuple[OutboxNotification, str]]:
-    """Oldest undelivered notifications with their ticket codes."""
+def pending(session: Session, limit: int, now: datetime) -> list[tuple[OutboxNotification, str]]:
+    """Oldest notifications due for delivery (neither delivered, given up, nor backing off),
+    with their ticket codes."""
     rows = session.execute(
         select(OutboxNotification, Ticket.code)
         .join(Ticket, Ticket.id == OutboxNotification.ticket_id)
-        .where(OutboxNotification.delivered_at.is_(None))
+        .where(
+            OutboxNotification.delivered_at.is_(None),
+            OutboxNotification.failed_at.is_(None),
+            or_(
+                OutboxNotification.next_attempt_at.is_(None),
+                OutboxNotification.next_attempt_at <= now,
+            ),
+        )
         .order_by(OutboxNotification.id)
         .limit(limit)
     )
@@ -70,14 +83,43 @@ def for_ticket(session: Session, code: str) -> list[OutboxNotification]:
     )
 
 
-def acknowledge(session: Session, notification_id: int, at: datetime) -> bool:
-    """Mark a notification delivered; returns False if it already was."""
+def _load(session: Session, notification_id: int) -> OutboxNotification:
     item = session.get(OutboxNotification, notification_id)
     if item is None:
         raise not_found(
             f"Không có thông báo số {notification_id}", f"No notification {notification_id}"
         )
+    return item
+
+
+def acknowledge(session: Session, notification_id: int, at: datetime) -> bool:
+    """Mark a notification delivered; returns False if it already was."""
+    item = _load(session, notification_id)
     if item.delivered_at is not None:
         return False
     item.delivered_at = at
     return True
+
+
+def fail(session: Session, notification_id: int, at: datetime, error: str) -> OutboxNotification:
+    """Record a failed delivery: offered again after a doubling back-off, given up after
+    `MAX_ATTEMPTS`. A delivered notification is left as it is."""
+    item = _load(session, notification_id)
+    if item.delivered_at is not None or item.failed_at is not None:
+        return item
+    item.attempts += 1
+    item.last_error = error[:500]
+    if item.attempts >= MAX_ATTEMPTS:
+        item.failed_at, item.next_attempt_at = at, None
+    else:
+        item.next_attempt_at = at + min(FIRST_RETRY * 2 ** (item.attempts - 1), LONGEST_WAIT)
+    return item
+
+
+def state(item: OutboxNotification) -> str:
+    """`delivered`, `failed` (given up), `retrying` (after a failure) or `pending`."""
+    if item.delivered_at is not None:
+        return "delivered"
+    if item.failed_at is not None:
+        return "failed"
+    return "retrying" if item.attempts else "pending"

@@ -274,5 +274,14 @@ class OutboxItem(BaseModel):
 class OutboxEntry(OutboxItem):
     """A notification of one ticket with its delivery state."""
 
-    state: Literal["pending", "delivered"]
+    state: Literal["pending", "retrying", "delivered", "failed"]
     delivered_at: datetime | None
+    attempts: int
+    last_error: str | None
+    next_attempt_at: datetime | None
+
+
+class DeliveryFailureIn(Request):
+    """Why a delivery failed (shown to staff; must not contain personal data)."""
+
+    error: str = Field(min_length=1, max_length=500)

@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from .. import outbox
-from ..schemas import OutboxEntry, OutboxItem
+from ..models import OutboxNotification, Ticket
+from ..schemas import DeliveryFailureIn, OutboxEntry, OutboxItem
 from .deps import ReadSession, ServiceCaller, Svc, WriteSession
 
 router = APIRouter(prefix="/api/v1", tags=["outbox"])
@@ -17,6 +18,7 @@ router = APIRouter(prefix="/api/v1", tags=["outbox"])
 @router.get("/outbox", response_model=list[OutboxItem], summary="Thông báo chờ gửi / Pending")
 def pending(
     _caller: ServiceCaller,
+    svc: Svc,
     session: ReadSession,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[OutboxItem]:
@@ -30,7 +32,7 @@ def pending(
             payload=n.payload,
             created_at=n.created_at,
         )
-        for n, code in outbox.pending(session, limit)
+        for n, code in outbox.pending(session, limit, svc.clock.now())
     ]
 
 
@@ -42,6 +44,23 @@ def ack(
     return {"id": notification_id, "delivered": True, "already_acknowledged": not first}
 
 
+@router.post(
+    "/outbox/{notification_id}/fail",
+    response_model=OutboxEntry,
+    summary="Ghi nhận gửi không thành công / Record a failed delivery",
+)
+def fail(
+    notification_id: int,
+    body: DeliveryFailureIn,
+    _caller: ServiceCaller,
+    svc: Svc,
+    session: WriteSession,
+) -> OutboxEntry:
+    """Offered again after a back-off (30 s doubling up to 1 h); given up after 10 failures."""
+    item = outbox.fail(session, notification_id, svc.clock.now(), body.error)
+    return entry(item, session.get(Ticket, item.ticket_id).code)
+
+
 @router.get(
     "/tickets/{code}/outbox",
     response_model=list[OutboxEntry],
@@ -49,18 +68,22 @@ def ack(
     responses={404: {"description": "Unknown ticket code"}},
 )
 def for_ticket(code: str, _caller: ServiceCaller, session: ReadSession) -> list[OutboxEntry]:
-    """All notifications of the ticket, oldest first, each `pending` or `delivered`."""
-    return [
-        OutboxEntry(
-            id=n.id,
-            ticket_code=code,
-            event=n.event,
-            channel=n.channel,
-            conversation_id=n.conversation_id,
-            payload=n.payload,
-            created_at=n.created_at,
-            state="pending" if n.delivered_at is None else "delivered",
-            delivered_at=n.delivered_at,
-        )
-        for n in outbox.for_ticket(session, code)
-    ]
+    """All notifications of the ticket, oldest first, with their delivery state."""
+    return [entry(n, code) for n in outbox.for_ticket(session, code)]
+
+
+def entry(n: OutboxNotification, code: str) -> OutboxEntry:
+    return OutboxEntry(
+        id=n.id,
+        ticket_code=code,
+        event=n.event,
+        channel=n.channel,
+        conversation_id=n.conversation_id,
+        payload=n.payload,
+        created_at=n.created_at,
+        state=outbox.state(n),  # type: ignore[arg-type]
+        delivered_at=n.delivered_at,
+        attempts=n.attempts,
+        last_error=n.last_error,
+        next_attempt_at=n.next_attempt_at,
+    )
