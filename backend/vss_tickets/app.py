@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -65,6 +66,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if settings.threads > 0:  # threads running the (synchronous) endpoints, per worker
+            anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         job = None
         if settings.escalation_interval > 0:
             job = asyncio.create_task(escalation_loop(db, svc.clock, settings.escalation_interval))

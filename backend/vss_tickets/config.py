@@ -6,6 +6,7 @@
 | TICKETS_HOST / TICKETS_PORT | 127.0.0.1 / 8000 | where `cli serve` listens |
 | TICKETS_WORKERS | 1 | uvicorn worker processes of `cli serve` |
 | TICKETS_ACCESS_LOG | 1 | `0` turns off the per-request access log lines of `cli serve` |
+| TICKETS_THREADS | 0 | threads per worker for the endpoints; 0 = anyio's default (40) |
 | TICKETS_SERVICE_TOKEN | dev-only-tickets-token-change-me | bearer token of the assistant |
 | APP_ENV | development | `production` refuses development defaults |
 | TICKETS_REF_STRUCTURE | current | organisation structure: `current` or `pre2025` |
@@ -59,6 +60,7 @@ class Settings:
     port: int = 8000
     workers: int = 1
     access_log: bool = True
+    threads: int = 0
     service_token: str = DEV_SERVICE_TOKEN
     app_env: str = "development"
     ref_structure: str = "current"
@@ -80,6 +82,7 @@ class Settings:
             port=_int("TICKETS_PORT", 8000),
             workers=_int("TICKETS_WORKERS", 1),
             access_log=_int("TICKETS_ACCESS_LOG", 1) != 0,
+            threads=_int("TICKETS_THREADS", 0),
             service_token=env.get("TICKETS_SERVICE_TOKEN") or DEV_SERVICE_TOKEN,
             app_env=env.get("APP_ENV") or "development",
             ref_structure=env.get("TICKETS_REF_STRUCTURE") or "current",
