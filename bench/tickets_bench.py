@@ -6,13 +6,19 @@ Starts a real `python -m vss_tickets.cli serve` on 127.0.0.1, with 100,000 exist
     cd backend && .venv/bin/python ../bench/tickets_bench.py --backend sqlite
     cd backend && .venv/bin/python ../bench/tickets_bench.py --backend postgresql --workers 2
 
+The clients are threads with keep-alive connections (stdlib `http.client`, lighter than httpx),
+spread over `--client-procs` processes so the load generator is not limited by one GIL.
 SQLite uses var/bench/tickets.db; PostgreSQL a database `vss_tickets_bench` on 127.0.0.1:5432
-(created and dropped by the script). Prints a Markdown table.
+(created and dropped by the script). Prints a Markdown table with the CPU time the service
+processes and the load generator used per request, and the load average before and after.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
+import multiprocessing
 import os
 import random
 import secrets
@@ -24,6 +30,7 @@ import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import psycopg
@@ -111,7 +118,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(url: str, workers: int, token: str) -> tuple[subprocess.Popen, str]:
+def start_server(
+    url: str, workers: int, token: str, threads: int = 0
+) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {
         **os.environ,
@@ -121,6 +130,8 @@ def start_server(url: str, workers: int, token: str) -> tuple[subprocess.Popen, 
         "TICKETS_WORKERS": str(workers),
         "TICKETS_SERVICE_TOKEN": token,
         "TICKETS_ESCALATION_INTERVAL": "0",
+        "TICKETS_ACCESS_LOG": "0",
+        "TICKETS_THREADS": str(threads),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "vss_tickets.cli", "serve"],
@@ -155,51 +166,140 @@ def ticket(n: int) -> dict:
     }
 
 
-def run_phase(base: str, headers: dict, clients: int, seconds: float, kind: str) -> dict:
-    """Each client sends requests back to back for `seconds`; returns latency figures."""
-    latencies: list[float] = []
-    errors = [0]
+def _client(port: int, headers: dict, kind: str, index: int, stop: float) -> tuple[list, int]:
+    """One client: requests back to back on one keep-alive connection until `stop`."""
+    mine, failed, n = [], 0, 0
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while time.monotonic() < stop:
+        n += 1
+        started = time.perf_counter()
+        if kind == "create":
+            key = f"{os.getpid()}-{index}-{n}-{secrets.token_hex(4)}"
+            body = json.dumps(ticket(n)).encode()
+            extra = {"Content-Type": "application/json", "Idempotency-Key": key}
+            conn.request("POST", "/api/v1/tickets", body=body, headers={**headers, **extra})
+            expected = 201
+        else:
+            query = urlencode({"page_size": 20, "page": 1 + n % 5})
+            conn.request("GET", f"/api/v1/staff/tickets?{query}", headers=headers)
+            expected = 200
+        response = conn.getresponse()
+        response.read()
+        mine.append(time.perf_counter() - started)
+        failed += response.status != expected
+    conn.close()
+    return mine, failed
+
+
+def _client_process(port, headers, kind, indexes, start, stop, out) -> None:
+    """A load-generator process: one thread per client index; sends back latencies and CPU."""
+    results: list[tuple[list, int]] = []
     lock = threading.Lock()
-    stop = time.monotonic() + seconds
 
-    def worker(index: int) -> None:
-        mine, failed, n = [], 0, 0
-        with httpx.Client(base_url=base, headers=headers, timeout=30) as http:
-            while time.monotonic() < stop:
-                n += 1
-                started = time.perf_counter()
-                if kind == "create":
-                    key = f"{index}-{n}-{secrets.token_hex(4)}"
-                    r = http.post(
-                        "/api/v1/tickets", json=ticket(n), headers={"Idempotency-Key": key}
-                    )
-                    ok = r.status_code == 201
-                else:
-                    params = {"page_size": 20, "page": 1 + n % 5}
-                    r = http.get("/api/v1/staff/tickets", params=params)
-                    ok = r.status_code == 200
-                mine.append(time.perf_counter() - started)
-                failed += not ok
+    def run(index: int) -> None:
+        result = _client(port, headers, kind, index, stop)
         with lock:
-            latencies.extend(mine)
-            errors[0] += failed
+            results.append(result)
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
-    began = time.monotonic()
+    time.sleep(max(start - time.monotonic(), 0))
+    threads = [threading.Thread(target=run, args=(i,)) for i in indexes]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    elapsed = time.monotonic() - began
+    cpu = time.process_time()
+    out.send(([x for r in results for x in r[0]], sum(r[1] for r in results), cpu))
+    out.close()
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of `pid` and all its descendants (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    stats: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        stats[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        total += stats.get(p, 0.0)
+        todo.extend(children.get(p, []))
+    return total
+
+
+def _postgres_cpu_seconds() -> float:
+    """CPU of every `postgres` process (the bench's backends, and anyone else's)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            head, rest = (entry / "stat").read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        if head.split("(", 1)[1].startswith("postgres"):
+            fields = rest.split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def run_phase(
+    port: int, server_pid: int, headers: dict, clients: int, procs: int, seconds: float, kind: str
+) -> dict:
+    """`clients` clients in `procs` processes send requests back to back for `seconds`."""
+    context = multiprocessing.get_context("fork")
+    procs = max(1, min(procs, clients))
+    start = time.monotonic() + 0.5
+    stop = start + seconds
+    workers, pipes = [], []
+    for p in range(procs):
+        receive, send = context.Pipe(duplex=False)
+        indexes = list(range(p, clients, procs))
+        process = context.Process(
+            target=_client_process, args=(port, headers, kind, indexes, start, stop, send)
+        )
+        process.start()
+        workers.append(process)
+        pipes.append(receive)
+    time.sleep(max(start - time.monotonic(), 0))
+    server_cpu, pg_cpu = _cpu_seconds(server_pid), _postgres_cpu_seconds()
+    latencies: list[float] = []
+    errors, client_cpu = 0, 0.0
+    for receive in pipes:
+        mine, failed, cpu = receive.recv()
+        latencies.extend(mine)
+        errors += failed
+        client_cpu += cpu
+    elapsed = time.monotonic() - start
+    server_cpu = _cpu_seconds(server_pid) - server_cpu
+    pg_cpu = _postgres_cpu_seconds() - pg_cpu
+    for process in workers:
+        process.join()
     latencies.sort()
     q = statistics.quantiles(latencies, n=100)
+    count = len(latencies)
     return {
-        "requests": len(latencies),
-        "errors": errors[0],
-        "per_second": len(latencies) / elapsed,
+        "requests": count,
+        "errors": errors,
+        "per_second": count / elapsed,
         "p50_ms": q[49] * 1000,
         "p95_ms": q[94] * 1000,
+        "server_cpu_ms": server_cpu / count * 1000,
+        "client_cpu_ms": client_cpu / count * 1000,
+        "pg_cpu_ms": pg_cpu / count * 1000,
     }
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def main() -> None:
@@ -208,7 +308,13 @@ def main() -> None:
     p.add_argument("--existing", type=int, default=100_000)
     p.add_argument("--seconds", type=float, default=20.0, help="length of each phase")
     p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    p.add_argument(
+        "--threads", type=int, default=0, help="TICKETS_THREADS of the service (0: default 40)"
+    )
     p.add_argument("--clients", default="1,16")
+    p.add_argument(
+        "--client-procs", type=int, default=2, help="load-generator processes sharing the clients"
+    )
     args = p.parse_args()
 
     url = database_url(args.backend)
@@ -216,7 +322,7 @@ def main() -> None:
     started = time.monotonic()
     seed(url, args.existing, password)
     print(f"seeded {args.existing} tickets in {time.monotonic() - started:.0f} s", file=sys.stderr)
-    process, base = start_server(url, args.workers, token)
+    process, base = start_server(url, args.workers, token, args.threads)
     try:
         login = httpx.post(
             f"{base}/api/v1/auth/login",
@@ -225,18 +331,30 @@ def main() -> None:
         )
         staff = {"Authorization": f"Bearer {login.json()['token']}"}
         service = {"Authorization": f"Bearer {token}"}
-        columns = ("backend", "workers", "phase", "clients", "requests", "errors", "req/s")
-        print("| " + " | ".join(columns) + " | p50 ms | p95 ms |")
-        print("|---" * (len(columns) + 2) + "|")
+        port = int(base.rsplit(":", 1)[1])
+        print(f"load average before: {load_average()}", file=sys.stderr)
+        columns = ("backend", "workers", "threads", "phase", "clients", "requests", "errors")
+        print(
+            "| " + " | ".join(columns) + " | req/s | p50 ms | p95 ms | service CPU ms/req "
+            "| client CPU ms/req | postgres CPU ms/req | load avg (1 min) |"
+        )
+        print("|---" * (len(columns) + 6) + "|")
         for clients in (int(c) for c in args.clients.split(",")):
             for kind, headers in (("create", service), ("queue", staff)):
-                r = run_phase(base, headers, clients, args.seconds, kind)
+                r = run_phase(
+                    port, process.pid, headers, clients, args.client_procs, args.seconds, kind
+                )
+                pg = f"{r['pg_cpu_ms']:.2f}" if args.backend == "postgresql" else "–"
+                threads = args.threads or 40
                 print(
-                    f"| {args.backend} | {args.workers} | {kind} | {clients} | {r['requests']} | "
-                    f"{r['errors']} | {r['per_second']:.0f} | {r['p50_ms']:.1f} | "
-                    f"{r['p95_ms']:.1f} |",
+                    f"| {args.backend} | {args.workers} | {threads} | {kind} | {clients} | "
+                    f"{r['requests']} | {r['errors']} | {r['per_second']:.0f} | "
+                    f"{r['p50_ms']:.1f} | "
+                    f"{r['p95_ms']:.1f} | {r['server_cpu_ms']:.2f} | {r['client_cpu_ms']:.2f} | "
+                    f"{pg} | {load_average().split()[0]} |",
                     flush=True,
                 )
+        print(f"load average after: {load_average()}", file=sys.stderr)
     finally:
         process.terminate()
         process.wait(timeout=30)
