@@ -4,12 +4,14 @@
     python -m bot.cli train        # train only if that file does not exist yet
     python -m bot.cli rasa         # start the Rasa server (REST, socketio, web chat, API)
     python -m bot.cli actions      # start the action server
+    python -m bot.cli deliver      # deliver staff replies and status changes to the chats
     python -m bot.cli urls         # print where everything can be reached
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import subprocess
 import sys
@@ -86,6 +88,14 @@ def serve_actions() -> None:
     os.execv(command[0], command)
 
 
+def deliver() -> None:
+    """Deliver the ticket service's outbox to the conversations until stopped."""
+    from bot.delivery import run_forever
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    run_forever(Settings.from_env().outbox_interval)
+
+
 def print_urls() -> None:
     """Print the addresses of the chat page, the APIs and the health checks."""
     settings = Settings.from_env()
@@ -112,6 +122,7 @@ def main(argv: list[str] | None = None) -> None:
         "train": train,
         "rasa": serve_rasa,
         "actions": serve_actions,
+        "deliver": deliver,
         "urls": print_urls,
     }
     parser.add_argument("command", choices=commands)

@@ -41,6 +41,7 @@ class Settings:
     tickets_url: str
     tickets_token: str
     cors_origins: str
+    outbox_interval: float
     zalo_app_id: str
     zalo_api_base: str
     zalo_oauth_base: str
@@ -72,6 +73,7 @@ class Settings:
             tickets_url=get("TICKETS_URL", tickets_default),
             tickets_token=get("TICKETS_SERVICE_TOKEN", DEV_TICKETS_TOKEN),
             cors_origins=get("RASA_CORS_ORIGINS", ""),
+            outbox_interval=float(get("OUTBOX_POLL_SECONDS", "5")),
             zalo_app_id=get("ZALO_APP_ID", "1000000000000000000"),
             zalo_api_base=get("ZALO_API_BASE", "https://openapi.zalo.me").rstrip("/"),
             zalo_oauth_base=get("ZALO_OAUTH_BASE", "https://oauth.zaloapp.com").rstrip("/"),

@@ -75,7 +75,21 @@ class TicketClient:
         """Read one ticket by its code."""
         return self._request("GET", f"/api/v1/tickets/{code}")
 
-    def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+    def pending_outbox(self, limit: int = 50) -> list[dict[str, Any]]:
+        """Notifications due for delivery, oldest first."""
+        return self._request("GET", "/api/v1/outbox", params={"limit": limit})
+
+    def ack_outbox(self, notification_id: int) -> dict[str, Any]:
+        """Record that a notification reached the conversation."""
+        return self._request("POST", f"/api/v1/outbox/{notification_id}/ack")
+
+    def fail_outbox(self, notification_id: int, error: str) -> dict[str, Any]:
+        """Record a failed delivery; the service offers it again later (or gives up)."""
+        return self._request(
+            "POST", f"/api/v1/outbox/{notification_id}/fail", json={"error": error[:500]}
+        )
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
         headers = {"Authorization": f"Bearer {self._token}", **kwargs.pop("headers", {})}
         try:
             response = self._session.request(

@@ -87,6 +87,7 @@ class Stack:
             "TICKETS_DATABASE_URL": f"sqlite:///{workdir / 'tickets.db'}",
             "TRACKER_DB_URL": f"sqlite:///{workdir / 'tracker.db'}",
             "KNOWLEDGE_FEEDBACK_DB": str(workdir / "feedback.db"),
+            "OUTBOX_POLL_SECONDS": "0.5",
             # Zalo and Messenger talk to local fakes there (tests/channels/fake_*.py).
             **channel_env(zalo_url, graph_url, str(workdir / "channels.db")),
         }
@@ -134,10 +135,15 @@ class Stack:
         process = self._spawn("rasa", [str(BOT_PY), "-m", "bot.cli", "rasa"], ROOT)
         wait_until_healthy(f"{self.rasa_url}/webhooks/health/", process, 600)
 
+    def start_delivery(self) -> None:
+        """The outbox delivery loop (no port: it only calls the ticket service and Rasa)."""
+        self._spawn("deliver", [str(BOT_PY), "-m", "bot.cli", "deliver"], ROOT)
+
     def start(self) -> None:
         self.start_tickets()
         self.start_actions()
         self.start_rasa()
+        self.start_delivery()
 
     def stop(self, name: str) -> None:
         """Stop one process (SIGTERM, then SIGKILL after 20 s)."""
