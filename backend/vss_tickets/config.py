@@ -18,8 +18,11 @@
 | TICKETS_VERIFY_MAX_FAILURES | 3 | failed citizen checks of one ticket code before it locks |
 | TICKETS_VERIFY_LOCK_SECONDS | 900 | how long a failed check counts |
 | TICKETS_ESCALATION_INTERVAL | 300 | seconds between in-process escalation runs (0 = off) |
+| TICKETS_OFFICE_HOURS | 07:30-11:30,13:00-16:30 | staff hours on working days (Vietnam time) |
 
-The reopen and consultation periods are project policy, not statutory values.
+The reopen and consultation periods are project policy, not statutory values. The default office
+hours are a project default too, NOT VSS's official schedule: set the hours the deploying office
+keeps. A malformed value (not `HH:MM-HH:MM[,HH:MM-HH:MM…]` in order) stops start-up.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .office_hours import DEFAULT_OFFICE_HOURS, Period, parse_office_hours
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEV_SERVICE_TOKEN = "dev-only-tickets-token-change-me"
@@ -72,6 +77,22 @@ class Settings:
     verify_max_failures: int = 3
     verify_lock_seconds: int = 900
     escalation_interval: int = 300
+    office_hours: str = DEFAULT_OFFICE_HOURS
+
+    def __post_init__(self) -> None:
+        self.office_periods  # noqa: B018 - refuse malformed office hours when built
+
+    @property
+    def office_periods(self) -> tuple[Period, ...]:
+        """TICKETS_OFFICE_HOURS parsed; ConfigError with an example when malformed."""
+        try:
+            return parse_office_hours(self.office_hours)
+        except ValueError as exc:
+            raise ConfigError(
+                f"TICKETS_OFFICE_HOURS={self.office_hours!r} is not valid: {exc}. Give daily "
+                f"periods as HH:MM-HH:MM in Vietnam time, comma-separated and in order, e.g. "
+                f"{DEFAULT_OFFICE_HOURS!r}."
+            ) from exc
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -94,6 +115,7 @@ class Settings:
             verify_max_failures=_int("TICKETS_VERIFY_MAX_FAILURES", 3),
             verify_lock_seconds=_int("TICKETS_VERIFY_LOCK_SECONDS", 900),
             escalation_interval=_int("TICKETS_ESCALATION_INTERVAL", 300),
+            office_hours=env.get("TICKETS_OFFICE_HOURS") or DEFAULT_OFFICE_HOURS,
         )
 
     def check_safe(self) -> None:
