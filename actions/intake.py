@@ -198,7 +198,8 @@ _PARSERS: dict[str, Parser] = {
 
 
 def _clear_form() -> list[EventType]:
-    return [SlotSet(slot, None) for slot in FORM_SLOTS] + [SlotSet("failed_attempts", 0)]
+    return [SlotSet(slot, None) for slot in (*FORM_SLOTS, "submission")] + [
+        SlotSet("failed_attempts", 0)]
 
 
 class ActionCancelIntake(Action):
@@ -218,7 +219,7 @@ class ActionSubmitTicket(Action):
     """Sends the confirmed form to the ticket service and gives the citizen the code.
 
     It never claims success without a ticket code; on failure the slots are kept so
-    that "try again" re-submits the same content under the same idempotency key. After
+    that "try again" re-submits the same request under the same idempotency key. After
     success every form slot (with the personal numbers) is cleared.
     """
 
@@ -228,7 +229,13 @@ class ActionSubmitTicket(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        payload = ticket_payload(tracker)
+        # A retry sends exactly the first attempt's request, even if the citizen has switched
+        # language or channel since: the service refuses a reused key with another body.
+        meta = tracker.get_slot("submission") or {
+            "language": language_of(tracker),
+            "channel": tracker.get_latest_input_channel() or "rest",
+        }
+        payload = {**ticket_payload(tracker), **meta}
         citizen = payload["citizen"]
         key = idempotency_key(
             tracker.sender_id, payload["kind"], payload["topic"], payload["description"],
@@ -241,7 +248,7 @@ class ActionSubmitTicket(Action):
             logger.warning("ticket not created for conversation %s: %s", tracker.sender_id, exc)
             say(dispatcher, tracker, "ticket_failed",
                 buttons=[button(tracker, "try_again", "/file_complaint")])
-            return []
+            return [SlotSet("submission", meta)]
         dispatcher.utter_message(text=_confirmation(tracker, ticket, payload["kind"]))
         # The code and the phone's last four digits let this conversation check the status
         # later without asking again; the full number is cleared with the form.

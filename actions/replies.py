@@ -120,10 +120,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "All right, I have cancelled the request. Nothing was sent.",
     ),
     "ticket_failed": (
-        "Xin lỗi, hệ thống tiếp nhận đang gặp sự cố nên yêu cầu CHƯA được gửi. Thông tin bạn "
-        "nhập vẫn được giữ lại; bạn có thể thử lại sau ít phút.",
-        "Sorry, the intake system is having a problem, so your request has NOT been sent yet. "
-        "What you entered is kept; you can try again in a few minutes.",
+        "Xin lỗi, hệ thống tiếp nhận chưa xác nhận yêu cầu của bạn nên chưa có mã phiếu. Thông "
+        "tin bạn nhập vẫn được giữ lại: bấm \"Thử lại\" sau ít phút. Nếu yêu cầu thực ra đã tới "
+        "hệ thống, bạn sẽ nhận đúng mã phiếu đó, không tạo phiếu trùng.",
+        "Sorry, the intake system did not confirm your request, so there is no ticket code yet. "
+        "What you entered is kept: press \"Try again\" in a few minutes. If the request did "
+        "reach the system, you will get its code, never a duplicate ticket.",
     ),
     "try_again": ("Thử lại", "Try again"),
     "ticket_created": (

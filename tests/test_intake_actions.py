@@ -116,16 +116,17 @@ def test_server_errors_are_retried_then_reported_honestly(service: FakeTicketSer
     dispatcher, events = _submit(make_tracker(FORM_SLOTS_FILLED))
     assert len(service.creates()) == 4  # the first try and three retries
     (message,) = dispatcher.messages
-    assert "CHƯA được gửi" in message["text"] and "BHXH-" not in message["text"]
+    assert "chưa có mã phiếu" in message["text"] and "BHXH-" not in message["text"]
     assert message["buttons"] == [{"title": "Thử lại", "payload": "/file_complaint"}]
-    assert events == []  # what the citizen entered is kept for "try again"
+    # What the citizen entered is kept; "try again" resends this language and channel.
+    assert events == [SlotSet("submission", {"language": "vi", "channel": "socketio"})]
 
 
 def test_unreachable_service_is_reported_honestly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TICKETS_URL", f"http://127.0.0.1:{free_port()}")
     dispatcher, events = _submit(make_tracker(FORM_SLOTS_FILLED, language="en"))
-    assert "has NOT been sent" in dispatcher.messages[0]["text"]
-    assert events == []
+    assert "no ticket code yet" in dispatcher.messages[0]["text"]
+    assert events == [SlotSet("submission", {"language": "en", "channel": "socketio"})]
 
 
 def _validate(
