@@ -183,6 +183,37 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Sorry, the ticket system cannot be reached right now, so I cannot check the status. "
         "Please try again in a few minutes.",
     ),
+    "handoff_open": (
+        "Hiện đang trong giờ làm việc: cán bộ BHXH có thể hỗ trợ bạn qua tổng đài 1900 9068. "
+        "Tôi cũng có thể chuyển yêu cầu của bạn đến đơn vị có trách nhiệm dưới dạng phiếu "
+        "tiếp nhận.",
+        "It is within working hours: a VSS officer can help you on the hotline 1900 9068. "
+        "I can also pass your request to the responsible office as a ticket.",
+    ),
+    "handoff_closed": (
+        "Hiện ngoài giờ làm việc của cán bộ. Cán bộ làm việc trở lại vào {when}. Bạn có thể "
+        "gửi phiếu yêu cầu ngay bây giờ, đơn vị có trách nhiệm sẽ xử lý trong giờ làm việc.",
+        "Our officers are not at work right now. They are next available on {when}. You can "
+        "file a ticket now and the responsible office will handle it during working hours.",
+    ),
+    "handoff_when": ("{weekday}, ngày {date}, lúc {time}", "{weekday} {date} at {time}"),
+    "weekday_0": ("thứ Hai", "Monday"),
+    "weekday_1": ("thứ Ba", "Tuesday"),
+    "weekday_2": ("thứ Tư", "Wednesday"),
+    "weekday_3": ("thứ Năm", "Thursday"),
+    "weekday_4": ("thứ Sáu", "Friday"),
+    "weekday_5": ("thứ Bảy", "Saturday"),
+    "weekday_6": ("Chủ nhật", "Sunday"),
+    "handoff_unavailable": (
+        "Bạn có thể gặp cán bộ BHXH qua tổng đài 1900 9068. Tôi cũng có thể chuyển yêu cầu "
+        "của bạn đến đơn vị có trách nhiệm dưới dạng phiếu tiếp nhận.",
+        "You can talk to a VSS officer on the hotline 1900 9068. I can also pass your request "
+        "to the responsible office as a ticket.",
+    ),
+    "handoff_in_form": (
+        "Chúng ta tiếp tục phiếu bạn đang điền.",
+        "Let us carry on with the request you are filling in.",
+    ),
     "did_you_mean": ("Có phải ý bạn là:", "Did you mean:"),
     "rephrase": (
         "Xin lỗi, tôi chưa hiểu ý bạn. Bạn có thể nói theo cách khác được không?",

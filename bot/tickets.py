@@ -17,6 +17,7 @@ from urllib3.util.retry import Retry
 from bot.settings import Settings
 
 TIMEOUT = (3.05, 10)  # seconds: connect, read
+SHORT_TIMEOUT = (2, 3)  # for answers the citizen is waiting on and that have a fallback
 
 
 class TicketServiceError(Exception):
@@ -89,11 +90,17 @@ class TicketClient:
             "POST", f"/api/v1/outbox/{notification_id}/fail", json={"error": error[:500]}
         )
 
+    def office_hours(self) -> dict[str, Any]:
+        """Whether staff are at work now: ``open``, ``now``, ``next_open`` (ISO 8601, +07:00;
+        None while open), ``closes_at``, ``hours``."""
+        return self._request("GET", "/api/v1/office-hours", timeout=SHORT_TIMEOUT)
+
     def _request(self, method: str, path: str, **kwargs: Any) -> Any:
         headers = {"Authorization": f"Bearer {self._token}", **kwargs.pop("headers", {})}
+        timeout = kwargs.pop("timeout", TIMEOUT)
         try:
             response = self._session.request(
-                method, self.base_url + path, headers=headers, timeout=TIMEOUT, **kwargs
+                method, self.base_url + path, headers=headers, timeout=timeout, **kwargs
             )
         except requests.RequestException as exc:
             raise TicketServiceError(

@@ -20,9 +20,11 @@ TICKET = {
 
 @dataclass
 class FakeTicketService:
-    """Answers ``create`` with ``status``; unknown provinces get 422 from the preview."""
+    """Answers ``create`` with ``status``; unknown provinces get 422 from the preview;
+    ``office_hours`` is the office-hours answer."""
 
     status: int = 201
+    office_hours: dict[str, Any] | None = None  # answer of GET /api/v1/office-hours (else 404)
     requests: list[dict[str, Any]] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
 
@@ -45,6 +47,13 @@ class FakeTicketService:
                                  if known else {"error": "invalid", "message": "unknown province"})
                 else:
                     self._answer(fake.status, TICKET if fake.status < 400 else {"error": "boom"})
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server API
+                fake.requests.append({"path": self.path, "headers": dict(self.headers)})
+                if self.path == "/api/v1/office-hours" and fake.office_hours is not None:
+                    self._answer(200, fake.office_hours)
+                else:
+                    self._answer(404, {"error": "not_found"})
 
             def _answer(self, status: int, payload: dict[str, Any]) -> None:
                 data = json.dumps(payload).encode()
