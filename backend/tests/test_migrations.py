@@ -42,9 +42,20 @@ def tables(url: str) -> set[str]:
         engine.dispose()
 
 
+def column_names(url: str, table: str) -> set[str]:
+    engine = create_engine(normalise_url(url))
+    try:
+        return {c["name"] for c in inspect(engine).get_columns(table)}
+    finally:
+        engine.dispose()
+
+
 def test_upgrade_downgrade_upgrade(empty_url):
     upgrade(empty_url)
     assert tables(empty_url) == set(Base.metadata.tables) | {"alembic_version"}
+    assert "transcript" in column_names(empty_url, "tickets")
+    downgrade(empty_url, "0004")  # undoes 0005
+    assert "transcript" not in column_names(empty_url, "tickets")
     downgrade(empty_url, "0001")  # undoes 0003 and 0002
     engine = create_engine(normalise_url(empty_url))
     columns = {c["name"] for c in inspect(engine).get_columns("consultations")}

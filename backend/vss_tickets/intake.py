@@ -20,7 +20,12 @@ from .schemas import TicketCreate
 
 
 def request_hash(payload: TicketCreate) -> str:
-    canonical = json.dumps(payload.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    """Digest of the validated body; the transcript is part of it when one was sent (a body
+    without one hashes as before the field existed, so older keys still replay)."""
+    body = payload.model_dump(mode="json")
+    if body.get("transcript") is None:
+        del body["transcript"]
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -122,6 +127,7 @@ def create_ticket(
                     )
                 names = db.unit_names[unit_code] = (unit_row.name_vi, unit_row.name_en)
             citizen = payload.citizen
+            transcript = [t.model_dump(mode="json") for t in payload.transcript or ()] or None
             values = dict(
                 code=f"pending-{uuid.uuid4().hex[:24]}",  # numbered last, see below
                 kind=payload.kind,
@@ -150,6 +156,7 @@ def create_ticket(
                 transfer_count=0,
                 escalation_level=0,
                 routing_reasons=list(decision.reasons),
+                transcript=transcript,
                 consent_at=now,
                 created_at=now,
                 updated_at=now,

@@ -163,6 +163,9 @@ class Ticket(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rating: Mapped[int | None] = mapped_column(Integer)
     rating_comment: Mapped[str | None] = mapped_column(Text)
+    # The chat that led to the ticket: [{"author", "text", "at"}, ...] or None. Deferred: only
+    # the ticket page reads it, never the queue.
+    transcript: Mapped[list[dict[str, str]] | None] = mapped_column(JSON, deferred=True)
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

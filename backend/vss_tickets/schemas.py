@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from .text import check_digits, nfc, normalise_phone
 
@@ -26,6 +26,7 @@ def _required(value: str) -> str:
 ShortText = Annotated[str, Field(max_length=200), AfterValidator(nfc), AfterValidator(_required)]
 LongText = Annotated[str, Field(max_length=5000), AfterValidator(nfc), AfterValidator(_required)]
 Reason = Annotated[str, Field(max_length=2000), AfterValidator(nfc), AfterValidator(_required)]
+TurnText = Annotated[str, Field(max_length=2000), AfterValidator(nfc), AfterValidator(_required)]
 Slug = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_\-]+$")]
 UnitCode = Annotated[str, Field(min_length=1, max_length=64)]
 
@@ -56,6 +57,24 @@ class Citizen(Request):
         return None if v in (None, "") else check_digits(v, 10, "Mã số BHXH", "BHXH code")
 
 
+MAX_TRANSCRIPT_TURNS = 100
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+class TranscriptTurn(Request):
+    """One turn of the chat that led to the ticket (personal numbers masked by the sender)."""
+
+    author: Literal["citizen", "assistant"]
+    text: TurnText
+    at: Annotated[AwareDatetime, AfterValidator(_utc)]
+
+
+Transcript = Annotated[list[TranscriptTurn], Field(max_length=MAX_TRANSCRIPT_TURNS)]
+
+
 class TicketCreate(Request):
     kind: Kind
     topic: Slug
@@ -71,6 +90,8 @@ class TicketCreate(Request):
     remote_area: bool = False
     priority: Literal["normal", "high", "urgent"] = "normal"
     consent: bool
+    # The conversation with the assistant, oldest turn first (at most 100 turns).
+    transcript: Transcript | None = None
 
     @field_validator("consent")
     @classmethod
@@ -172,10 +193,19 @@ class TicketOut(BaseModel):
     rating: int | None
 
 
+class TranscriptTurnOut(BaseModel):
+    author: Literal["citizen", "assistant"]
+    text: str
+    at: datetime
+
+
 class TicketDetail(TicketOut):
     messages: list[MessageOut]
     consultations: list[ConsultationOut]
     audit: list[AuditOut]
+    # The chat that led to the ticket: shown to staff of the ticket's unit (empty if none was
+    # sent), null for every other caller.
+    transcript: list[TranscriptTurnOut] | None = None
 
 
 class CitizenTicketView(BaseModel):

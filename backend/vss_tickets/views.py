@@ -16,6 +16,7 @@ from .schemas import (
     MessageOut,
     TicketDetail,
     TicketOut,
+    TranscriptTurnOut,
     UnitOut,
 )
 
@@ -100,6 +101,8 @@ def consultation_out(c: Consultation, ticket_code: str) -> ConsultationOut:
 
 
 def ticket_detail(session: Session, ticket: Ticket, reveal: bool) -> TicketDetail:
+    """The ticket with its thread, consultations and audit trail; `reveal` (staff of the unit)
+    also shows the personal numbers in full and the chat transcript."""
     consultations = session.scalars(
         select(Consultation).where(Consultation.ticket_id == ticket.id).order_by(Consultation.id)
     )
@@ -122,7 +125,13 @@ def ticket_detail(session: Session, ticket: Ticket, reveal: bool) -> TicketDetai
             )
             for e in events
         ],
+        transcript=transcript_out(ticket) if reveal else None,
     )
+
+
+def transcript_out(ticket: Ticket) -> list[TranscriptTurnOut]:
+    """The chat that led to the ticket, oldest turn first (empty if none was sent)."""
+    return [TranscriptTurnOut.model_validate(turn) for turn in ticket.transcript or []]
 
 
 def citizen_view(session: Session, ticket: Ticket) -> CitizenTicketView:

@@ -11,10 +11,18 @@ from tests.browser.conftest import MAX_FAILURES, later, login, shot
 from tests.conftest import SERVICE
 
 DESCRIPTION = "Tôi chưa nhận được lương hưu tháng 2."
+# The chat the assistant sends with the ticket (numbers already masked by the assistant).
+TRANSCRIPT = [
+    {"author": "citizen", "text": "Tôi muốn khiếu nại", "at": "2026-03-02T02:00:00+00:00"},
+    {"author": "assistant", "text": "Bạn gặp vấn đề gì?", "at": "2026-03-02T02:00:05+00:00"},
+    {"author": "citizen", "text": DESCRIPTION, "at": "2026-03-02T02:01:00+00:00"},
+]
 
 
 def test_officer_of_the_province_claims_and_answers_a_ticket_filed_through_the_chat(page, server):
-    ticket = server.file_ticket(channel="socketio", conversation_id="web-chat-001")
+    ticket = server.file_ticket(
+        channel="socketio", conversation_id="web-chat-001", transcript=TRANSCRIPT
+    )
     code = ticket["code"]
     assert ticket["unit"]["code"] == "bhxh.ha-noi"
     login(page, "can.bo.hn")
@@ -30,6 +38,11 @@ def test_officer_of_the_province_claims_and_answers_a_ticket_filed_through_the_c
     row.get_by_role("link", name=code).click()
     page.wait_for_url(f"**/console/tickets/{code}")
     assert DESCRIPTION in page.locator("#description").inner_text()
+    turns = page.locator("#transcript li")
+    assert turns.count() == 3
+    first, second = turns.nth(0).inner_text(), turns.nth(1).inner_text()
+    assert "Người dân" in first and "Tôi muốn khiếu nại" in first
+    assert "Trợ lý ảo" in second and "Bạn gặp vấn đề gì?" in second
     page.click("#do-accept")
     page.wait_for_url("**done=accept")
     page.click("#do-claim")
@@ -67,7 +80,10 @@ def test_officer_of_another_province_cannot_see_or_open_it(page, server):
 
 def test_a_script_in_a_citizen_message_renders_as_text(page, server):
     evil = '<script>window.pwned = 1; alert("x")</script><img src=x onerror="window.pwned=2">'
-    code = server.file_ticket(conversation_id="web-chat-003", description=evil)["code"]
+    transcript = [{"author": "citizen", "text": evil, "at": "2026-03-02T02:00:00+00:00"}]
+    code = server.file_ticket(
+        conversation_id="web-chat-003", description=evil, transcript=transcript
+    )["code"]
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     login(page, "can.bo.hn")
@@ -75,6 +91,8 @@ def test_a_script_in_a_citizen_message_renders_as_text(page, server):
     assert page.locator("#description").inner_text() == evil
     assert page.evaluate("window.pwned") is None and dialogs == []
     assert page.locator("#description script, #description img").count() == 0
+    assert page.locator("#transcript li .text").inner_text() == evil
+    assert page.locator("#transcript script, #transcript img").count() == 0
     shot(page, "04-script-as-text")
 
 

@@ -72,6 +72,12 @@ WORDS = {
     "thread": ("Trao đổi với người dân", "Thread with the citizen"),
     "from_citizen": ("Người dân", "Citizen"),
     "from_staff": ("Cán bộ", "Staff"),
+    "transcript": ("Hội thoại với trợ lý ảo", "Chat transcript"),
+    "from_assistant": ("Trợ lý ảo", "Assistant"),
+    "no_transcript": (
+        "Không có bản ghi hội thoại kèm yêu cầu này",
+        "No chat transcript came with this ticket",
+    ),
     "deadlines": ("Thời hạn", "Deadlines"),
     "acceptance": ("Hạn thụ lý", "Acceptance due"),
     "first_response": ("Hạn phản hồi đầu tiên", "First response due"),
