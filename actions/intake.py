@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -17,6 +18,7 @@ from rasa_sdk.types import DomainDict
 from actions import fields
 from actions.knowledge import ActionAnswerQuestion
 from actions.replies import button, label, language_of, say, text
+from bot.pii import mask
 from bot.tickets import TicketClient, TicketServiceError, idempotency_key
 
 logger = logging.getLogger(__name__)
@@ -230,12 +232,15 @@ class ActionSubmitTicket(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         # A retry sends exactly the first attempt's request, even if the citizen has switched
-        # language or channel since: the service refuses a reused key with another body.
+        # language or channel or the chat has gone on since ("no code yet", "try again"): the
+        # service refuses a reused key with another body. The transcript is frozen here on the
+        # first attempt (a submission kept without one is resent without one).
         meta = tracker.get_slot("submission") or {
             "language": language_of(tracker),
             "channel": tracker.get_latest_input_channel() or "rest",
+            "transcript": chat_transcript(tracker),
         }
-        payload = {**ticket_payload(tracker), **meta}
+        payload = {**ticket_payload(tracker), "transcript": None, **meta}
         citizen = payload["citizen"]
         key = idempotency_key(
             tracker.sender_id, payload["kind"], payload["topic"], payload["description"],
@@ -261,8 +266,44 @@ def _given(tracker: Tracker, slot: str) -> str | None:
     return None if value in (None, fields.SKIPPED) else value
 
 
+MAX_TURNS = 100  # the ticket service's limits on a transcript
+MAX_TURN_TEXT = 2000
+# Text of the user events Rasa records for an intent triggered by a program (e.g. the delivery
+# of a staff reply), not typed by the citizen (rasa.shared.core.constants).
+_EXTERNAL = "EXTERNAL: "
+
+
+def chat_transcript(tracker: Tracker) -> list[dict[str, str]]:
+    """The current conversation for the ticket's staff: the citizen's messages and the
+    assistant's answers since the session started, oldest first, the last ``MAX_TURNS`` of them.
+
+    Button payloads ("/affirm"), intents triggered by a program and empty texts are left out;
+    personal numbers are masked (the ticket holds the phone and CCCD in their own fields) and
+    each text is cut to ``MAX_TURN_TEXT`` characters."""
+    turns: list[dict[str, str]] = []
+    for event in tracker.events:
+        kind = event.get("event")
+        if kind == "session_started":
+            turns = []  # an earlier conversation
+        if kind not in ("user", "bot"):
+            continue
+        raw = event.get("text")
+        stamp = event.get("timestamp")
+        if not isinstance(raw, str) or not isinstance(stamp, int | float):
+            continue
+        words = mask(unicodedata.normalize("NFC", raw).strip())[:MAX_TURN_TEXT].strip()
+        if not words or (kind == "user" and words.startswith(("/", _EXTERNAL))):
+            continue
+        turns.append({
+            "author": "citizen" if kind == "user" else "assistant",
+            "text": words,
+            "at": datetime.fromtimestamp(stamp, timezone.utc).isoformat(),
+        })
+    return turns[-MAX_TURNS:]
+
+
 def ticket_payload(tracker: Tracker) -> dict[str, Any]:
-    """The ticket service's create request from the form's slots."""
+    """The ticket service's create request from the form's slots and the conversation."""
     cccd, bhxh_code = fields.split_id_number(tracker.get_slot("id_number"))
     return {
         "kind": tracker.get_slot("ticket_kind") or "complaint",
@@ -276,6 +317,7 @@ def ticket_payload(tracker: Tracker) -> dict[str, Any]:
         "province": _given(tracker, "province"),
         "commune": _given(tracker, "commune"),
         "consent": tracker.get_slot("consent") is True,
+        "transcript": chat_transcript(tracker),
     }
 
 

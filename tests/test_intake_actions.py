@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -119,14 +120,112 @@ def test_server_errors_are_retried_then_reported_honestly(service: FakeTicketSer
     assert "chưa có mã phiếu" in message["text"] and "BHXH-" not in message["text"]
     assert message["buttons"] == [{"title": "Thử lại", "payload": "/file_complaint"}]
     # What the citizen entered is kept; "try again" resends this language and channel.
-    assert events == [SlotSet("submission", {"language": "vi", "channel": "socketio"})]
+    assert events == [SlotSet("submission", {"language": "vi", "channel": "socketio",
+                                              "transcript": []})]
 
 
 def test_unreachable_service_is_reported_honestly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TICKETS_URL", f"http://127.0.0.1:{free_port()}")
     dispatcher, events = _submit(make_tracker(FORM_SLOTS_FILLED, language="en"))
     assert "no ticket code yet" in dispatcher.messages[0]["text"]
-    assert events == [SlotSet("submission", {"language": "en", "channel": "socketio"})]
+    assert events == [SlotSet("submission", {"language": "en", "channel": "socketio",
+                                              "transcript": []})]
+
+
+T0 = 1772416800.0  # Monday 2 March 2026, 02:00 UTC
+
+
+def chat(*turns: tuple[str, str | None], start: float = T0) -> list[dict[str, Any]]:
+    """Rasa events of a conversation: ("user" | "bot" | another event, text), a second apart."""
+    events = []
+    for i, (kind, words) in enumerate(turns):
+        event: dict[str, Any] = {"event": kind, "timestamp": start + i}
+        if kind in ("user", "bot"):
+            event["text"] = words
+        if kind == "user":
+            event["input_channel"] = "socketio"
+        events.append(event)
+    return events
+
+
+def chat_tracker(events: list[dict[str, Any]], **slots: Any) -> Tracker:
+    tracker = make_tracker({**FORM_SLOTS_FILLED, **slots})
+    tracker.events = events
+    return tracker
+
+
+def test_payload_carries_the_masked_transcript_of_the_current_conversation(
+    service: FakeTicketService,
+) -> None:
+    long_text = "Tôi đã chờ rất lâu. " * 150  # 3000 characters
+    events = [
+        *chat(("user", "cuộc trò chuyện hôm trước"), ("bot", "Chào bạn"), start=T0 - 86400),
+        *chat(
+            ("session_started", None), ("action", None),
+            ("user", "Tôi muốn khiếu nại"),
+            ("bot", "Bạn muốn gửi loại yêu cầu nào?"),
+            ("user", "/inform{\"ticket_kind\": \"complaint\"}"),  # a button
+            ("bot", ""), ("bot", None),  # buttons or an image only
+            ("user", "SĐT 0912 345 678, CCCD 001099012345, mã BHXH-2026-000042"),
+            ("slot", None),
+            ("user", long_text),
+            ("user", "   "), ("user", "EXTERNAL: staff_reply"),
+        ),
+        {"event": "user", "text": "no time, left out"},
+    ]
+    _submit(chat_tracker(events))
+    transcript = service.creates()[0]["body"]["transcript"]
+    assert transcript == [
+        {"author": "citizen", "text": "Tôi muốn khiếu nại", "at": "2026-03-02T02:00:02+00:00"},
+        {"author": "assistant", "text": "Bạn muốn gửi loại yêu cầu nào?",
+         "at": "2026-03-02T02:00:03+00:00"},
+        {"author": "citizen", "text": "SĐT ********78, CCCD **********45, mã BHXH-2026-000042",
+         "at": "2026-03-02T02:00:07+00:00"},
+        {"author": "citizen", "text": long_text[:2000].strip(), "at": "2026-03-02T02:00:09+00:00"},
+    ]
+    body = json.dumps(service.creates()[0]["body"]["transcript"])
+    assert "0912" not in body and "001099012345" not in body
+
+
+def test_only_the_last_100_turns_are_sent(service: FakeTicketService) -> None:
+    events = chat(*[("user" if i % 2 else "bot", f"tin nhắn {i}") for i in range(150)])
+    _submit(chat_tracker(events))
+    transcript = service.creates()[0]["body"]["transcript"]
+    assert len(transcript) == 100
+    assert transcript[0]["text"] == "tin nhắn 50" and transcript[-1]["text"] == "tin nhắn 149"
+
+
+def test_the_transcript_is_not_part_of_the_idempotency_key(service: FakeTicketService) -> None:
+    _submit(chat_tracker(chat(("user", "Tôi muốn khiếu nại"))))
+    _submit(chat_tracker(chat(("user", "Cho tôi gửi khiếu nại"), ("bot", "Vâng"))))
+    first, second = service.creates()
+    assert first["headers"]["Idempotency-Key"] == second["headers"]["Idempotency-Key"]
+    assert first["body"]["transcript"] != second["body"]["transcript"]
+
+
+def test_a_retry_resends_exactly_the_first_attempts_body(service: FakeTicketService) -> None:
+    tracker = chat_tracker(chat(("user", "Tôi muốn khiếu nại"), ("bot", "Mời bạn xác nhận"),
+                                ("user", "/affirm")))
+    service.status = 500
+    dispatcher, events = _submit(tracker)
+    failed = service.creates()[0]
+    assert "chưa có mã phiếu" in dispatcher.messages[0]["text"]
+    (kept,) = events
+    assert kept["value"]["transcript"] == failed["body"]["transcript"]
+    assert [t["text"] for t in kept["value"]["transcript"]] == [
+        "Tôi muốn khiếu nại", "Mời bạn xác nhận"]
+    # Rasa applies the slot; the chat goes on ("no code yet", "try again") before the retry.
+    tracker.slots.update({e["name"]: e["value"] for e in events})
+    tracker.events = [*tracker.events, *chat(
+        ("bot", dispatcher.messages[0]["text"]), ("user", "/file_complaint"),
+        ("user", "thử lại giúp tôi"), start=T0 + 60)]
+    service.status = 201
+    dispatcher, events = _submit(tracker)
+    retry = service.creates()[-1]
+    assert "BHXH-2026-000042" in dispatcher.messages[0]["text"]
+    assert retry["body"] == failed["body"]
+    assert retry["headers"]["Idempotency-Key"] == failed["headers"]["Idempotency-Key"]
+    assert SlotSet("submission", None) in events  # forgotten once the ticket exists
 
 
 def _validate(
