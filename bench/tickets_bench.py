@@ -338,7 +338,7 @@ def main() -> None:
             "| " + " | ".join(columns) + " | req/s | p50 ms | p95 ms | service CPU ms/req "
             "| client CPU ms/req | postgres CPU ms/req | load avg (1 min) |"
         )
-        print("|---" * (len(columns) + 6) + "|")
+        print("|---" * (len(columns) + 7) + "|")
         for clients in (int(c) for c in args.clients.split(",")):
             for kind, headers in (("create", service), ("queue", staff)):
                 r = run_phase(
