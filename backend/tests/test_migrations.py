@@ -54,6 +54,11 @@ def test_upgrade_downgrade_upgrade(empty_url):
     upgrade(empty_url)
     assert tables(empty_url) == set(Base.metadata.tables) | {"alembic_version"}
     assert "transcript" in column_names(empty_url, "tickets")
+    chat = {"chat_state", "chat_officer", "chat_requested_at", "chat_closed_reason"}
+    assert chat <= column_names(empty_url, "tickets")
+    downgrade(empty_url, "0005")  # undoes 0006
+    assert not chat & column_names(empty_url, "tickets")
+    assert "transcript" in column_names(empty_url, "tickets")
     downgrade(empty_url, "0004")  # undoes 0005
     assert "transcript" not in column_names(empty_url, "tickets")
     downgrade(empty_url, "0001")  # undoes 0003 and 0002

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .api import citizen, health, intake, office_hours, outbox, sessions, staff
+from .api import chats, citizen, health, intake, office_hours, outbox, sessions, staff
 from .api.deps import Services
 from .clock import Clock
 from .config import Settings
@@ -92,7 +92,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.add_middleware(NoSniffMiddleware)
     install_error_handlers(app)
     app.include_router(health.router)
-    for module in (intake, citizen, staff, sessions, outbox, office_hours):
+    for module in (intake, citizen, staff, sessions, outbox, office_hours, chats):
         app.include_router(module.router)
     app.include_router(console_router)
     return app

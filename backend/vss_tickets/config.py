@@ -19,6 +19,7 @@
 | TICKETS_VERIFY_LOCK_SECONDS | 900 | how long a failed check counts |
 | TICKETS_ESCALATION_INTERVAL | 300 | seconds between in-process escalation runs (0 = off) |
 | TICKETS_OFFICE_HOURS | 07:30-11:30,13:00-16:30 | staff hours on working days (Vietnam time) |
+| TICKETS_HANDOFF_WAIT_SECONDS | 300 | how long a live chat waits for an officer before it expires |
 
 The reopen and consultation periods are project policy, not statutory values. The default office
 hours are a project default too, NOT VSS's official schedule: set the hours the deploying office
@@ -78,6 +79,7 @@ class Settings:
     verify_lock_seconds: int = 900
     escalation_interval: int = 300
     office_hours: str = DEFAULT_OFFICE_HOURS
+    handoff_wait_seconds: int = 300
 
     def __post_init__(self) -> None:
         self.office_periods  # noqa: B018 - refuse malformed office hours when built
@@ -116,6 +118,7 @@ class Settings:
             verify_lock_seconds=_int("TICKETS_VERIFY_LOCK_SECONDS", 900),
             escalation_interval=_int("TICKETS_ESCALATION_INTERVAL", 300),
             office_hours=env.get("TICKETS_OFFICE_HOURS") or DEFAULT_OFFICE_HOURS,
+            handoff_wait_seconds=_int("TICKETS_HANDOFF_WAIT_SECONDS", 300),
         )
 
     def check_safe(self) -> None:

@@ -20,11 +20,14 @@ from .schemas import TicketCreate
 
 
 def request_hash(payload: TicketCreate) -> str:
-    """Digest of the validated body; the transcript is part of it when one was sent (a body
-    without one hashes as before the field existed, so older keys still replay)."""
+    """Digest of the validated body; the transcript is part of it when one was sent, `handoff`
+    when it is true (a body without them hashes as before the fields existed, so older keys
+    still replay)."""
     body = payload.model_dump(mode="json")
     if body.get("transcript") is None:
         del body["transcript"]
+    if not body.get("handoff"):
+        del body["handoff"]
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -157,6 +160,10 @@ def create_ticket(
                 escalation_level=0,
                 routing_reasons=list(decision.reasons),
                 transcript=transcript,
+                chat_state="waiting" if payload.handoff else None,
+                chat_officer=None,
+                chat_requested_at=now if payload.handoff else None,
+                chat_closed_reason=None,
                 consent_at=now,
                 created_at=now,
                 updated_at=now,
@@ -183,6 +190,7 @@ def create_ticket(
                     to_state="received",
                     unit=decision.unit_code,
                     reasons=list(decision.reasons),
+                    **({"handoff": True} if payload.handoff else {}),
                 ),
             )
             # The year's counter row stays locked until commit: take the number as the last

@@ -124,6 +124,7 @@ class Ticket(Base):
         Index("ix_tickets_unit_created", "unit_code", "created_at"),
         Index("ix_tickets_state_resolution_due", "state", "resolution_due"),
         Index("ix_tickets_unit_due", "unit_code", "resolution_due", "id"),
+        Index("ix_tickets_chat", "chat_state", "chat_requested_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -166,6 +167,12 @@ class Ticket(Base):
     # The chat that led to the ticket: [{"author", "text", "at"}, ...] or None. Deferred: only
     # the ticket page reads it, never the queue.
     transcript: Mapped[list[dict[str, str]] | None] = mapped_column(JSON, deferred=True)
+    # Live chat with an officer (human handoff): null (none asked) | waiting | held | closed;
+    # the holding officer's username; when it was asked for; why it closed (released | expired).
+    chat_state: Mapped[str | None] = mapped_column(String(16))
+    chat_officer: Mapped[str | None] = mapped_column(String(64))
+    chat_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    chat_closed_reason: Mapped[str | None] = mapped_column(String(16))
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -14,6 +14,8 @@ State = Literal[
     "received", "accepted", "rejected", "in_progress", "waiting_citizen", "resolved", "closed"
 ]
 
+ChatState = Literal["waiting", "held", "closed"]
+
 Text = Annotated[str, AfterValidator(nfc)]
 
 
@@ -92,6 +94,8 @@ class TicketCreate(Request):
     consent: bool
     # The conversation with the assistant, oldest turn first (at most 100 turns).
     transcript: Transcript | None = None
+    # The citizen asked for a live chat with an officer: the ticket's chat waits for one.
+    handoff: bool = False
 
     @field_validator("consent")
     @classmethod
@@ -191,6 +195,11 @@ class TicketOut(BaseModel):
     rejection_reason: str | None
     resolution: str | None
     rating: int | None
+    # Live chat (human handoff): null | waiting | held | closed, and its details.
+    chat_state: ChatState | None = None
+    chat_officer: str | None = None
+    chat_requested_at: datetime | None = None
+    chat_closed_reason: Literal["released", "expired"] | None = None
 
 
 class TranscriptTurnOut(BaseModel):
@@ -289,6 +298,34 @@ class LoginOut(BaseModel):
     token: str
     expires_at: datetime
     staff: StaffOut
+
+
+ChatText = Annotated[str, Field(max_length=4000), AfterValidator(nfc), AfterValidator(_required)]
+
+
+class ChatMessageIn(Request):
+    """A citizen's message in a live chat, sent by the assistant for its conversation."""
+
+    conversation_id: str = Field(min_length=1, max_length=200)
+    body: ChatText
+
+
+class ChatMessageOut(BaseModel):
+    code: str
+    state: State
+    chat_state: ChatState
+
+
+class ActiveChat(BaseModel):
+    """A live chat waiting for or held by an officer."""
+
+    code: str
+    conversation_id: str | None
+    channel: str
+    language: str
+    state: Literal["waiting", "held"]
+    officer: str | None
+    requested_at: datetime
 
 
 class OutboxItem(BaseModel):

@@ -70,6 +70,10 @@ def ticket_out(ticket: Ticket, reveal: bool) -> TicketOut:
         rejection_reason=ticket.rejection_reason,
         resolution=ticket.resolution,
         rating=ticket.rating,
+        chat_state=ticket.chat_state,  # type: ignore[arg-type]
+        chat_officer=ticket.chat_officer,
+        chat_requested_at=ticket.chat_requested_at,
+        chat_closed_reason=ticket.chat_closed_reason,  # type: ignore[arg-type]
     )
 
 

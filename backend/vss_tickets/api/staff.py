@@ -12,7 +12,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import lifecycle
+from .. import handoff, lifecycle
 from ..auth import in_scope, scope
 from ..config import Settings
 from ..export import csv_lines
@@ -170,6 +170,27 @@ def reopen(body: ReasonIn, act: Acting) -> TicketDetail:
 
     days = act.settings.reopen_days
     return act.run(by_staff)
+
+
+@router.post(
+    ACTION + "take-chat",
+    response_model=TicketDetail,
+    summary="Nhận trao đổi trực tiếp / Take over the live chat",
+)
+def take_chat(act: Acting) -> TicketDetail:
+    """waiting → held by the caller; 409 `chat_not_waiting` otherwise."""
+    return act.run(handoff.take)
+
+
+@router.post(
+    ACTION + "release-chat",
+    response_model=TicketDetail,
+    summary="Kết thúc trao đổi trực tiếp / Release the live chat",
+)
+def release_chat(act: Acting) -> TicketDetail:
+    """held → closed ("released"), by the holding officer or a supervisor/admin in scope
+    (403 otherwise); 409 `chat_not_held` when no chat is held. Queues `chat_released`."""
+    return act.run(handoff.release)
 
 
 @router.post(

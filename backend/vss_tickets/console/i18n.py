@@ -31,6 +31,14 @@ ACTION_LABELS = {
     "rate": ("Đánh giá", "Rating"),
     "escalate": ("Báo cáo cấp trên (quá hạn)", "Escalated (overdue)"),
     "consultation_answered": ("Đơn vị được hỏi đã trả lời", "Consultation answered"),
+    "take-chat": ("Nhận trao đổi trực tiếp", "Take over the chat"),
+    "release-chat": ("Kết thúc trao đổi", "Release the chat"),
+    "chat_taken": ("Nhận trao đổi trực tiếp", "Took over the chat"),
+    "chat_released": ("Kết thúc trao đổi trực tiếp", "Released the chat"),
+    "chat_expired": (
+        "Trao đổi trực tiếp hết thời gian chờ",
+        "Live chat expired (no officer took it)",
+    ),
 }
 
 WORDS = {
@@ -77,6 +85,19 @@ WORDS = {
     "no_transcript": (
         "Không có bản ghi hội thoại kèm yêu cầu này",
         "No chat transcript came with this ticket",
+    ),
+    "live_chat": ("Trao đổi trực tiếp với người dân", "Live chat with the citizen"),
+    "chat_waiting": ("Người dân đang chờ cán bộ từ", "The citizen has been waiting since"),
+    "chat_held": ("Đang do cán bộ trao đổi:", "Held by"),
+    "chat_closed": ("Đã kết thúc", "Closed"),
+    "chat_released": ("cán bộ kết thúc", "released by the officer"),
+    "chat_expired": ("hết thời gian chờ, không có cán bộ nhận", "expired, no officer took it"),
+    "chat_badge": ("Chờ trao đổi", "Chat waiting"),
+    "chats_waiting": ("Người dân đang chờ trao đổi trực tiếp", "Citizens waiting for a live chat"),
+    "chat_reply_hint": (
+        "Tin nhắn gửi người dân: dùng “Trả lời người dân”; người dân nhận ngay trong cuộc trò "
+        "chuyện.",
+        "Messages to the citizen: use “Reply to the citizen”; they reach the citizen's chat.",
     ),
     "deadlines": ("Thời hạn", "Deadlines"),
     "acceptance": ("Hạn thụ lý", "Acceptance due"),

@@ -109,3 +109,15 @@ def visible_ticket(session: Session, staff: Staff, code: str) -> Ticket:
     if not in_scope(session, staff, ticket.unit_code):
         raise not_found(f"Không tìm thấy yêu cầu {code}", f"No ticket {code}")
     return ticket
+
+
+def waiting_chats(session: Session, staff: Staff, limit: int = 20) -> list[Ticket]:
+    """Tickets in scope whose live chat waits for an officer, longest waiting first."""
+    stmt = (
+        query(staff, QueueFilter(), date.min)
+        .where(Ticket.chat_state == "waiting")
+        .order_by(None)
+        .order_by(Ticket.chat_requested_at, Ticket.id)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt).unique())

@@ -26,6 +26,7 @@ from .queries import (
     search_terms,
     state_counts,
     statement,
+    waiting_chats,
 )
 from .security import (
     CsrfError,
@@ -148,6 +149,7 @@ def queue(request: Request, svc: Svc, f: Filter) -> Response:
             return api_error_page(request, staff, exc)
         counts = state_counts(session, staff, today)
         consultations = my_consultations(staff, session, "open")
+        chats = waiting_chats(session, staff)
         rows = [
             {
                 "t": t,
@@ -164,6 +166,7 @@ def queue(request: Request, svc: Svc, f: Filter) -> Response:
     return render(
         request, "queue.html", staff, f=f, rows=rows, total=total, counts=counts,
         pages=(total + PAGE_SIZE - 1) // PAGE_SIZE, consultations=consultations, today=today,
+        waiting_chats=chats,
         query=urlencode(params), page_url=page_url,
     )  # fmt: skip
 

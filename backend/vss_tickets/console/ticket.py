@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import lifecycle
+from .. import handoff, lifecycle
 from ..api.deps import Svc
 from ..config import Settings
 from ..errors import ApiError
@@ -70,6 +70,22 @@ ACTIONS: dict[str, Action] = {
 }
 
 
+# The live chat's actions (not in the ticket's transition table: they change only the chat).
+CHAT_ACTIONS: dict[str, Action] = {
+    "take-chat": lambda s, t, st, now, d, cfg: handoff.take(s, t, st, now),
+    "release-chat": lambda s, t, st, now, d, cfg: handoff.release(s, t, st, now),
+}
+
+
+def chat_actions(ticket: Ticket, staff: Staff) -> list[str]:
+    """The chat actions `staff` (in scope) may take on `ticket` now."""
+    if ticket.chat_state == "waiting":
+        return ["take-chat"]
+    if handoff.may_release(ticket, staff):
+        return ["release-chat"]
+    return []
+
+
 def _transfer(s: Session, t: Ticket, st: Staff, now: datetime, d: Draft) -> None:
     body = TransferIn(to_unit_code=d.to_unit, reason=d.reason)
     lifecycle.transfer(s, t, st, now, body.to_unit_code, body.reason)
@@ -115,6 +131,7 @@ def _page(
         except ApiError as exc:
             return api_error_page(request, staff, exc)
         detail = ticket_detail(session, ticket, reveal=True)
+        chat = chat_actions(ticket, staff)
         units = session.scalars(
             select(Unit).where(Unit.active.is_(True), Unit.code != ticket.unit_code)
             .order_by(Unit.level, Unit.code)
@@ -128,7 +145,8 @@ def _page(
         request, "ticket.html", staff, status=status, d=detail, units=units,
         phone_masked=mask_tail(detail.citizen.phone),
         deadlines=[(k, due, _left(today, due)) for k, due in deadlines if due is not None],
-        actions=available(detail.state), today=today, done=request.query_params.get("done"),
+        actions=available(detail.state), chat_actions=chat, today=today,
+        done=request.query_params.get("done"),
         **ctx,
     )  # fmt: skip
 
@@ -158,13 +176,14 @@ def act(
     if refusal is not None or staff is None:
         return refusal or to_login()
     t = Texts(request_lang(request))
-    if action not in ACTIONS:
+    perform = ACTIONS.get(action) or CHAT_ACTIONS.get(action)
+    if perform is None:
         return error_page(request, staff, 404, t("not_found"))
     draft = Draft(body, reason, to_unit, question, days)
     try:
         with svc.db.session(write=True) as session:
             ticket = lifecycle.load_for_staff(session, code, staff)
-            ACTIONS[action](session, ticket, staff, svc.clock.now(), draft, svc.settings)
+            perform(session, ticket, staff, svc.clock.now(), draft, svc.settings)
     except ValidationError as exc:
         return _page(request, svc, staff, code, 422, error=problem(exc, t), draft=draft,
                      failed=action)  # fmt: skip

@@ -1,0 +1,165 @@
+"""Live chat with an officer (human handoff).
+
+A ticket created with `handoff: true` carries a chat that waits for an officer. An officer of the
+ticket's unit (scope) takes it (waiting → held), which also accepts and claims the ticket so the
+officer's replies can follow at once; the holding officer, or a supervisor or admin in scope,
+releases it (held → closed, "released"); a chat nobody took within `TICKETS_HANDOFF_WAIT_SECONDS`
+is closed as "expired" when the assistant sweeps. Each change writes its audit event and queues an
+outbox notification (`chat_taken`, `chat_released`, `chat_expired`): the assistant tells the
+citizen, and resumes the conversation after release or expiry. Citizen messages go through the
+lifecycle's citizen message; while an officer holds the chat, every notification carries
+`chat_state: held` so the assistant shows staff replies as chat.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import audit, lifecycle
+from .errors import ApiError, forbidden, not_found
+from .models import Staff, Ticket
+from .outbox import notify
+
+ACTIVE = ("waiting", "held")
+
+# What the citizen is told when the chat changes (Vietnamese, English).
+_CHAT_TEXT = {
+    "taken": (
+        "Một cán bộ BHXH đã nhận trao đổi với bạn về yêu cầu {code}. Bạn cứ nhắn tại đây.",
+        "A VSS officer has joined the chat about request {code}. Write to them here.",
+    ),
+    "released": (
+        "Cán bộ đã kết thúc trao đổi trực tiếp về yêu cầu {code}.",
+        "The officer has ended the live chat about request {code}.",
+    ),
+    "expired": (
+        "Hiện chưa có cán bộ tiếp nhận trao đổi trực tiếp về yêu cầu {code}.",
+        "No officer could take the live chat about request {code} yet.",
+    ),
+}
+
+
+def may_release(ticket: Ticket, staff: Staff) -> bool:
+    """The holding officer, or a supervisor or admin (scope is checked by the caller)."""
+    return ticket.chat_state == "held" and (
+        ticket.chat_officer == staff.username or staff.role in ("supervisor", "admin")
+    )
+
+
+def _record(
+    session: Session, ticket: Ticket, actor: str, action: str, now: datetime, before: str | None,
+    **details: object,
+) -> None:  # fmt: skip
+    ticket.updated_at = now
+    audit.record(
+        session, ticket, actor, action, now, from_state=ticket.state,
+        chat_from=before, chat_to=ticket.chat_state, **details,
+    )  # fmt: skip
+
+
+def _close(session: Session, ticket: Ticket, actor: str, reason: str, now: datetime) -> None:
+    before, officer = ticket.chat_state, ticket.chat_officer
+    ticket.chat_state, ticket.chat_closed_reason = "closed", reason
+    event = f"chat_{reason}"
+    _record(session, ticket, actor, event, now, before, officer=officer)
+    text_vi, text_en = (t.format(code=ticket.code) for t in _CHAT_TEXT[reason])
+    notify(
+        session, ticket, event, now,
+        chat_state="closed", reason=reason, officer=officer, text_vi=text_vi, text_en=text_en,
+    )  # fmt: skip
+    session.flush()
+
+
+def take(session: Session, ticket: Ticket, staff: Staff, now: datetime) -> None:
+    """waiting → held by `staff`, who also accepts the ticket (when it is still received) and
+    claims it, so that their replies can follow at once; 409 `chat_not_waiting` otherwise."""
+    if ticket.chat_state != "waiting":
+        raise ApiError(
+            409,
+            "chat_not_waiting",
+            f"Yêu cầu {ticket.code} không có trao đổi trực tiếp đang chờ cán bộ "
+            f"(trạng thái: {ticket.chat_state or 'không có'})",
+            f"Ticket {ticket.code} has no live chat waiting for an officer "
+            f"(chat state: {ticket.chat_state or 'none'})",
+        )
+    if ticket.state == "received":
+        lifecycle.accept(session, ticket, staff, now)
+    lifecycle.claim(session, ticket, staff, now)
+    ticket.chat_state, ticket.chat_officer = "held", staff.username
+    _record(session, ticket, f"staff:{staff.username}", "chat_taken", now, "waiting",
+            officer=staff.username)  # fmt: skip
+    text_vi, text_en = (t.format(code=ticket.code) for t in _CHAT_TEXT["taken"])
+    notify(session, ticket, "chat_taken", now, text_vi=text_vi, text_en=text_en)
+    session.flush()
+
+
+def release(session: Session, ticket: Ticket, staff: Staff, now: datetime) -> None:
+    """held → closed ("released"); only the holding officer or a supervisor/admin in scope."""
+    if ticket.chat_state != "held":
+        raise ApiError(
+            409,
+            "chat_not_held",
+            f"Yêu cầu {ticket.code} không có trao đổi trực tiếp đang diễn ra "
+            f"(trạng thái: {ticket.chat_state or 'không có'})",
+            f"Ticket {ticket.code} has no live chat held by an officer "
+            f"(chat state: {ticket.chat_state or 'none'})",
+        )
+    if not may_release(ticket, staff):
+        raise forbidden(
+            f"Trao đổi trực tiếp đang do {ticket.chat_officer} đảm nhận: chỉ cán bộ đó hoặc "
+            "lãnh đạo đơn vị được kết thúc",
+            f"The live chat is held by {ticket.chat_officer}: only that officer or a "
+            "supervisor may release it",
+        )
+    _close(session, ticket, f"staff:{staff.username}", "released", now)
+
+
+def expire_overdue(session: Session, now: datetime, wait_seconds: int) -> list[str]:
+    """Close every chat still waiting `wait_seconds` after it was asked for; returns the codes."""
+    cutoff = now - timedelta(seconds=wait_seconds)
+    overdue = session.scalars(
+        select(Ticket)
+        .where(Ticket.chat_state == "waiting", Ticket.chat_requested_at <= cutoff)
+        .order_by(Ticket.chat_requested_at, Ticket.id)
+        .with_for_update(of=Ticket, skip_locked=True)
+    ).unique().all()  # fmt: skip
+    for ticket in overdue:
+        _close(session, ticket, "system", "expired", now)
+    return [t.code for t in overdue]
+
+
+def active(session: Session) -> list[Ticket]:
+    """Chats waiting for or held by an officer, oldest request first."""
+    return list(
+        session.scalars(
+            select(Ticket)
+            .where(Ticket.chat_state.in_(ACTIVE))
+            .order_by(Ticket.chat_requested_at, Ticket.id)
+        ).unique()
+    )
+
+
+def citizen_message(
+    session: Session, code: str, conversation_id: str, body: str, now: datetime
+) -> Ticket:
+    """Append the citizen's chat message to the thread (the lifecycle's citizen message).
+    Unknown code and another conversation get the same 404; a chat neither waiting nor held
+    answers 409 `chat_not_active`."""
+    try:
+        ticket = lifecycle.load(session, code)
+    except ApiError:
+        ticket = None
+    if ticket is None or ticket.conversation_id != conversation_id:
+        raise not_found(f"Không tìm thấy yêu cầu {code}", f"No ticket {code}")
+    if ticket.chat_state not in ACTIVE:
+        raise ApiError(
+            409,
+            "chat_not_active",
+            f"Trao đổi trực tiếp về yêu cầu {code} đã kết thúc hoặc không có",
+            f"There is no active live chat on ticket {code}",
+        )
+    lifecycle.citizen_message(session, ticket, now, body)
+    return ticket
