@@ -1,9 +1,13 @@
-"""Asking for a human: tells the citizen whether officers are at work now and, if not, when they
-are next available (from the ticket service's office hours), and offers a ticket.
+"""Asking for a human: a live handoff to an officer while the office is open, otherwise when
+officers are next available (from the ticket service's office hours) and a ticket offer.
 
-A live officer taking over the chat is not built yet, so no reply promises one: while the office
-is open the citizen is given the hotline. Without the ticket service the hotline is given with
-no time at all rather than a guessed one.
+While open (and not in the middle of the intake form) ``action_request_human`` sets
+``handoff_start`` and the rules run ``handoff_form`` (province, optional name, phone, consent:
+the intake form's questions and validators); ``action_start_handoff`` then creates a handoff
+ticket with the transcript and pauses the conversation, so Rasa stays silent while officers
+answer through the ticket service (``bot/handoff_relay.py`` forwards the citizen's messages,
+``bot/delivery.py`` delivers the officer's and resumes the conversation at the end). Without
+the ticket service the hotline is given with no time at all rather than a guessed one.
 """
 
 from __future__ import annotations
@@ -13,12 +17,15 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.replies import button, language_of, text
-from bot.tickets import TicketClient, TicketServiceError
+from actions import fields
+from actions.intake import _EXTERNAL, ValidateIntakeForm, ticket_payload
+from actions.replies import button, language_of, say, text
+from bot.pii import mask
+from bot.tickets import TicketClient, TicketServiceError, idempotency_key
 
 logger = logging.getLogger(__name__)
 
@@ -39,12 +46,18 @@ def when(tracker: Tracker, moment: datetime) -> str:
                 date=day, time=local.strftime("%H:%M"))
 
 
+HANDOFF_SLOTS = ("province", "full_name", "phone", "consent")
+
+
 def reply(tracker: Tracker, hours: dict[str, Any] | None) -> tuple[str, list[dict[str, str]]]:
-    """The text and buttons for an office-hours answer (None: the service was not reached)."""
+    """The text and buttons for an office-hours answer (None: the service was not reached).
+    Open and not in the intake form: the handoff's opening line (the handoff form follows)."""
     in_form = tracker.active_loop_name == "intake_form"
     if hours is None:
         message = text(tracker, "handoff_unavailable")
     elif hours.get("open"):
+        if not in_form:
+            return text(tracker, "handoff_start"), []
         message = text(tracker, "handoff_open")
     else:
         message = text(tracker, "handoff_closed",
@@ -55,8 +68,9 @@ def reply(tracker: Tracker, hours: dict[str, Any] | None) -> tuple[str, list[dic
 
 
 class ActionRequestHuman(Action):
-    """Reply to ``request_human``: officer availability from the ticket service, or the
-    hotline when the service cannot be reached."""
+    """Reply to ``request_human``: a live handoff while open (``handoff_start`` true: the rules
+    run ``handoff_form``), else availability and a ticket offer, or the hotline when the service
+    cannot be reached."""
 
     def name(self) -> str:
         return "action_request_human"
@@ -64,6 +78,9 @@ class ActionRequestHuman(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if tracker.active_loop_name == "handoff_form":  # already on the way to an officer
+            say(dispatcher, tracker, "handoff_in_handoff_form")
+            return [SlotSet("handoff_start", False)]
         try:
             hours: dict[str, Any] | None = TicketClient().office_hours()
             if not hours["open"]:
@@ -73,4 +90,78 @@ class ActionRequestHuman(Action):
             hours = None
         message, buttons = reply(tracker, hours)
         dispatcher.utter_message(text=message, buttons=buttons)
-        return []
+        live = bool(hours and hours.get("open")) and tracker.active_loop_name != "intake_form"
+        return [SlotSet("handoff_start", live)]
+
+
+class ValidateHandoffForm(ValidateIntakeForm):
+    """The handoff form's answers, checked exactly like the intake form's (the province with
+    the routing preview for an enquiry, the phone normalised, the name optional)."""
+
+    def name(self) -> str:
+        return "validate_handoff_form"
+
+
+def asking_message(tracker: Tracker) -> tuple[str, float | None]:
+    """The citizen's message that started the latest handoff form (text and timestamp):
+    the last typed message before the form became active."""
+    last: tuple[str, float | None] = ("", None)
+    asking: tuple[str, float | None] = ("", None)
+    for event in tracker.events:
+        if event.get("event") == "user":
+            words = str(event.get("text") or "").strip()
+            if words and not words.startswith(("/", _EXTERNAL)):
+                last = (words, event.get("timestamp"))
+            elif words:
+                last = ("", event.get("timestamp"))
+        elif event.get("event") == "active_loop" and event.get("name") == "handoff_form":
+            asking = last
+    return asking
+
+
+def handoff_request(tracker: Tracker) -> dict[str, Any]:
+    """The create request of a handoff ticket and its idempotency key. The key names the
+    conversation and the message that asked for the officer: two handoffs in one conversation
+    are two tickets, a re-run of the same one is one."""
+    words, stamp = asking_message(tracker)
+    description = text(tracker, "handoff_description")
+    if words:
+        description += "\n" + mask(words)[: fields.MAX_DESCRIPTION - len(description) - 1]
+    payload = {**ticket_payload(tracker), "kind": "enquiry", "topic": "other",
+               "description": description, "commune": None, "handoff": True}
+    payload["citizen"] = {**payload["citizen"], "cccd": None, "bhxh_code": None}
+    key = idempotency_key(tracker.sender_id, "handoff", repr(stamp))
+    return {"payload": payload, "key": key}
+
+
+class ActionStartHandoff(Action):
+    """Creates the handoff ticket, gives the code and pauses the conversation.
+
+    The request is frozen in ``handoff_request`` on the first attempt: after a failure the
+    citizen is told the truth and given the hotline, the conversation is not paused, and asking
+    again re-sends the same request under the same key (one ticket, never two)."""
+
+    def name(self) -> str:
+        return "action_start_handoff"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        request = tracker.get_slot("handoff_request") or handoff_request(tracker)
+        try:
+            ticket = TicketClient().create_ticket(request["payload"], request["key"])
+        except TicketServiceError as exc:
+            logger.warning("handoff not started for conversation %s: %s", tracker.sender_id, exc)
+            say(dispatcher, tracker, "handoff_failed",
+                buttons=[button(tracker, "try_human_again", "/request_human")])
+            return [SlotSet("handoff_request", request), SlotSet("handoff_start", None)]
+        say(dispatcher, tracker, "handoff_waiting", code=ticket["code"])
+        phone = request["payload"]["citizen"]["phone"]
+        return [
+            *[SlotSet(slot, None) for slot in (*HANDOFF_SLOTS, "handoff_request",
+                                               "handoff_start")],
+            SlotSet("failed_attempts", 0),
+            SlotSet("ticket_code", ticket["code"]),
+            SlotSet("ticket_phone_last4", phone[-4:]),
+            ConversationPaused(),
+        ]

@@ -188,8 +188,9 @@ _PARSERS: dict[str, Parser] = {
     "topic": _simple(fields.parse_topic, "topic_unknown"),
     "description": lambda value, tracker: fields.parse_description(value),
     "province": lambda value, tracker: (_routable(
-        tracker.get_slot("ticket_kind") or "complaint", tracker.get_slot("topic") or "other",
-        value), "province_unknown"),
+        tracker.get_slot("ticket_kind")
+        or ("enquiry" if tracker.active_loop_name == "handoff_form" else "complaint"),
+        tracker.get_slot("topic") or "other", value), "province_unknown"),
     "commune": _simple(fields.parse_commune, "commune_invalid"),
     "full_name": lambda value, tracker: (
         fields.parse_name(value, tracker.get_slot("ticket_kind")), "name_invalid"),
@@ -200,7 +201,7 @@ _PARSERS: dict[str, Parser] = {
 
 
 def _clear_form() -> list[EventType]:
-    return [SlotSet(slot, None) for slot in (*FORM_SLOTS, "submission")] + [
+    return [SlotSet(slot, None) for slot in (*FORM_SLOTS, "submission", "handoff_request")] + [
         SlotSet("failed_attempts", 0)]
 
 

@@ -214,6 +214,36 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Chúng ta tiếp tục phiếu bạn đang điền.",
         "Let us carry on with the request you are filling in.",
     ),
+    "handoff_start": (
+        "Hiện đang trong giờ làm việc: tôi có thể kết nối bạn với cán bộ BHXH ngay tại cuộc trò "
+        "chuyện này. Trước hết, cán bộ cần một vài thông tin của bạn. Gõ \"dừng\" để hủy.",
+        "It is within working hours: I can put you through to a VSS officer here in this chat. "
+        "First the officer needs a few details from you. Type \"stop\" to cancel.",
+    ),
+    "handoff_in_handoff_form": (
+        "Tôi đang kết nối bạn với cán bộ: bạn vui lòng trả lời câu hỏi dưới đây.",
+        "I am putting you through to an officer: please answer the question below.",
+    ),
+    "handoff_waiting": (
+        "Yêu cầu gặp cán bộ của bạn đã được ghi nhận, mã phiếu {code}. Một cán bộ BHXH sẽ trả "
+        "lời bạn ngay tại đây; trong lúc chờ, trợ lý ảo tạm dừng. Bạn cứ nhắn nội dung cần hỏi, "
+        "cán bộ sẽ đọc được.",
+        "Your request to talk to an officer has been recorded, ticket code {code}. A VSS officer "
+        "will answer you here; while you wait, the assistant stays silent. Go ahead and write "
+        "what you need: the officer will read it.",
+    ),
+    "handoff_failed": (
+        "Xin lỗi, hệ thống tiếp nhận chưa xác nhận yêu cầu gặp cán bộ nên tôi chưa kết nối được. "
+        "Bạn có thể gọi tổng đài 1900 9068, hoặc thử lại sau ít phút.",
+        "Sorry, the intake system did not confirm your request, so I could not put you through "
+        "to an officer. You can call the hotline 1900 9068, or try again in a few minutes.",
+    ),
+    "handoff_description": (
+        "Người dân đề nghị trao đổi trực tiếp với cán bộ qua chat. "
+        "(The citizen asks to talk to an officer in the chat.)",
+        "Người dân đề nghị trao đổi trực tiếp với cán bộ qua chat. "
+        "(The citizen asks to talk to an officer in the chat.)",
+    ),
     "did_you_mean": ("Có phải ý bạn là:", "Did you mean:"),
     "rephrase": (
         "Xin lỗi, tôi chưa hiểu ý bạn. Bạn có thể nói theo cách khác được không?",
@@ -235,6 +265,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "skip": ("Bỏ qua", "Skip"),
     "stop": ("Dừng", "Stop"),
     "human": ("Gặp cán bộ", "Talk to an officer"),
+    "try_human_again": ("Thử lại", "Try again"),
 }
 
 # Names of codes shown to the citizen: ticket kinds, topics, form fields and intents.

@@ -6,6 +6,12 @@ chat, Zalo, Messenger) and keeps it in the conversation's history. A delivered n
 acknowledged; a failed one is reported to the ticket service, which records the attempt and
 offers it again after a back-off. The notification id is the idempotency key: one that was
 sent but not acknowledged (a crash in between) may be sent twice, never lost.
+
+Live chats with an officer (human handoff): while an officer holds the chat, notifications carry
+``chat_state: held`` and a staff reply is shown as the officer's chat message; when the chat is
+released or expires, the conversation is resumed (a ``resume`` event before the message) and the
+citizen is offered a ticket. The same loop also runs the handoff relay (``bot/handoff_relay.py``),
+which passes the citizen's messages of a paused conversation on to the officer.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from typing import Any
 
 import requests
 
+from bot.handoff_relay import HandoffRelay
 from bot.settings import Settings
 from bot.tickets import TicketClient, TicketServiceError
 
@@ -32,20 +39,63 @@ DETAIL = {
 RESOLUTION = ("Kết quả giải quyết: {resolution}", "Outcome: {resolution}")
 CHECK_HINT = ("(Gõ \"tra cứu phiếu\" để xem chi tiết.)",
               "(Type \"check my ticket\" for the details.)")
+CHAT_REPLY = ("Cán bộ: {message}", "Officer: {message}")
+# After a live chat ends the assistant answers again: what it says, by how the chat ended.
+RESUMED = {
+    "chat_released": (
+        "Trợ lý ảo tiếp tục hỗ trợ bạn. Nếu còn vướng mắc, bạn có thể gửi phiếu yêu cầu để đơn "
+        "vị có trách nhiệm trả lời trong thời hạn luật định.",
+        "The assistant is back to help you. If anything is still unresolved, you can file a "
+        "ticket and the responsible office will answer within the time the law sets.",
+    ),
+    "chat_expired": (
+        "Yêu cầu của bạn vẫn được ghi nhận với mã {code} và sẽ được đơn vị có trách nhiệm trả "
+        "lời trong thời hạn. Trợ lý ảo tiếp tục hỗ trợ bạn; bạn cũng có thể gửi phiếu khiếu nại "
+        "hoặc kiến nghị.",
+        "Your request stays recorded under code {code} and the responsible office will answer "
+        "it in time. The assistant is back to help you; you can also file a complaint or a "
+        "recommendation.",
+    ),
+}
+TICKET_BUTTON = ("Gửi phiếu yêu cầu", "File a ticket")
+
+
+def _pick(item: dict[str, Any]) -> int:
+    """0 for Vietnamese, 1 for English: the ticket's language."""
+    return 1 if (item.get("payload") or {}).get("language") == "en" else 0
 
 
 def render(item: dict[str, Any]) -> str:
     """The citizen-facing text of one outbox notification, in the ticket's language."""
     payload = item.get("payload") or {}
-    english = payload.get("language") == "en"
-    pick = 1 if english else 0
-    lines = [payload.get("text_en" if english else "text_vi") or item.get("ticket_code", "")]
-    if item.get("event") in DETAIL and payload.get("message"):
-        lines.append(DETAIL[item["event"]][pick].format(message=payload["message"]))
+    pick = _pick(item)
+    event = item.get("event")
+    if event == "staff_reply" and payload.get("chat_state") == "held" and payload.get("message"):
+        return CHAT_REPLY[pick].format(message=payload["message"])
+    lines = [payload.get("text_en" if pick else "text_vi") or item.get("ticket_code", "")]
+    if event in DETAIL and payload.get("message"):
+        lines.append(DETAIL[event][pick].format(message=payload["message"]))
     if payload.get("resolution"):
         lines.append(RESOLUTION[pick].format(resolution=payload["resolution"]))
-    lines.append(CHECK_HINT[pick])
+    if event in RESUMED:
+        lines.append(RESUMED[event][pick].format(code=payload.get("code", "")))
+    elif payload.get("chat_state") not in ("waiting", "held"):  # a paused chat: no commands
+        lines.append(CHECK_HINT[pick])
     return "\n".join(lines)
+
+
+def events(item: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tracker events that deliver one notification: the bot message, preceded by
+    ``resume`` when a live chat ended (with a ticket button). Rasa stopped right after the
+    action that paused the conversation, before listening; the ``action_listen`` logged on
+    resume lets the next message be predicted as a new turn."""
+    message: dict[str, Any] = {"event": "bot", "text": render(item),
+                               "metadata": {"outbox_id": item["id"]}}
+    if item.get("event") not in RESUMED:
+        return [message]
+    button = {"title": TICKET_BUTTON[_pick(item)], "payload": "/file_complaint"}
+    return [{"event": "resume"}, {"event": "action", "name": "action_listen"},
+            {**message, "data": {"buttons": [button]}}]
 
 
 @dataclass
@@ -91,8 +141,7 @@ class OutboxDelivery:
                 f"{self.rasa_url}/conversations/{conversation}/tracker/events",
                 params={"execute_side_effects": "true", "output_channel": "latest",
                         "token": self._token},
-                json={"event": "bot", "text": render(item),
-                      "metadata": {"outbox_id": item["id"]}},
+                json=events(item),
                 timeout=TIMEOUT,
             )
         except requests.RequestException as exc:
@@ -101,9 +150,15 @@ class OutboxDelivery:
 
 
 def run_forever(interval: float = 5.0) -> None:
-    """Poll the outbox every ``interval`` seconds until stopped; outages are waited out."""
-    delivery = OutboxDelivery()
+    """Every ``interval`` seconds until stopped: relay the citizens' live-chat messages, then
+    deliver the outbox; outages are waited out."""
+    delivery, relay = OutboxDelivery(), HandoffRelay()
     while True:
+        try:
+            if forwarded := relay.run_once():
+                logger.info("live chats: %d citizen messages passed on", forwarded)
+        except TicketServiceError as exc:
+            logger.warning("live chats not swept: %s", exc)
         try:
             outcome = delivery.run_once()
             if outcome.delivered or outcome.failed:

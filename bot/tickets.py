@@ -90,6 +90,18 @@ class TicketClient:
             "POST", f"/api/v1/outbox/{notification_id}/fail", json={"error": error[:500]}
         )
 
+    def sweep_chats(self) -> list[dict[str, Any]]:
+        """Expire live chats nobody took in time; the active ones (``code``,
+        ``conversation_id``, ``channel``, ``language``, ``state``, ``officer``,
+        ``requested_at``)."""
+        return self._request("POST", "/api/v1/chats/sweep")
+
+    def add_chat_message(self, code: str, conversation_id: str, body: str) -> dict[str, Any]:
+        """Append a citizen's message to a live chat (404: another conversation, 409: the chat
+        is no longer active)."""
+        return self._request("POST", f"/api/v1/tickets/{code}/chat-messages",
+                             json={"conversation_id": conversation_id, "body": body})
+
     def office_hours(self) -> dict[str, Any]:
         """Whether staff are at work now: ``open``, ``now``, ``next_open`` (ISO 8601, +07:00;
         None while open), ``closes_at``, ``hours``."""

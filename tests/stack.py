@@ -12,6 +12,7 @@ import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import requests
@@ -102,13 +103,26 @@ class Stack:
         self.processes[name] = process
         return process
 
+    @property
+    def clock_file(self) -> Path:
+        """The ticket service's clock: an ISO 8601 time in the file, real time while empty."""
+        return self.workdir / "tickets-clock"
+
+    def set_tickets_clock(self, moment: datetime | None) -> None:
+        """Stop the ticket service's clock at ``moment`` (None: real time again)."""
+        self.clock_file.write_text(moment.isoformat() if moment else "")
+
     def start_tickets(self) -> None:
+        """The real `cli serve`, started by a launcher that reads its clock from a file
+        (real time unless a test sets one: office hours, live-chat expiry)."""
         backend = ROOT / "backend"
         subprocess.run(
             [str(TICKETS_PY), "-m", "vss_tickets.cli", "init-db"],
             cwd=backend, env=self.env, check=True, capture_output=True,
         )
-        serve = [str(TICKETS_PY), "-m", "vss_tickets.cli", "serve"]
+        self.set_tickets_clock(None)
+        self.env["TICKETS_TEST_CLOCK_FILE"] = str(self.clock_file)
+        serve = [str(TICKETS_PY), str(backend / "tests" / "clock_serve.py")]
         process = self._spawn("tickets", serve, backend)
         wait_until_healthy(f"{self.tickets_url}/health", process, 180)
 

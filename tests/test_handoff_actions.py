@@ -1,7 +1,8 @@
 """Asking for a human: real rasa-sdk trackers and dispatchers. Contract tests against the real
 ticket service process (whose clock cannot be frozen from outside, so they check that the reply
 follows whatever the service answers, plus one service configured to be closed almost always);
-the rendering of given answers against a local fake."""
+the rendering of given answers against a local fake; the handoff ticket created on the real
+service, once per request, with the conversation paused only when it exists."""
 
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from rasa_sdk import Tracker
+from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import ActionRequestHuman, reply
+from actions.handoff import ActionRequestHuman, ActionStartHandoff, reply
 from bot.tickets import TicketClient
 from tests.fake_tickets import FakeTicketService
-from tests.stack import Stack, free_port
+from tests.stack import TICKETS_TOKEN, Stack, free_port
 
 VN = timezone(timedelta(hours=7))
 HOURS = "07:30-11:30,13:00-16:30"
@@ -70,10 +73,14 @@ def tracker(language: str = "vi", active_loop: str | None = None) -> Tracker:
 
 
 def ask_human(language: str = "vi", active_loop: str | None = None) -> dict[str, Any]:
+    """The reply to asking for a human; checks that a live handoff starts exactly when the
+    reply is the handoff's opening line."""
     dispatcher = CollectingDispatcher()
     events = ActionRequestHuman().run(dispatcher, tracker(language, active_loop), {})
-    assert events == []
     (message,) = dispatcher.messages
+    live = message["text"].startswith(("Hiện đang trong giờ làm việc: tôi có thể kết nối",
+                                       "It is within working hours: I can put you through"))
+    assert events == [SlotSet("handoff_start", live)]
     return message
 
 
@@ -108,9 +115,10 @@ def test_the_reply_follows_the_services_answer(
     after = TicketClient().office_hours()
     expected = [reply(tracker(language), answer) for answer in (before, after)]
     assert (message["text"], message["buttons"]) in expected
-    assert message["buttons"] == [TICKET_BUTTON[language]]
-    if before["open"] and after["open"]:
-        assert "1900 9068" in message["text"]
+    if before["open"] and after["open"]:  # the live handoff's form follows: no ticket button
+        assert message["buttons"] == [] and "Type \"stop\"" in reply(tracker("en"), after)[0]
+    elif not before["open"] and not after["open"]:
+        assert message["buttons"] == [TICKET_BUTTON[language]]
 
 
 def test_a_closed_office_says_when_staff_are_next_available(
@@ -172,19 +180,35 @@ OPEN = {"open": True, "now": "2026-03-03T09:00:00+07:00", "next_open": None,
         "closes_at": "2026-03-03T11:30:00+07:00", "hours": HOURS, "timezone": "Asia/Ho_Chi_Minh"}
 
 
-def test_open_office_gives_the_hotline_and_a_ticket_button(fake: FakeTicketService) -> None:
+def test_open_office_starts_the_live_handoff(fake: FakeTicketService) -> None:
     fake.office_hours = OPEN
     vi, en = ask_human("vi"), ask_human("en")
-    assert vi["text"].startswith("Hiện đang trong giờ làm việc: cán bộ BHXH có thể hỗ trợ bạn "
-                                 "qua tổng đài 1900 9068.")
-    assert en["text"].startswith("It is within working hours: a VSS officer can help you on "
-                                 "the hotline 1900 9068.")
-    assert vi["buttons"] == [TICKET_BUTTON["vi"]] and en["buttons"] == [TICKET_BUTTON["en"]]
-    # no live takeover exists yet: nothing may say the chat is being passed to an officer
-    for claim in ("kết nối", "chuyển bạn", "đang chờ", "connect", "transfer", "hold on"):
-        assert claim not in vi["text"].lower() and claim not in en["text"].lower()
+    assert vi["text"].startswith("Hiện đang trong giờ làm việc: tôi có thể kết nối bạn với cán "
+                                 "bộ BHXH ngay tại cuộc trò chuyện này.")
+    assert en["text"].startswith("It is within working hours: I can put you through to a VSS "
+                                 "officer here in this chat.")
+    assert vi["buttons"] == [] and en["buttons"] == []  # the handoff form asks next
     assert fake.requests[0]["path"] == "/api/v1/office-hours"
     assert fake.requests[0]["headers"]["Authorization"] == "Bearer fake-token"
+
+
+def test_open_office_in_the_middle_of_the_form_gives_the_hotline(fake: FakeTicketService) -> None:
+    fake.office_hours = OPEN
+    vi = ask_human("vi", active_loop="intake_form")
+    assert vi["text"].startswith("Hiện đang trong giờ làm việc: cán bộ BHXH có thể hỗ trợ bạn "
+                                 "qua tổng đài 1900 9068.")
+    # the form is not left for a live chat: nothing may say the chat is being passed on
+    for claim in ("kết nối", "chuyển bạn", "đang chờ"):
+        assert claim not in vi["text"].lower()
+
+
+def test_asking_again_inside_the_handoff_form_keeps_the_form(fake: FakeTicketService) -> None:
+    fake.office_hours = OPEN
+    dispatcher = CollectingDispatcher()
+    events = ActionRequestHuman().run(dispatcher, tracker("en", "handoff_form"), {})
+    assert events == [SlotSet("handoff_start", False)]
+    assert dispatcher.messages[0]["text"].startswith("I am putting you through to an officer")
+    assert fake.requests == []  # office hours are not asked again
 
 
 def test_closed_on_saturday_evening_names_monday_morning(fake: FakeTicketService) -> None:
@@ -232,3 +256,87 @@ def test_an_unusable_answer_falls_back_to_the_hotline(
     message = ask_human("en")
     assert message["text"].startswith("You can talk to a VSS officer on the hotline 1900 9068.")
     assert message["buttons"] == [TICKET_BUTTON["en"]]
+
+
+# --- the handoff ticket (real ticket service process) -----------------------------------------
+
+T0 = 1772416800.0  # Monday 2 March 2026, 02:00 UTC
+HANDOFF_SLOTS = {"language": "vi", "province": "Hà Nội", "full_name": None,
+                 "phone": "0912345678", "consent": True}
+
+
+def handoff_tracker(sender: str) -> Tracker:
+    """A conversation whose handoff form was just completed."""
+    events = [
+        {"event": "user", "timestamp": T0, "text": "cho tôi gặp cán bộ, CCCD 001099012345",
+         "input_channel": "socketio"},
+        {"event": "active_loop", "timestamp": T0 + 1, "name": "handoff_form"},
+        {"event": "user", "timestamp": T0 + 2, "text": "ha noi", "input_channel": "socketio"},
+        {"event": "active_loop", "timestamp": T0 + 9, "name": None},
+    ]
+    return Tracker(sender_id=sender, slots=dict(HANDOFF_SLOTS), latest_message={}, events=events,
+                   paused=False, followup_action=None, active_loop={},
+                   latest_action_name="handoff_form")
+
+
+def start_handoff(tracker: Tracker) -> tuple[list[dict[str, Any]], list[Any]]:
+    dispatcher = CollectingDispatcher()
+    events = ActionStartHandoff().run(dispatcher, tracker, {})
+    return dispatcher.messages, events
+
+
+def read_ticket(stack: Stack, code: str) -> dict[str, Any]:
+    answer = requests.get(f"{stack.tickets_url}/api/v1/tickets/{code}", timeout=10,
+                          headers={"Authorization": f"Bearer {TICKETS_TOKEN}"})
+    answer.raise_for_status()
+    return answer.json()
+
+
+def test_the_handoff_ticket_waits_for_an_officer_and_the_conversation_pauses(
+    tickets: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use(monkeypatch, tickets.tickets_url, TICKETS_TOKEN)
+    messages, events = start_handoff(handoff_tracker("conv-handoff-1"))
+    code = next(e["value"] for e in events if e.get("name") == "ticket_code")
+    assert code.startswith("BHXH-") and code in messages[0]["text"]
+    assert "trợ lý ảo tạm dừng" in messages[0]["text"]
+    assert events[-1] == ConversationPaused()
+    for slot in ("province", "full_name", "phone", "consent", "handoff_request"):
+        assert SlotSet(slot, None) in events  # personal details cleared once sent
+    assert SlotSet("ticket_phone_last4", "5678") in events
+    ticket = read_ticket(tickets, code)
+    assert ticket["chat_state"] == "waiting" and ticket["kind"] == "enquiry"
+    assert ticket["conversation_id"] == "conv-handoff-1" and ticket["channel"] == "socketio"
+    assert ticket["unit"]["code"] == "bhxh.ha-noi"
+    # the message that asked for the officer goes along, its personal number masked
+    assert "cho tôi gặp cán bộ" in ticket["description"]
+    assert "001099012345" not in ticket["description"]
+    assert ticket["citizen"]["cccd"] is None
+
+    again, _ = start_handoff(handoff_tracker("conv-handoff-1"))  # the same request re-run
+    assert code in again[0]["text"]  # the idempotency key gave back the same ticket
+
+
+def test_a_failed_handoff_tells_the_truth_and_a_retry_makes_one_ticket(
+    tickets: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use(monkeypatch, f"http://127.0.0.1:{free_port()}", TICKETS_TOKEN)
+    tracker = handoff_tracker("conv-handoff-2")
+    messages, events = start_handoff(tracker)
+    assert "chưa kết nối được" in messages[0]["text"] and "1900 9068" in messages[0]["text"]
+    assert messages[0]["buttons"][0]["payload"] == "/request_human"
+    assert ConversationPaused() not in events  # nobody would answer a paused chat
+    frozen = next(e["value"] for e in events if e.get("name") == "handoff_request")
+
+    use(monkeypatch, tickets.tickets_url, TICKETS_TOKEN)
+    tracker.slots["handoff_request"] = frozen
+    first, events = start_handoff(tracker)
+    code = next(e["value"] for e in events if e.get("name") == "ticket_code")
+    second, _ = start_handoff(tracker)
+    assert code in first[0]["text"] and code in second[0]["text"]
+    listed = requests.get(f"{tickets.tickets_url}/api/v1/tickets/{code}/outbox", timeout=10,
+                          headers={"Authorization": f"Bearer {TICKETS_TOKEN}"})
+    assert listed.status_code == 200
+    chats = requests.post(f"{tickets.tickets_url}/api/v1/chats/sweep", timeout=10,
+                          headers={"Authorization": f"Bearer {TICKETS_TOKEN}"}).json()
+    assert [c["code"] for c in chats if c["conversation_id"] == "conv-handoff-2"] == [code]

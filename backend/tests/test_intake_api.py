@@ -204,3 +204,18 @@ def test_health_and_local_swagger(client):
     asset = re.search(r'src="([^"]+swagger-ui-bundle\.js)"', docs.text)
     assert asset and client.get(asset.group(1)).status_code == 200
     assert "/api/v1/tickets" in client.get("/openapi.json").json()["paths"]
+
+
+@pytest.mark.parametrize("kind", ["recommendation", "enquiry"])
+def test_a_name_may_be_left_out_except_for_complaints_and_denunciations(client, db, kind):
+    anonymous = {"name": None, "phone": "0912345678"}
+    ticket = create(client, kind=kind, topic="other", citizen=anonymous)
+    assert ticket["citizen"]["name"] == ""
+    for required in ("complaint", "denunciation"):
+        refused = client.post("/api/v1/tickets", headers=SERVICE,
+                              json=ticket_body(kind=required, citizen=anonymous))
+        assert refused.status_code == 422
+        assert refused.json()["details"][0]["field"] == "citizen"
+        assert "họ tên" in refused.json()["message"]
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Ticket)) == 1

@@ -139,7 +139,7 @@ def create_ticket(
                 channel=payload.channel,
                 conversation_id=payload.conversation_id,
                 language=payload.language,
-                citizen_name=citizen.name,
+                citizen_name=citizen.name or "",  # not given (allowed for the kind)
                 citizen_phone=citizen.phone,
                 citizen_cccd=citizen.cccd,
                 citizen_bhxh_code=citizen.bhxh_code,

@@ -5,11 +5,21 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 from .text import check_digits, nfc, normalise_phone
 
 Kind = Literal["enquiry", "recommendation", "complaint", "denunciation"]
+# The Law on Complaints and the Law on Denunciations: the sender must give their name.
+NAME_REQUIRED = ("complaint", "denunciation")
 State = Literal[
     "received", "accepted", "rejected", "in_progress", "waiting_citizen", "resolved", "closed"
 ]
@@ -38,7 +48,8 @@ class Request(BaseModel):
 
 
 class Citizen(Request):
-    name: ShortText
+    # Required for complaints and denunciations (checked on the ticket), optional otherwise.
+    name: ShortText | None = None
     phone: str = Field(max_length=20)
     cccd: str | None = Field(default=None, max_length=20)
     bhxh_code: str | None = Field(default=None, max_length=20)
@@ -96,6 +107,16 @@ class TicketCreate(Request):
     transcript: Transcript | None = None
     # The citizen asked for a live chat with an officer: the ticket's chat waits for one.
     handoff: bool = False
+
+    @field_validator("citizen")
+    @classmethod
+    def _named(cls, v: Citizen, info: ValidationInfo) -> Citizen:
+        if v.name is None and info.data.get("kind") in NAME_REQUIRED:
+            raise ValueError(
+                "Khiếu nại, tố cáo phải ghi rõ họ tên người gửi (citizen.name) / "
+                "A complaint or denunciation needs the sender's name (citizen.name)"
+            )
+        return v
 
     @field_validator("consent")
     @classmethod

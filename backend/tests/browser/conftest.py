@@ -94,7 +94,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
     srv.set_now(MONDAY)
     with srv.log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, str(Path(__file__).with_name("clock_serve.py"))],
+            [sys.executable, str(Path(__file__).parent.parent / "clock_serve.py")],
             cwd=BACKEND, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     try:

@@ -1,0 +1,109 @@
+"""Forwards the citizen's messages of a live chat (a paused conversation) to the ticket service.
+
+Each pass asks the ticket service to sweep the live chats (it expires those nobody took in
+time) and, for every chat still waiting or held, reads the conversation from Rasa's HTTP API
+and posts each new citizen message to the ticket as a chat message. Rasa keeps logging the
+citizen's messages while the conversation is paused, without answering them.
+
+"New" means typed after the conversation was paused for the chat (Rasa's own clock, so the two
+services' clocks need not agree) and after the last message already forwarded. The last forwarded
+message's time is kept in memory per ticket: after a restart forwarding starts again from the
+pause, so a message may reach the officer twice, never not at all.
+Button payloads ("/affirm") and intents triggered by a program are not forwarded.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+import requests
+
+from bot.settings import Settings
+from bot.tickets import TicketClient, TicketServiceError
+
+logger = logging.getLogger(__name__)
+
+TIMEOUT = (3.05, 15)
+MAX_BODY = 4000
+_SKIPPED_PREFIXES = ("/", "EXTERNAL: ")  # button payloads, intents triggered by a program
+
+
+def new_messages(events: Iterable[dict[str, Any]], since: float) -> Iterator[tuple[str, float]]:
+    """(text, timestamp) of the citizen's typed messages after ``since``, oldest first."""
+    for event in events:
+        stamp = event.get("timestamp")
+        words = event.get("text")
+        if event.get("event") != "user" or not isinstance(stamp, int | float) or stamp <= since:
+            continue
+        if not isinstance(words, str) or not words.strip():
+            continue
+        words = words.strip()
+        if words.startswith(_SKIPPED_PREFIXES):
+            continue
+        yield words[:MAX_BODY], float(stamp)
+
+
+def paused_since(events: Iterable[dict[str, Any]], chat: dict[str, Any]) -> float:
+    """When the conversation was last paused (Unix time); the chat's request time if never."""
+    stamps = [e["timestamp"] for e in events
+              if e.get("event") == "pause" and isinstance(e.get("timestamp"), int | float)]
+    if stamps:
+        return float(max(stamps))
+    return datetime.fromisoformat(str(chat["requested_at"]).replace("Z", "+00:00")).timestamp()
+
+
+class HandoffRelay:
+    """Moves the citizen's messages from paused conversations in Rasa to their live chats."""
+
+    def __init__(self, tickets: TicketClient | None = None, settings: Settings | None = None):
+        settings = settings or Settings.from_env()
+        self.tickets = tickets or TicketClient()
+        self.rasa_url = f"http://{settings.rasa_host}:{settings.rasa_port}"
+        self._token = settings.rasa_token
+        self._http = requests.Session()
+        self.forwarded: dict[str, float] = {}  # ticket code -> last forwarded message's time
+
+    def run_once(self) -> int:
+        """Sweep the chats and forward what is new; the number of messages forwarded.
+        Raises TicketServiceError when the sweep itself fails; one chat's failure is logged."""
+        chats = self.tickets.sweep_chats()
+        forwarded = 0
+        for chat in chats:
+            try:
+                forwarded += self._forward(chat)
+            except (TicketServiceError, requests.RequestException, KeyError, ValueError) as exc:
+                logger.warning("chat %s not relayed: %s", chat.get("code"), exc)
+        active = {chat.get("code") for chat in chats}
+        for code in [code for code in self.forwarded if code not in active]:
+            del self.forwarded[code]  # released or expired: nothing more to forward
+        return forwarded
+
+    def _forward(self, chat: dict[str, Any]) -> int:
+        code, conversation = chat["code"], chat.get("conversation_id")
+        if not conversation:
+            return 0
+        history = self._events(conversation)
+        since = max(self.forwarded.get(code, 0.0), paused_since(history, chat))
+        count = 0
+        for words, stamp in new_messages(history, since):
+            try:
+                self.tickets.add_chat_message(code, conversation, words)
+            except TicketServiceError as exc:
+                if exc.status in (404, 409):  # not this conversation's, or no longer active
+                    logger.info("chat %s refused a message (%s): stopped", code, exc.status)
+                    self.forwarded[code] = float("inf")
+                    return count
+                raise
+            self.forwarded[code] = stamp
+            count += 1
+        return count
+
+    def _events(self, conversation: str) -> list[dict[str, Any]]:
+        """The conversation's events from Rasa's HTTP API."""
+        answer = self._http.get(f"{self.rasa_url}/conversations/{conversation}/tracker",
+                                params={"token": self._token}, timeout=TIMEOUT)
+        answer.raise_for_status()
+        return list(answer.json().get("events") or [])
