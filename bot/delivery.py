@@ -24,12 +24,11 @@ from typing import Any
 import requests
 
 from bot.handoff_relay import HandoffRelay
-from bot.settings import Settings
-from bot.tickets import TicketClient, TicketServiceError
+from bot.rasa_link import RasaLink
+from bot.tickets import TicketServiceError
 
 logger = logging.getLogger(__name__)
 
-TIMEOUT = (3.05, 15)
 # (Vietnamese, English) lines added under the notice, by event.
 DETAIL = {
     "staff_reply": ("Cán bộ trả lời: {message}", "The officer replied: {message}"),
@@ -106,15 +105,8 @@ class Outcome:
     failed: int = 0
 
 
-class OutboxDelivery:
+class OutboxDelivery(RasaLink):
     """Moves pending notifications from the ticket service into the conversations in Rasa."""
-
-    def __init__(self, tickets: TicketClient | None = None, settings: Settings | None = None):
-        settings = settings or Settings.from_env()
-        self.tickets = tickets or TicketClient()
-        self.rasa_url = f"http://{settings.rasa_host}:{settings.rasa_port}"
-        self._token = settings.rasa_token
-        self._http = requests.Session()
 
     def run_once(self, limit: int = 50) -> Outcome:
         """Deliver what is pending now; never raises for one bad notification."""
@@ -137,13 +129,7 @@ class OutboxDelivery:
         if not conversation:
             return "the ticket has no conversation to deliver to"
         try:
-            answer = self._http.post(
-                f"{self.rasa_url}/conversations/{conversation}/tracker/events",
-                params={"execute_side_effects": "true", "output_channel": "latest",
-                        "token": self._token},
-                json=events(item),
-                timeout=TIMEOUT,
-            )
+            answer = self.append_events(conversation, events(item))
         except requests.RequestException as exc:
             return f"Rasa unreachable: {exc.__class__.__name__}"
         return None if answer.ok else f"Rasa answered {answer.status_code}"

@@ -21,12 +21,12 @@ from typing import Any
 
 import requests
 
+from bot.rasa_link import RasaLink
 from bot.settings import Settings
 from bot.tickets import TicketClient, TicketServiceError
 
 logger = logging.getLogger(__name__)
 
-TIMEOUT = (3.05, 15)
 MAX_BODY = 4000
 _SKIPPED_PREFIXES = ("/", "EXTERNAL: ")  # button payloads, intents triggered by a program
 
@@ -55,15 +55,11 @@ def paused_since(events: Iterable[dict[str, Any]], chat: dict[str, Any]) -> floa
     return datetime.fromisoformat(str(chat["requested_at"]).replace("Z", "+00:00")).timestamp()
 
 
-class HandoffRelay:
+class HandoffRelay(RasaLink):
     """Moves the citizen's messages from paused conversations in Rasa to their live chats."""
 
     def __init__(self, tickets: TicketClient | None = None, settings: Settings | None = None):
-        settings = settings or Settings.from_env()
-        self.tickets = tickets or TicketClient()
-        self.rasa_url = f"http://{settings.rasa_host}:{settings.rasa_port}"
-        self._token = settings.rasa_token
-        self._http = requests.Session()
+        super().__init__(tickets, settings)
         self.forwarded: dict[str, float] = {}  # ticket code -> last forwarded message's time
 
     def run_once(self) -> int:
@@ -85,7 +81,7 @@ class HandoffRelay:
         code, conversation = chat["code"], chat.get("conversation_id")
         if not conversation:
             return 0
-        history = self._events(conversation)
+        history = self.conversation_events(conversation)
         since = max(self.forwarded.get(code, 0.0), paused_since(history, chat))
         count = 0
         for words, stamp in new_messages(history, since):
@@ -100,10 +96,3 @@ class HandoffRelay:
             self.forwarded[code] = stamp
             count += 1
         return count
-
-    def _events(self, conversation: str) -> list[dict[str, Any]]:
-        """The conversation's events from Rasa's HTTP API."""
-        answer = self._http.get(f"{self.rasa_url}/conversations/{conversation}/tracker",
-                                params={"token": self._token}, timeout=TIMEOUT)
-        answer.raise_for_status()
-        return list(answer.json().get("events") or [])
