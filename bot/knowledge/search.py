@@ -1,16 +1,13 @@
 """Question retrieval robust to missing diacritics, abbreviations and English.
 
-Text is normalised, abbreviations are expanded and diacritics folded. The language of a text is
-known for the entries and guessed for a query (folded Vietnamese syllables have a fixed shape,
-most English words do not); filler words are then dropped and English words stemmed per
-language. Each entry is scored with TF-IDF (character 2-4-grams for typos and missing tones, word
-1-2-grams for word order and Vietnamese compound words) against several views of it: its
-best-matching question variant, all its variants together, its short answer and its whole answer.
+Texts are prepared by ``bot.knowledge.prepare``. Each entry is scored with TF-IDF (character
+2-4-grams for typos and missing tones, word 1-2-grams for word order and Vietnamese compound
+words) against several views of it: its best-matching question variant, all its variants
+together, its short answer and its whole answer.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,8 +15,8 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from bot.knowledge.prepare import prepare
 from bot.knowledge.schema import LANGUAGES, Entry
-from bot.textnorm import expand_abbreviations, fold
 
 CHAR_WEIGHT = 0.5  # share of character n-grams in a similarity; word n-grams get the rest
 VIEW_WEIGHTS = (0.2, 0.2, 0.2, 0.4)  # best variant, all variants, short answer, whole answer
@@ -27,100 +24,6 @@ VIEW_WEIGHTS = (0.2, 0.2, 0.2, 0.4)  # best variant, all variants, short answer,
 RERANK_CANDIDATES = 8
 RERANK_WEIGHT = 0.5  # a candidate covering none of those words loses this share of its score
 RERANK_VIEWS = (0.4, 0.3, 0.3)  # where a word counts: any variant, short answer, whole answer
-
-# Folded Vietnamese filler words.
-VI_STOPWORDS = frozenset(
-    "toi minh em cho xin a nhe oi thi la cua va voi nhung cac nay roi phai".split()
-)
-# English filler words; only dropped from English text, so "the" (thẻ), "to" (tố/tờ),
-# "an" (ăn/án) ... stay in Vietnamese.
-EN_STOPWORDS = frozenset(
-    "i me my you your we our is are was were be been do does did can could would should "
-    "will what how which of in on for and or there please".split()
-)
-# Stop words that start a Vietnamese compound which must stay whole ("tối đa", "tối thiểu").
-VI_KEEP_BEFORE = {"toi": frozenset({"da", "thieu", "uu"})}
-# English words with the same meaning here, mapped to one form (after stemming). None of them
-# is a folded Vietnamese syllable (so "cap" = cấp and "long" = lòng are left out).
-SYNONYMS = {
-    word: group[0]
-    for group in (
-        ("document", "paper", "paperwork", "form", "dossier", "file"),
-        ("withdraw", "cash", "lump", "payout", "takeout"),
-        ("emigrat", "abroad", "overseas", "settl"),
-        ("ceil", "maximum", "max", "limit", "highest"),
-        ("minimum", "lowest", "least", "cheapest"),
-        ("salary", "wage", "pay", "income", "earn"),
-        ("state", "government", "subsidy", "subsidi"),
-        ("baby", "child", "newborn", "birth", "childbirth"),
-        ("elderly", "old", "older", "senior"),
-        ("apply", "claim", "request", "submit"),
-        ("job", "work", "employment"),
-        ("quit", "leav", "left", "resign", "stop"),
-        ("retir", "retirement", "pension"),
-        ("sick", "sickness", "ill", "illness"),
-        ("complaint", "complain", "appeal"),
-        ("report", "denunciation", "denounce", "whistleblow"),
-        ("card", "cards"),
-        ("digital", "electronic", "online", "phone", "app"),
-        ("amount", "much", "money"),
-    )
-    for word in group
-}
-_SUFFIXES = (("ies", "y"), ("ment", ""), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
-_TOKEN = re.compile(r"\w+")
-# A folded Vietnamese syllable: optional initial consonant(s), one to three vowels, optional final.
-_VI_SYLLABLE = re.compile(
-    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?"
-)
-_DIACRITIC = re.compile(r"[^\x00-\x7f]")
-EN_SHARE = 0.4  # a query with at least this share of non-Vietnamese words is treated as English
-
-
-def _stem(token: str) -> str:
-    """Trim common English suffixes; folded Vietnamese syllables never end in them."""
-    if len(token) <= 4 or not token.isascii():
-        return token
-    for suffix, replacement in _SUFFIXES:
-        if token.endswith(suffix) and not token.endswith("ss"):
-            return token[: -len(suffix)] + replacement
-    return token
-
-
-def guess_language(text: str) -> str:
-    """``"vi"`` or ``"en"`` for a normalised, abbreviation-expanded text."""
-    if _DIACRITIC.search(text):
-        return "vi"
-    words = [w for w in _TOKEN.findall(text) if not w.isdigit()]
-    if not words:
-        return "vi"
-    foreign = sum(not _VI_SYLLABLE.fullmatch(w) for w in words)
-    return "en" if foreign >= EN_SHARE * len(words) else "vi"
-
-
-def _drop_vi_fillers(tokens: list[str]) -> list[str]:
-    kept = []
-    for number, token in enumerate(tokens):
-        following = tokens[number + 1] if number + 1 < len(tokens) else ""
-        if token in VI_STOPWORDS and following not in VI_KEEP_BEFORE.get(token, ()):
-            continue
-        kept.append(token)
-    return kept
-
-
-def prepare(text: str, language: str | None = None) -> str:
-    """The comparable form of a text: expanded, folded, without fillers, stemmed.
-
-    ``language`` (``"vi"``/``"en"``) is guessed when not given.
-    """
-    expanded = expand_abbreviations(text)
-    tokens = _TOKEN.findall(fold(expanded))
-    language = language or guess_language(expanded)
-    if language == "en":
-        stems = [_stem(t) for t in tokens if t not in EN_STOPWORDS and t not in VI_STOPWORDS]
-        return " ".join(SYNONYMS.get(stem, stem) for stem in stems)
-    tokens = _drop_vi_fillers(tokens)
-    return " ".join(SYNONYMS.get(_stem(t), _stem(t)) for t in tokens)
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,7 @@ def test_duplicate_ids_across_files_are_refused(tmp_path: Path) -> None:
 
 
 def test_prepare_folds_drops_fillers_and_unifies_english_terms() -> None:
-    from bot.knowledge.search import prepare
+    from bot.knowledge.prepare import prepare
 
     folded = "bao hiem xa hoi gi"
     assert prepare("Cho tôi xin BHXH là gì") == prepare("cho toi xin bhxh la gi") == folded
@@ -119,7 +119,7 @@ def test_prepare_folds_drops_fillers_and_unifies_english_terms() -> None:
 
 
 def test_guess_language_by_the_shape_of_folded_syllables() -> None:
-    from bot.knowledge.search import guess_language
+    from bot.knowledge.prepare import guess_language
 
     assert guess_language("tong dai bao hiem xa hoi la so nao") == "vi"
     assert guess_language("thẻ bảo hiểm y tế") == "vi"
@@ -128,7 +128,7 @@ def test_guess_language_by_the_shape_of_folded_syllables() -> None:
 
 
 def test_fillers_are_dropped_per_language() -> None:
-    from bot.knowledge.search import prepare
+    from bot.knowledge.prepare import prepare
 
     assert prepare("mức đóng tối đa") == prepare("muc dong toi da") == "muc dong toi da"
     assert prepare("tôi đóng") == "dong"
