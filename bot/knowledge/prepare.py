@@ -1,6 +1,6 @@
 """Comparable forms of questions and entry texts for the knowledge search.
 
-Text is normalised, abbreviations are expanded and diacritics folded.
+Text is normalised, abbreviations are expanded and diacritics folded (the toned form keeps them).
 The language of a text is known for the entries and guessed for a query (folded Vietnamese
 syllables have a fixed shape, most English words do not); filler words are then dropped and
 English words stemmed per language.
@@ -73,7 +73,7 @@ def _stem(token: str) -> str:
 
 def guess_language(text: str) -> str:
     """``"vi"`` or ``"en"`` for a normalised, abbreviation-expanded text."""
-    if _DIACRITIC.search(text):
+    if has_diacritics(text):
         return "vi"
     words = [w for w in _TOKEN.findall(text) if not w.isdigit()]
     if not words:
@@ -82,26 +82,34 @@ def guess_language(text: str) -> str:
     return "en" if foreign >= EN_SHARE * len(words) else "vi"
 
 
-def _drop_vi_fillers(tokens: list[str]) -> list[str]:
+def has_diacritics(text: str) -> bool:
+    """True when ``text`` has any non-ASCII letter (a Vietnamese text typed with its marks)."""
+    return _DIACRITIC.search(text) is not None
+
+
+def _kept_vi_words(tokens: list[str]) -> list[int]:
+    """Positions of the folded ``tokens`` that are not Vietnamese fillers."""
     kept = []
     for number, token in enumerate(tokens):
         following = tokens[number + 1] if number + 1 < len(tokens) else ""
         if token in VI_STOPWORDS and following not in VI_KEEP_BEFORE.get(token, ()):
             continue
-        kept.append(token)
+        kept.append(number)
     return kept
 
 
-def prepare(text: str, language: str | None = None) -> str:
+def prepare(text: str, language: str | None = None, *, toned: bool = False) -> str:
     """The comparable form of a text: expanded, folded, without fillers, stemmed.
 
-    ``language`` (``"vi"``/``"en"``) is guessed when not given.
+    ``language`` (``"vi"``/``"en"``) is guessed when not given. With ``toned`` Vietnamese words
+    keep their diacritics (NFC, one tone-mark style), so ``năm`` (year) and ``nam`` (men) differ.
     """
     expanded = expand_abbreviations(text)
-    tokens = _TOKEN.findall(fold(expanded))
+    shown = _TOKEN.findall(expanded)
+    tokens = [fold(token) for token in shown]
     language = language or guess_language(expanded)
     if language == "en":
         stems = [_stem(t) for t in tokens if t not in EN_STOPWORDS and t not in VI_STOPWORDS]
         return " ".join(SYNONYMS.get(stem, stem) for stem in stems)
-    tokens = _drop_vi_fillers(tokens)
-    return " ".join(SYNONYMS.get(_stem(t), _stem(t)) for t in tokens)
+    words = [(shown if toned else tokens)[number] for number in _kept_vi_words(tokens)]
+    return " ".join(SYNONYMS.get(_stem(w), _stem(w)) for w in words)

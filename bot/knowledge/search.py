@@ -1,24 +1,27 @@
 """Question retrieval robust to missing diacritics, abbreviations and English.
 
 Texts are prepared by ``bot.knowledge.prepare``. Each entry is scored with TF-IDF (character
-2-4-grams for typos and missing tones, word 1-2-grams for word order and Vietnamese compound
-words) against several views of it: its best-matching question variant, all its variants
-together, its short answer and its whole answer.
+2-4-grams for typos and missing tones, word 1-2-grams for word order and Vietnamese compound words,
+and toned word 1-2-grams when the question was typed with diacritics) against several views of
+it: its best-matching question variant, all its variants together, its short answer and its whole
+answer. The best candidates are then re-ranked by the query words that tell them apart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from bot.knowledge.prepare import prepare
+from bot.knowledge.prepare import guess_language, has_diacritics, prepare
 from bot.knowledge.schema import LANGUAGES, Entry
+from bot.textnorm import expand_abbreviations
 
 CHAR_WEIGHT = 0.5  # share of character n-grams in a similarity; word n-grams get the rest
+TONED_WEIGHT = 0.5  # of the word share, given to toned words when the question has diacritics
 VIEW_WEIGHTS = (0.2, 0.2, 0.2, 0.4)  # best variant, all variants, short answer, whole answer
 # Re-ranking of the best RERANK_CANDIDATES entries by the query words that tell them apart.
 RERANK_CANDIDATES = 8
@@ -39,55 +42,29 @@ class SearchIndex:
     """An immutable TF-IDF index over the question variants and answers of ``entries``."""
 
     def __init__(self, entries: Sequence[Entry]) -> None:
-        variants: list[str] = []
-        owners: list[int] = []
-        self._languages: list[str] = []
-        for number, entry in enumerate(entries):
-            for lang in LANGUAGES:
-                for question in entry.questions[lang]:
-                    variants.append(prepare(question, lang))
-                    owners.append(number)
-                    self._languages.append(lang)
-        profiles = [
-            " ".join(prepare(q, lang) for lang in LANGUAGES for q in entry.questions[lang])
-            for entry in entries
+        owners = [
+            number
+            for number, entry in enumerate(entries)
+            for lang in LANGUAGES
+            for _ in entry.questions[lang]
         ]
-        shorts = [
-            " ".join(prepare(entry.answers[lang].short, lang) for lang in LANGUAGES)
-            for entry in entries
-        ]
-        answers = [
-            " ".join(
-                prepare(f"{entry.answers[lang].short} {entry.answers[lang].details}", lang)
-                for lang in LANGUAGES
-            )
-            for entry in entries
+        self._languages = [
+            lang for entry in entries for lang in LANGUAGES for _ in entry.questions[lang]
         ]
         self._ids = [entry.id for entry in entries]
         self._starts = np.flatnonzero(np.diff(np.asarray(owners), prepend=-1))
         self._char = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32
         )
-        self._word = TfidfVectorizer(
-            analyzer="word",
-            ngram_range=(1, 2),
-            token_pattern=r"(?u)\b\w+\b",
-            sublinear_tf=True,
-            dtype=np.float32,
-        )
-        documents = variants + profiles + shorts + answers
+        self._word = _word_vectorizer()
+        self._toned = _word_vectorizer()
+        documents = _documents(entries, prepare)
         chars = self._char.fit_transform(documents)
         words = self._word.fit_transform(documents).tocsr()
+        toned = self._toned.fit_transform(_documents(entries, _toned))
         # One matrix, features x documents, so a query multiplies only the rows of its n-grams.
-        self._documents = self._combine(chars, words).T.tocsr()
+        self._documents = sparse.hstack([chars, words, toned], format="csr").T.tocsr()
         self._presence = self._word_presence(words, np.asarray(owners), len(entries))
-
-    @staticmethod
-    def _combine(chars: sparse.spmatrix, words: sparse.spmatrix) -> sparse.csr_matrix:
-        # Scaled so a dot product is CHAR_WEIGHT * cos(chars) + (1 - CHAR_WEIGHT) * cos(words).
-        return sparse.hstack(
-            [chars * np.sqrt(CHAR_WEIGHT), words * np.sqrt(1.0 - CHAR_WEIGHT)], format="csr"
-        )
 
     @staticmethod
     def _word_presence(
@@ -107,36 +84,19 @@ class SearchIndex:
         presence = weights[0] * in_variants + weights[1] * shorts + weights[2] * answers
         return sparse.csr_matrix(presence.T)
 
-    def _rerank(self, words: sparse.csr_matrix, scores: np.ndarray) -> np.ndarray:
-        """Scores of the best candidates, lowered for those missing the words that differ.
-
-        Among the best RERANK_CANDIDATES entries a query word found in all of them says nothing
-        about which one is meant; one found in few of them does. Each word gets its query weight
-        times a local IDF over the candidates, and a candidate loses up to RERANK_WEIGHT of its
-        score by how much less of that weight it covers than the best-covering candidate. Scores
-        only go down, so an off-topic question does not gain confidence.
-        """
-        top = min(RERANK_CANDIDATES, len(scores))
-        if top < 2 or words.nnz == 0:
-            return scores
-        candidates = np.argpartition(-scores, top - 1)[:top]
-        presence = self._presence[words.indices][:, candidates].toarray()
-        local_df = (presence > 0).sum(axis=1)
-        weights = words.data * np.log((top + 1) / (local_df + 1))
-        if weights.sum() <= 0:
-            return scores
-        coverage = weights @ presence / weights.sum()
-        reranked = scores.copy()
-        reranked[candidates] *= 1.0 - RERANK_WEIGHT * (coverage.max() - coverage)
-        return reranked
-
-    def search(self, query: str, k: int = 3) -> list[Hit]:
-        """The ``k`` best entries for ``query`` with a score above zero, best first."""
-        text = prepare(query)
-        if not text or not self._ids:
-            return []
+    def _query(self, text: str, toned: str) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        """The query row (weighted so a dot product mixes the cosines) and its word vector."""
         words = self._word.transform([text]).tocsr()
-        query = self._combine(self._char.transform([text]), words)
+        tone_weight = (1.0 - CHAR_WEIGHT) * TONED_WEIGHT if toned else 0.0
+        parts = [
+            self._char.transform([text]) * CHAR_WEIGHT,
+            words * (1.0 - CHAR_WEIGHT - tone_weight),
+            self._toned.transform([toned]) * tone_weight,
+        ]
+        return sparse.hstack(parts, format="csr"), words
+
+    def _scores(self, query: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """(entry scores, question-variant similarities) for a query row."""
         similarity = (query @ self._documents).toarray().ravel()
         by_variant = similarity[: len(self._languages)]
         by_view = similarity[len(self._languages) :].reshape(3, -1)
@@ -148,6 +108,40 @@ class SearchIndex:
             + weights[2] * by_view[1]
             + weights[3] * by_view[2]
         )
+        return scores, by_variant
+
+    def _rerank(self, words: sparse.csr_matrix, scores: np.ndarray) -> np.ndarray:
+        """Scores of the best candidates, lowered for those missing the words that differ.
+
+        Among the best RERANK_CANDIDATES entries a query word found in all of them says nothing
+        about which one is meant; one found in few of them does. Each word gets its query weight
+        times a local IDF over the candidates, and a candidate loses up to RERANK_WEIGHT of its
+        score by how much less of that weight it covers than the best-covering candidate. Scores
+        only go down, so an off-topic question does not gain confidence.
+        """
+        candidates = _candidates(scores)
+        if len(candidates) < 2 or words.nnz == 0:
+            return scores
+        presence = self._presence[words.indices][:, candidates].toarray()
+        local_df = (presence > 0).sum(axis=1)
+        weights = words.data * np.log((len(candidates) + 1) / (local_df + 1))
+        if weights.sum() <= 0:
+            return scores
+        coverage = weights @ presence / weights.sum()
+        reranked = scores.copy()
+        reranked[candidates] *= 1.0 - RERANK_WEIGHT * (coverage.max() - coverage)
+        return reranked
+
+    def search(self, query: str, k: int = 3) -> list[Hit]:
+        """The ``k`` best entries for ``query`` with a score above zero, best first."""
+        language = guess_language(expand_abbreviations(query))
+        text = prepare(query, language)
+        if not text or not self._ids:
+            return []
+        # Toned words only when the user typed the marks (expanded abbreviations carry them too).
+        toned = prepare(query, language, toned=True) if has_diacritics(query) else ""
+        row, words = self._query(text, toned)
+        scores, by_variant = self._scores(row)
         scores = self._rerank(words, scores)
         k = min(k, len(scores))
         best = np.argpartition(-scores, k - 1)[:k]
@@ -161,3 +155,49 @@ class SearchIndex:
             variant = start + int(np.argmax(by_variant[start:end]))
             hits.append(Hit(self._ids[number], float(scores[number]), self._languages[variant]))
         return hits
+
+
+def _candidates(scores: np.ndarray) -> np.ndarray:
+    """Positions of the RERANK_CANDIDATES best scores, in no particular order."""
+    top = min(RERANK_CANDIDATES, len(scores))
+    return np.argpartition(-scores, top - 1)[:top]
+
+
+def _toned(text: str, language: str) -> str:
+    return prepare(text, language, toned=True)
+
+
+def _word_vectorizer() -> TfidfVectorizer:
+    return TfidfVectorizer(
+        analyzer="word",
+        ngram_range=(1, 2),
+        token_pattern=r"(?u)\b\w+\b",
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
+
+
+def _documents(entries: Sequence[Entry], prepared: Callable[[str, str], str]) -> list[str]:
+    """Prepared texts: every question variant, then per entry all variants, short, whole answer."""
+    variants = [
+        prepared(question, lang)
+        for entry in entries
+        for lang in LANGUAGES
+        for question in entry.questions[lang]
+    ]
+    profiles = [
+        " ".join(prepared(q, lang) for lang in LANGUAGES for q in entry.questions[lang])
+        for entry in entries
+    ]
+    shorts = [
+        " ".join(prepared(entry.answers[lang].short, lang) for lang in LANGUAGES)
+        for entry in entries
+    ]
+    answers = [
+        " ".join(
+            prepared(f"{entry.answers[lang].short} {entry.answers[lang].details}", lang)
+            for lang in LANGUAGES
+        )
+        for entry in entries
+    ]
+    return variants + profiles + shorts + answers

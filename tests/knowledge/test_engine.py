@@ -147,3 +147,25 @@ def test_reranking_prefers_the_candidate_with_the_distinguishing_word() -> None:
     index = SearchIndex(parse_file({"topic": "t", "entries": entries}, "t.yml"))
     assert index.search("what age do women retire")[0].entry_id == "women"
     assert index.search("nu nghi huu may tuoi")[0].entry_id == "women"
+
+
+def test_toned_preparation_keeps_the_marks_of_vietnamese_words_only() -> None:
+    from bot.knowledge.prepare import has_diacritics, prepare
+
+    assert prepare("Tôi hỏi lương hưu của nam năm 2026", toned=True) == "hỏi lương hưu nam năm 2026"
+    assert prepare("Tôi hỏi lương hưu của nam năm 2026") == "hoi luong huu nam nam 2026"
+    assert prepare("What documents?", "en", toned=True) == "document"
+    assert has_diacritics("nữ") and not has_diacritics("nu nghi huu")
+
+
+def test_toned_words_tell_apart_what_folding_merges() -> None:
+    from bot.knowledge.schema import parse_file
+    from bot.knowledge.search import SearchIndex
+
+    entries = [
+        make_entry("men", ["Mức hưởng của nam"], ["Benefit for men"]),
+        make_entry("year", ["Mức hưởng của năm"], ["Benefit for the year"]),
+    ]
+    index = SearchIndex(parse_file({"topic": "t", "entries": entries}, "t.yml"))
+    assert index.search("mức hưởng nam")[0].entry_id == "men"
+    assert index.search("mức hưởng năm")[0].entry_id == "year"
