@@ -4,7 +4,8 @@ Texts are prepared by ``bot.knowledge.prepare``. Each entry is scored with TF-ID
 2-4-grams for typos and missing tones, word 1-2-grams for word order and Vietnamese compound words,
 and toned word 1-2-grams when the question was typed with diacritics) against several views of
 it: its best-matching question variant, all its variants together, its short answer and its whole
-answer. The best candidates are then re-ranked by the query words that tell them apart.
+answer. The best candidates are then re-ranked by the query words that tell them apart and by the
+question's glossary terms in the other language.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from bot.knowledge.glossary import translate
 from bot.knowledge.prepare import guess_language, has_diacritics, prepare
 from bot.knowledge.schema import LANGUAGES, Entry
 from bot.textnorm import expand_abbreviations
@@ -27,6 +29,9 @@ VIEW_WEIGHTS = (0.2, 0.2, 0.2, 0.4)  # best variant, all variants, short answer,
 RERANK_CANDIDATES = 8
 RERANK_WEIGHT = 0.5  # a candidate covering none of those words loses this share of its score
 RERANK_VIEWS = (0.4, 0.3, 0.3)  # where a word counts: any variant, short answer, whole answer
+# A candidate scoring zero for the question's glossary terms in the other language loses this
+# share of its score; the best-scoring candidate loses nothing.
+CROSS_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -84,29 +89,42 @@ class SearchIndex:
         presence = weights[0] * in_variants + weights[1] * shorts + weights[2] * answers
         return sparse.csr_matrix(presence.T)
 
-    def _query(self, text: str, toned: str) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-        """The query row (weighted so a dot product mixes the cosines) and its word vector."""
-        words = self._word.transform([text]).tocsr()
-        tone_weight = (1.0 - CHAR_WEIGHT) * TONED_WEIGHT if toned else 0.0
-        parts = [
-            self._char.transform([text]) * CHAR_WEIGHT,
-            words * (1.0 - CHAR_WEIGHT - tone_weight),
-            self._toned.transform([toned]) * tone_weight,
-        ]
-        return sparse.hstack(parts, format="csr"), words
+    def _queries(
+        self, text: str, toned: str, translated: str
+    ) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        """Query rows for the question and its translated glossary terms, and its word vector.
 
-    def _scores(self, query: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-        """(entry scores, question-variant similarities) for a query row."""
-        similarity = (query @ self._documents).toarray().ravel()
-        by_variant = similarity[: len(self._languages)]
-        by_view = similarity[len(self._languages) :].reshape(3, -1)
-        best_variant = np.maximum.reduceat(by_variant, self._starts)
+        The rows are weighted so that a dot product with a document mixes the cosines; the
+        toned words count only when ``toned`` (the question as typed with diacritics) is given.
+        """
+        tone_weight = (1.0 - CHAR_WEIGHT) * TONED_WEIGHT if toned else 0.0
+        words = self._word.transform([text, translated]).tocsr()
+        word_weights = sparse.diags(
+            [1.0 - CHAR_WEIGHT - tone_weight, 1.0 - CHAR_WEIGHT], dtype=np.float32
+        )
+        if toned:
+            tones = self._toned.transform([toned, ""]) * tone_weight
+        else:
+            tones = sparse.csr_matrix((2, len(self._toned.vocabulary_)), dtype=np.float32)
+        parts = [
+            self._char.transform([text, translated]) * CHAR_WEIGHT,
+            word_weights @ words,
+            tones,
+        ]
+        return sparse.hstack(parts, format="csr"), words[0]
+
+    def _scores(self, queries: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """(entry scores, question-variant similarities), one row per query row."""
+        similarity = (queries @ self._documents).toarray()
+        by_variant = similarity[:, : len(self._languages)]
+        by_view = similarity[:, len(self._languages) :].reshape(len(similarity), 3, -1)
+        best_variant = np.maximum.reduceat(by_variant, self._starts, axis=1)
         weights = VIEW_WEIGHTS
         scores = (
             weights[0] * best_variant
-            + weights[1] * by_view[0]
-            + weights[2] * by_view[1]
-            + weights[3] * by_view[2]
+            + weights[1] * by_view[:, 0]
+            + weights[2] * by_view[:, 1]
+            + weights[3] * by_view[:, 2]
         )
         return scores, by_variant
 
@@ -132,6 +150,22 @@ class SearchIndex:
         reranked[candidates] *= 1.0 - RERANK_WEIGHT * (coverage.max() - coverage)
         return reranked
 
+    @staticmethod
+    def _cross_rerank(cross: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Scores of the best candidates, lowered by the evidence of the other language.
+
+        ``cross`` holds the entries' scores for the question's glossary terms in the other
+        language; a candidate loses up to CROSS_WEIGHT of its score by how far its score for them
+        is behind the best candidate's. Scores only go down.
+        """
+        candidates = _candidates(scores)
+        best = cross[candidates].max()
+        if len(candidates) < 2 or best <= 0:
+            return scores
+        reranked = scores.copy()
+        reranked[candidates] *= 1.0 - CROSS_WEIGHT * (1.0 - cross[candidates] / best)
+        return reranked
+
     def search(self, query: str, k: int = 3) -> list[Hit]:
         """The ``k`` best entries for ``query`` with a score above zero, best first."""
         language = guess_language(expand_abbreviations(query))
@@ -140,9 +174,10 @@ class SearchIndex:
             return []
         # Toned words only when the user typed the marks (expanded abbreviations carry them too).
         toned = prepare(query, language, toned=True) if has_diacritics(query) else ""
-        row, words = self._query(text, toned)
-        scores, by_variant = self._scores(row)
-        scores = self._rerank(words, scores)
+        translated = translate(toned or text, language, toned=bool(toned))
+        queries, words = self._queries(text, toned, translated)
+        (scores, cross), (by_variant, _) = self._scores(queries)
+        scores = self._cross_rerank(cross, self._rerank(words, scores))
         k = min(k, len(scores))
         best = np.argpartition(-scores, k - 1)[:k]
         best = best[np.argsort(-scores[best], kind="stable")]

@@ -169,3 +169,28 @@ def test_toned_words_tell_apart_what_folding_merges() -> None:
     index = SearchIndex(parse_file({"topic": "t", "entries": entries}, "t.yml"))
     assert index.search("mức hưởng nam")[0].entry_id == "men"
     assert index.search("mức hưởng năm")[0].entry_id == "year"
+
+
+def test_glossary_translates_prepared_terms_longest_first() -> None:
+    from bot.knowledge.glossary import translate
+    from bot.knowledge.prepare import prepare
+
+    english = translate(prepare("maternity benefit for women", "en"), "en")
+    assert "thai san" in english and "tro cap" in english and "nu gioi" in english
+    assert translate(prepare("bảo hiểm thất nghiệp", "vi"), "vi") == "unemploy insurance"
+    assert translate(prepare("năm", "vi", toned=True), "vi", toned=True) == "year"
+    assert translate(prepare("nam giới", "vi", toned=True), "vi", toned=True) == "men male man"
+    assert translate(prepare("what is the weather in hanoi", "en"), "en") == ""
+
+
+def test_other_language_evidence_breaks_a_tie_between_candidates() -> None:
+    from bot.knowledge.schema import parse_file
+    from bot.knowledge.search import SearchIndex
+
+    entries = [
+        make_entry("maternity", ["Trợ cấp thai sản"], ["Benefit A"]),
+        make_entry("sickness", ["Trợ cấp ốm đau"], ["Benefit B"]),
+    ]
+    index = SearchIndex(parse_file({"topic": "t", "entries": entries}, "t.yml"))
+    assert index.search("maternity benefit")[0].entry_id == "maternity"
+    assert index.search("benefit when sick")[0].entry_id == "sickness"
