@@ -27,7 +27,7 @@ TONED_WEIGHT = 0.5  # of the word share, given to toned words when the question 
 VIEW_WEIGHTS = (0.2, 0.2, 0.2, 0.4)  # best variant, all variants, short answer, whole answer
 # Re-ranking of the best RERANK_CANDIDATES entries by the query words that tell them apart.
 RERANK_CANDIDATES = 8
-RERANK_WEIGHT = 0.5  # a candidate covering none of those words loses this share of its score
+RERANK_WEIGHT = 0.7  # a candidate covering none of those words loses this share of its score
 RERANK_VIEWS = (0.4, 0.3, 0.3)  # where a word counts: any variant, short answer, whole answer
 # A candidate scoring zero for the question's glossary terms in the other language loses this
 # share of its score; the best-scoring candidate loses nothing.
