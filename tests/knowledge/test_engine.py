@@ -194,3 +194,11 @@ def test_other_language_evidence_breaks_a_tie_between_candidates() -> None:
     index = SearchIndex(parse_file({"topic": "t", "entries": entries}, "t.yml"))
     assert index.search("maternity benefit")[0].entry_id == "maternity"
     assert index.search("benefit when sick")[0].entry_id == "sickness"
+
+
+def test_expanded_abbreviations_do_not_switch_on_the_toned_words() -> None:
+    from bot.knowledge.schema import parse_file
+    from bot.knowledge.search import SearchIndex
+
+    index = SearchIndex(parse_file({"topic": "t", "entries": SAMPLE}, "t.yml"))
+    assert index.search("rut bhxh mot lan") == index.search("rut bao hiem xa hoi mot lan")
