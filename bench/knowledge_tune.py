@@ -3,8 +3,10 @@
 Usage: .venv/bin/python bench/knowledge_tune.py [--knowledge DIR]
 
 Reports the held-out split in both directions (odd question variants asked against an index of
-the even ones, and the reverse) and the best score of a list of off-topic questions against the
-full index, which must stay below the "did you mean" threshold as far as possible.
+the even ones, and the reverse), overall and per form (Vietnamese variants as written, the same
+typed without diacritics, English; the folded form is not part of the overall figure), and the
+best score of a list of off-topic questions against the full index, which must stay below the
+"did you mean" threshold as far as possible.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from bot.knowledge.compose import SUGGEST_SCORE  # noqa: E402
 from bot.knowledge.schema import LANGUAGES  # noqa: E402
 from bot.knowledge.search import SearchIndex  # noqa: E402
 from bot.knowledge.store import DEFAULT_DIR, load_entries  # noqa: E402
+from bot.textnorm import fold  # noqa: E402
 
 OFF_TOPIC = (
     "thời tiết hôm nay thế nào",
@@ -42,20 +45,24 @@ OFF_TOPIC = (
 )
 
 
-def split(directory: Path, kept_parity: int) -> tuple[float, float, int]:
-    """(top-1, top-3, n) for the variants of the other parity against an index of these."""
+def split(directory: Path, kept_parity: int) -> dict[str, tuple[float, float, int]]:
+    """Per form (and ``"all"``): top-1, top-3, n for the other parity against these variants."""
     kept, asked = [], []
     for entry in load_entries(directory):
         questions = {lang: entry.questions[lang][kept_parity::2] for lang in LANGUAGES}
-        asked += [
-            (q, entry.id) for lang in LANGUAGES for q in entry.questions[lang][1 - kept_parity :: 2]
-        ]
+        for lang in LANGUAGES:
+            asked += [(q, entry.id, lang) for q in entry.questions[lang][1 - kept_parity :: 2]]
         kept.append(replace(entry, questions=questions))
+    asked += [(fold(q), expected, "vi folded") for q, expected, lang in asked if lang == "vi"]
     index = SearchIndex(kept)
-    ranked = [([h.entry_id for h in index.search(q)], expected) for q, expected in asked]
-    top1 = sum(r[:1] == [e] for r, e in ranked) / len(ranked)
-    top3 = sum(e in r for r, e in ranked) / len(ranked)
-    return top1, top3, len(ranked)
+    ranked = [([h.entry_id for h in index.search(q)], e, form) for q, e, form in asked]
+    results = {}
+    for form in ("all", *LANGUAGES, "vi folded"):
+        rows = [(r, e) for r, e, f in ranked if f == form or (form == "all" and f in LANGUAGES)]
+        top1 = sum(r[:1] == [e] for r, e in rows) / len(rows)
+        top3 = sum(e in r for r, e in rows) / len(rows)
+        results[form] = (top1, top3, len(rows))
+    return results
 
 
 def main() -> int:
@@ -63,8 +70,11 @@ def main() -> int:
     parser.add_argument("--knowledge", type=Path, default=DEFAULT_DIR)
     args = parser.parse_args()
     for parity, name in ((0, "odd vs even"), (1, "even vs odd")):
-        top1, top3, n = split(args.knowledge, parity)
-        print(f"held-out {name}: n={n} top-1 {top1:.1%} top-3 {top3:.1%}")
+        forms = split(args.knowledge, parity)
+        print(
+            f"held-out {name}: "
+            + "; ".join(f"{form} n={n} {t1:.1%} / {t3:.1%}" for form, (t1, t3, n) in forms.items())
+        )
     index = SearchIndex(load_entries(args.knowledge))
     scores = []
     for question in OFF_TOPIC:

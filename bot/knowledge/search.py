@@ -1,126 +1,37 @@
 """Question retrieval robust to missing diacritics, abbreviations and English.
 
-Text is normalised, abbreviations are expanded and diacritics folded. The language of a text is
-known for the entries and guessed for a query (folded Vietnamese syllables have a fixed shape,
-most English words do not); filler words are then dropped and English words stemmed per
-language. Each entry is scored with TF-IDF (character 2-4-grams for typos and missing tones, word
-1-2-grams for word order and Vietnamese compound words) against several views of it: its
-best-matching question variant, all its variants together, its short answer and its whole answer.
+Texts are prepared by ``bot.knowledge.prepare``. Each entry is scored with TF-IDF (character
+2-4-grams for typos and missing tones, word 1-2-grams for word order and Vietnamese compound words,
+and toned word 1-2-grams when the question was typed with diacritics) against several views of
+it: its best-matching question variant, all its variants together, its short answer and its whole
+answer. The best candidates are then re-ranked by the query words that tell them apart and by the
+question's glossary terms in the other language.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from bot.knowledge.glossary import translate
+from bot.knowledge.prepare import guess_language, has_diacritics, prepare
 from bot.knowledge.schema import LANGUAGES, Entry
-from bot.textnorm import expand_abbreviations, fold
+from bot.textnorm import expand_abbreviations
 
 CHAR_WEIGHT = 0.5  # share of character n-grams in a similarity; word n-grams get the rest
+TONED_WEIGHT = 0.5  # of the word share, given to toned words when the question has diacritics
 VIEW_WEIGHTS = (0.2, 0.2, 0.2, 0.4)  # best variant, all variants, short answer, whole answer
 # Re-ranking of the best RERANK_CANDIDATES entries by the query words that tell them apart.
 RERANK_CANDIDATES = 8
-RERANK_WEIGHT = 0.5  # a candidate covering none of those words loses this share of its score
+RERANK_WEIGHT = 0.7  # a candidate covering none of those words loses this share of its score
 RERANK_VIEWS = (0.4, 0.3, 0.3)  # where a word counts: any variant, short answer, whole answer
-
-# Folded Vietnamese filler words.
-VI_STOPWORDS = frozenset(
-    "toi minh em cho xin a nhe oi thi la cua va voi nhung cac nay roi phai".split()
-)
-# English filler words; only dropped from English text, so "the" (thẻ), "to" (tố/tờ),
-# "an" (ăn/án) ... stay in Vietnamese.
-EN_STOPWORDS = frozenset(
-    "i me my you your we our is are was were be been do does did can could would should "
-    "will what how which of in on for and or there please".split()
-)
-# Stop words that start a Vietnamese compound which must stay whole ("tối đa", "tối thiểu").
-VI_KEEP_BEFORE = {"toi": frozenset({"da", "thieu", "uu"})}
-# English words with the same meaning here, mapped to one form (after stemming). None of them
-# is a folded Vietnamese syllable (so "cap" = cấp and "long" = lòng are left out).
-SYNONYMS = {
-    word: group[0]
-    for group in (
-        ("document", "paper", "paperwork", "form", "dossier", "file"),
-        ("withdraw", "cash", "lump", "payout", "takeout"),
-        ("emigrat", "abroad", "overseas", "settl"),
-        ("ceil", "maximum", "max", "limit", "highest"),
-        ("minimum", "lowest", "least", "cheapest"),
-        ("salary", "wage", "pay", "income", "earn"),
-        ("state", "government", "subsidy", "subsidi"),
-        ("baby", "child", "newborn", "birth", "childbirth"),
-        ("elderly", "old", "older", "senior"),
-        ("apply", "claim", "request", "submit"),
-        ("job", "work", "employment"),
-        ("quit", "leav", "left", "resign", "stop"),
-        ("retir", "retirement", "pension"),
-        ("sick", "sickness", "ill", "illness"),
-        ("complaint", "complain", "appeal"),
-        ("report", "denunciation", "denounce", "whistleblow"),
-        ("card", "cards"),
-        ("digital", "electronic", "online", "phone", "app"),
-        ("amount", "much", "money"),
-    )
-    for word in group
-}
-_SUFFIXES = (("ies", "y"), ("ment", ""), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
-_TOKEN = re.compile(r"\w+")
-# A folded Vietnamese syllable: optional initial consonant(s), one to three vowels, optional final.
-_VI_SYLLABLE = re.compile(
-    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?"
-)
-_DIACRITIC = re.compile(r"[^\x00-\x7f]")
-EN_SHARE = 0.4  # a query with at least this share of non-Vietnamese words is treated as English
-
-
-def _stem(token: str) -> str:
-    """Trim common English suffixes; folded Vietnamese syllables never end in them."""
-    if len(token) <= 4 or not token.isascii():
-        return token
-    for suffix, replacement in _SUFFIXES:
-        if token.endswith(suffix) and not token.endswith("ss"):
-            return token[: -len(suffix)] + replacement
-    return token
-
-
-def guess_language(text: str) -> str:
-    """``"vi"`` or ``"en"`` for a normalised, abbreviation-expanded text."""
-    if _DIACRITIC.search(text):
-        return "vi"
-    words = [w for w in _TOKEN.findall(text) if not w.isdigit()]
-    if not words:
-        return "vi"
-    foreign = sum(not _VI_SYLLABLE.fullmatch(w) for w in words)
-    return "en" if foreign >= EN_SHARE * len(words) else "vi"
-
-
-def _drop_vi_fillers(tokens: list[str]) -> list[str]:
-    kept = []
-    for number, token in enumerate(tokens):
-        following = tokens[number + 1] if number + 1 < len(tokens) else ""
-        if token in VI_STOPWORDS and following not in VI_KEEP_BEFORE.get(token, ()):
-            continue
-        kept.append(token)
-    return kept
-
-
-def prepare(text: str, language: str | None = None) -> str:
-    """The comparable form of a text: expanded, folded, without fillers, stemmed.
-
-    ``language`` (``"vi"``/``"en"``) is guessed when not given.
-    """
-    expanded = expand_abbreviations(text)
-    tokens = _TOKEN.findall(fold(expanded))
-    language = language or guess_language(expanded)
-    if language == "en":
-        stems = [_stem(t) for t in tokens if t not in EN_STOPWORDS and t not in VI_STOPWORDS]
-        return " ".join(SYNONYMS.get(stem, stem) for stem in stems)
-    tokens = _drop_vi_fillers(tokens)
-    return " ".join(SYNONYMS.get(_stem(t), _stem(t)) for t in tokens)
+# A candidate scoring zero for the question's glossary terms in the other language loses this
+# share of its score; the best-scoring candidate loses nothing.
+CROSS_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -136,55 +47,29 @@ class SearchIndex:
     """An immutable TF-IDF index over the question variants and answers of ``entries``."""
 
     def __init__(self, entries: Sequence[Entry]) -> None:
-        variants: list[str] = []
-        owners: list[int] = []
-        self._languages: list[str] = []
-        for number, entry in enumerate(entries):
-            for lang in LANGUAGES:
-                for question in entry.questions[lang]:
-                    variants.append(prepare(question, lang))
-                    owners.append(number)
-                    self._languages.append(lang)
-        profiles = [
-            " ".join(prepare(q, lang) for lang in LANGUAGES for q in entry.questions[lang])
-            for entry in entries
+        owners = [
+            number
+            for number, entry in enumerate(entries)
+            for lang in LANGUAGES
+            for _ in entry.questions[lang]
         ]
-        shorts = [
-            " ".join(prepare(entry.answers[lang].short, lang) for lang in LANGUAGES)
-            for entry in entries
-        ]
-        answers = [
-            " ".join(
-                prepare(f"{entry.answers[lang].short} {entry.answers[lang].details}", lang)
-                for lang in LANGUAGES
-            )
-            for entry in entries
+        self._languages = [
+            lang for entry in entries for lang in LANGUAGES for _ in entry.questions[lang]
         ]
         self._ids = [entry.id for entry in entries]
         self._starts = np.flatnonzero(np.diff(np.asarray(owners), prepend=-1))
         self._char = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32
         )
-        self._word = TfidfVectorizer(
-            analyzer="word",
-            ngram_range=(1, 2),
-            token_pattern=r"(?u)\b\w+\b",
-            sublinear_tf=True,
-            dtype=np.float32,
-        )
-        documents = variants + profiles + shorts + answers
+        self._word = _word_vectorizer()
+        self._toned = _word_vectorizer()
+        documents = _documents(entries, prepare)
         chars = self._char.fit_transform(documents)
         words = self._word.fit_transform(documents).tocsr()
+        toned = self._toned.fit_transform(_documents(entries, _toned))
         # One matrix, features x documents, so a query multiplies only the rows of its n-grams.
-        self._documents = self._combine(chars, words).T.tocsr()
+        self._documents = sparse.hstack([chars, words, toned], format="csr").T.tocsr()
         self._presence = self._word_presence(words, np.asarray(owners), len(entries))
-
-    @staticmethod
-    def _combine(chars: sparse.spmatrix, words: sparse.spmatrix) -> sparse.csr_matrix:
-        # Scaled so a dot product is CHAR_WEIGHT * cos(chars) + (1 - CHAR_WEIGHT) * cos(words).
-        return sparse.hstack(
-            [chars * np.sqrt(CHAR_WEIGHT), words * np.sqrt(1.0 - CHAR_WEIGHT)], format="csr"
-        )
 
     @staticmethod
     def _word_presence(
@@ -204,6 +89,45 @@ class SearchIndex:
         presence = weights[0] * in_variants + weights[1] * shorts + weights[2] * answers
         return sparse.csr_matrix(presence.T)
 
+    def _queries(
+        self, text: str, toned: str, translated: str
+    ) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        """Query rows for the question and its translated glossary terms, and its word vector.
+
+        The rows are weighted so that a dot product with a document mixes the cosines; the
+        toned words count only when ``toned`` (the question as typed with diacritics) is given.
+        """
+        tone_weight = (1.0 - CHAR_WEIGHT) * TONED_WEIGHT if toned else 0.0
+        words = self._word.transform([text, translated]).tocsr()
+        word_weights = sparse.diags(
+            [1.0 - CHAR_WEIGHT - tone_weight, 1.0 - CHAR_WEIGHT], dtype=np.float32
+        )
+        if toned:
+            tones = self._toned.transform([toned, ""]) * tone_weight
+        else:
+            tones = sparse.csr_matrix((2, len(self._toned.vocabulary_)), dtype=np.float32)
+        parts = [
+            self._char.transform([text, translated]) * CHAR_WEIGHT,
+            word_weights @ words,
+            tones,
+        ]
+        return sparse.hstack(parts, format="csr"), words[0]
+
+    def _scores(self, queries: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """(entry scores, question-variant similarities), one row per query row."""
+        similarity = (queries @ self._documents).toarray()
+        by_variant = similarity[:, : len(self._languages)]
+        by_view = similarity[:, len(self._languages) :].reshape(len(similarity), 3, -1)
+        best_variant = np.maximum.reduceat(by_variant, self._starts, axis=1)
+        weights = VIEW_WEIGHTS
+        scores = (
+            weights[0] * best_variant
+            + weights[1] * by_view[:, 0]
+            + weights[2] * by_view[:, 1]
+            + weights[3] * by_view[:, 2]
+        )
+        return scores, by_variant
+
     def _rerank(self, words: sparse.csr_matrix, scores: np.ndarray) -> np.ndarray:
         """Scores of the best candidates, lowered for those missing the words that differ.
 
@@ -213,13 +137,12 @@ class SearchIndex:
         score by how much less of that weight it covers than the best-covering candidate. Scores
         only go down, so an off-topic question does not gain confidence.
         """
-        top = min(RERANK_CANDIDATES, len(scores))
-        if top < 2 or words.nnz == 0:
+        candidates = _candidates(scores)
+        if len(candidates) < 2 or words.nnz == 0:
             return scores
-        candidates = np.argpartition(-scores, top - 1)[:top]
         presence = self._presence[words.indices][:, candidates].toarray()
         local_df = (presence > 0).sum(axis=1)
-        weights = words.data * np.log((top + 1) / (local_df + 1))
+        weights = words.data * np.log((len(candidates) + 1) / (local_df + 1))
         if weights.sum() <= 0:
             return scores
         coverage = weights @ presence / weights.sum()
@@ -227,25 +150,34 @@ class SearchIndex:
         reranked[candidates] *= 1.0 - RERANK_WEIGHT * (coverage.max() - coverage)
         return reranked
 
+    @staticmethod
+    def _cross_rerank(cross: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Scores of the best candidates, lowered by the evidence of the other language.
+
+        ``cross`` holds the entries' scores for the question's glossary terms in the other
+        language; a candidate loses up to CROSS_WEIGHT of its score by how far its score for them
+        is behind the best candidate's. Scores only go down.
+        """
+        candidates = _candidates(scores)
+        best = cross[candidates].max()
+        if len(candidates) < 2 or best <= 0:
+            return scores
+        reranked = scores.copy()
+        reranked[candidates] *= 1.0 - CROSS_WEIGHT * (1.0 - cross[candidates] / best)
+        return reranked
+
     def search(self, query: str, k: int = 3) -> list[Hit]:
         """The ``k`` best entries for ``query`` with a score above zero, best first."""
-        text = prepare(query)
+        language = guess_language(expand_abbreviations(query))
+        text = prepare(query, language)
         if not text or not self._ids:
             return []
-        words = self._word.transform([text]).tocsr()
-        query = self._combine(self._char.transform([text]), words)
-        similarity = (query @ self._documents).toarray().ravel()
-        by_variant = similarity[: len(self._languages)]
-        by_view = similarity[len(self._languages) :].reshape(3, -1)
-        best_variant = np.maximum.reduceat(by_variant, self._starts)
-        weights = VIEW_WEIGHTS
-        scores = (
-            weights[0] * best_variant
-            + weights[1] * by_view[0]
-            + weights[2] * by_view[1]
-            + weights[3] * by_view[2]
-        )
-        scores = self._rerank(words, scores)
+        # Toned words only when the user typed the marks (expanded abbreviations carry them too).
+        toned = prepare(query, language, toned=True) if has_diacritics(query) else ""
+        translated = translate(toned or text, language, toned=bool(toned))
+        queries, words = self._queries(text, toned, translated)
+        (scores, cross), (by_variant, _) = self._scores(queries)
+        scores = self._cross_rerank(cross, self._rerank(words, scores))
         k = min(k, len(scores))
         best = np.argpartition(-scores, k - 1)[:k]
         best = best[np.argsort(-scores[best], kind="stable")]
@@ -258,3 +190,49 @@ class SearchIndex:
             variant = start + int(np.argmax(by_variant[start:end]))
             hits.append(Hit(self._ids[number], float(scores[number]), self._languages[variant]))
         return hits
+
+
+def _candidates(scores: np.ndarray) -> np.ndarray:
+    """Positions of the RERANK_CANDIDATES best scores, in no particular order."""
+    top = min(RERANK_CANDIDATES, len(scores))
+    return np.argpartition(-scores, top - 1)[:top]
+
+
+def _toned(text: str, language: str) -> str:
+    return prepare(text, language, toned=True)
+
+
+def _word_vectorizer() -> TfidfVectorizer:
+    return TfidfVectorizer(
+        analyzer="word",
+        ngram_range=(1, 2),
+        token_pattern=r"(?u)\b\w+\b",
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
+
+
+def _documents(entries: Sequence[Entry], prepared: Callable[[str, str], str]) -> list[str]:
+    """Prepared texts: every question variant, then per entry all variants, short, whole answer."""
+    variants = [
+        prepared(question, lang)
+        for entry in entries
+        for lang in LANGUAGES
+        for question in entry.questions[lang]
+    ]
+    profiles = [
+        " ".join(prepared(q, lang) for lang in LANGUAGES for q in entry.questions[lang])
+        for entry in entries
+    ]
+    shorts = [
+        " ".join(prepared(entry.answers[lang].short, lang) for lang in LANGUAGES)
+        for entry in entries
+    ]
+    answers = [
+        " ".join(
+            prepared(f"{entry.answers[lang].short} {entry.answers[lang].details}", lang)
+            for lang in LANGUAGES
+        )
+        for entry in entries
+    ]
+    return variants + profiles + shorts + answers

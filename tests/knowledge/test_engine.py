@@ -110,7 +110,7 @@ def test_duplicate_ids_across_files_are_refused(tmp_path: Path) -> None:
 
 
 def test_prepare_folds_drops_fillers_and_unifies_english_terms() -> None:
-    from bot.knowledge.search import prepare
+    from bot.knowledge.prepare import prepare
 
     folded = "bao hiem xa hoi gi"
     assert prepare("Cho tôi xin BHXH là gì") == prepare("cho toi xin bhxh la gi") == folded
@@ -119,7 +119,7 @@ def test_prepare_folds_drops_fillers_and_unifies_english_terms() -> None:
 
 
 def test_guess_language_by_the_shape_of_folded_syllables() -> None:
-    from bot.knowledge.search import guess_language
+    from bot.knowledge.prepare import guess_language
 
     assert guess_language("tong dai bao hiem xa hoi la so nao") == "vi"
     assert guess_language("thẻ bảo hiểm y tế") == "vi"
@@ -128,7 +128,7 @@ def test_guess_language_by_the_shape_of_folded_syllables() -> None:
 
 
 def test_fillers_are_dropped_per_language() -> None:
-    from bot.knowledge.search import prepare
+    from bot.knowledge.prepare import prepare
 
     assert prepare("mức đóng tối đa") == prepare("muc dong toi da") == "muc dong toi da"
     assert prepare("tôi đóng") == "dong"
@@ -147,3 +147,58 @@ def test_reranking_prefers_the_candidate_with_the_distinguishing_word() -> None:
     index = SearchIndex(parse_file({"topic": "t", "entries": entries}, "t.yml"))
     assert index.search("what age do women retire")[0].entry_id == "women"
     assert index.search("nu nghi huu may tuoi")[0].entry_id == "women"
+
+
+def test_toned_preparation_keeps_the_marks_of_vietnamese_words_only() -> None:
+    from bot.knowledge.prepare import has_diacritics, prepare
+
+    assert prepare("Tôi hỏi lương hưu của nam năm 2026", toned=True) == "hỏi lương hưu nam năm 2026"
+    assert prepare("Tôi hỏi lương hưu của nam năm 2026") == "hoi luong huu nam nam 2026"
+    assert prepare("What documents?", "en", toned=True) == "document"
+    assert has_diacritics("nữ") and not has_diacritics("nu nghi huu")
+
+
+def test_toned_words_tell_apart_what_folding_merges() -> None:
+    from bot.knowledge.schema import parse_file
+    from bot.knowledge.search import SearchIndex
+
+    entries = [
+        make_entry("men", ["Mức hưởng của nam"], ["Benefit for men"]),
+        make_entry("year", ["Mức hưởng của năm"], ["Benefit for the year"]),
+    ]
+    index = SearchIndex(parse_file({"topic": "t", "entries": entries}, "t.yml"))
+    assert index.search("mức hưởng nam")[0].entry_id == "men"
+    assert index.search("mức hưởng năm")[0].entry_id == "year"
+
+
+def test_glossary_translates_prepared_terms_longest_first() -> None:
+    from bot.knowledge.glossary import translate
+    from bot.knowledge.prepare import prepare
+
+    english = translate(prepare("maternity benefit for women", "en"), "en")
+    assert "thai san" in english and "tro cap" in english and "nu gioi" in english
+    assert translate(prepare("bảo hiểm thất nghiệp", "vi"), "vi") == "unemploy insurance"
+    assert translate(prepare("năm", "vi", toned=True), "vi", toned=True) == "year"
+    assert translate(prepare("nam giới", "vi", toned=True), "vi", toned=True) == "men male man"
+    assert translate(prepare("what is the weather in hanoi", "en"), "en") == ""
+
+
+def test_other_language_evidence_breaks_a_tie_between_candidates() -> None:
+    from bot.knowledge.schema import parse_file
+    from bot.knowledge.search import SearchIndex
+
+    entries = [
+        make_entry("maternity", ["Trợ cấp thai sản"], ["Benefit A"]),
+        make_entry("sickness", ["Trợ cấp ốm đau"], ["Benefit B"]),
+    ]
+    index = SearchIndex(parse_file({"topic": "t", "entries": entries}, "t.yml"))
+    assert index.search("maternity benefit")[0].entry_id == "maternity"
+    assert index.search("benefit when sick")[0].entry_id == "sickness"
+
+
+def test_expanded_abbreviations_do_not_switch_on_the_toned_words() -> None:
+    from bot.knowledge.schema import parse_file
+    from bot.knowledge.search import SearchIndex
+
+    index = SearchIndex(parse_file({"topic": "t", "entries": SAMPLE}, "t.yml"))
+    assert index.search("rut bhxh mot lan") == index.search("rut bao hiem xa hoi mot lan")
