@@ -3,6 +3,10 @@
 Usage: .venv/bin/python bench/knowledge_eval.py [--misses] [--heldout] [--questions PATH]
        [--knowledge DIR]
 
+Besides top-1 / top-3 it reports what the answer action would do with each question (the
+thresholds of bot/knowledge/compose.py): answer directly (and how many of those are right),
+offer "did you mean" (and whether the right entry is among the buttons), or say it does not know.
+
 --heldout also reports a generalisation check that does not use the evaluation set: the
 odd-numbered question variants of every entry are asked against an index built without them.
 """
@@ -21,6 +25,7 @@ sys.path.insert(0, str(REPO))
 
 from dataclasses import replace  # noqa: E402
 
+from bot.knowledge.compose import is_confident, suggestions  # noqa: E402
 from bot.knowledge.schema import LANGUAGES  # noqa: E402
 from bot.knowledge.search import SearchIndex  # noqa: E402
 from bot.knowledge.store import DEFAULT_DIR, KnowledgeBase, load_entries  # noqa: E402
@@ -46,13 +51,24 @@ def evaluate(kb: KnowledgeBase, questions: list[tuple[str, str, str]]) -> dict[s
     unknown = sorted({entry_id for _, _, entry_id in questions} - set(snapshot.entries))
     if unknown:
         raise SystemExit(f"expected ids missing from the knowledge base: {unknown}")
-    results: dict[str, dict] = defaultdict(lambda: {"n": 0, "top1": 0, "top3": 0, "misses": []})
+    results: dict[str, dict] = defaultdict(lambda: {
+        "n": 0, "top1": 0, "top3": 0, "misses": [], "answered": 0, "answered_right": 0,
+        "suggested": 0, "suggested_right": 0, "unknown": 0})
     for form, question, expected in questions:
-        ranked = [hit.entry_id for hit in snapshot.index.search(question, k=3)]
+        hits = snapshot.index.search(question, k=3)
+        ranked = [hit.entry_id for hit in hits]
         row = results[form]
         row["n"] += 1
         row["top1"] += ranked[:1] == [expected]
         row["top3"] += expected in ranked
+        if is_confident(hits):
+            row["answered"] += 1
+            row["answered_right"] += ranked[:1] == [expected]
+        elif offered := [hit.entry_id for hit in suggestions(hits)]:
+            row["suggested"] += 1
+            row["suggested_right"] += expected in offered
+        else:
+            row["unknown"] += 1
         if ranked[:1] != [expected]:
             row["misses"].append((question, expected, ranked))
     return results
@@ -87,6 +103,12 @@ def main() -> int:
         row = results[form]
         n = row["n"] or 1
         print(f"{form:<10} {row['n']:>4} {row['top1'] / n:>7.1%} {row['top3'] / n:>7.1%}")
+    print(f"{'form':<10} {'answered (right)':>17} {'did you mean (right among)':>27} "
+          f"{'unknown':>8}")
+    for form in FORMS:
+        row = results[form]
+        print(f"{form:<10} {row['answered']:>9} ({row['answered_right']:>3}) "
+              f"{row['suggested']:>19} ({row['suggested_right']:>3}) {row['unknown']:>8}")
     if args.heldout:
         n, top1, top3 = heldout(args.knowledge)
         print(f"{'held-out':<10} {n:>4} {top1:>7.1%} {top3:>7.1%}  (odd variants vs even ones)")
