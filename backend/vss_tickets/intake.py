@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    CTE,
     Connection,
     Select,
     String,
@@ -16,7 +19,7 @@ from sqlalchemy import (
     cast,
     func,
     insert,
-    literal,
+    literal_column,
     select,
     update,
 )
@@ -82,56 +85,59 @@ _KEY_LOOKUP = select(IdempotencyKey.request_hash, IdempotencyKey.ticket_id).wher
 _UNIT_LOOKUP = select(Unit.name_vi, Unit.name_en).where(Unit.code == bindparam("code"))
 
 
-def _one_statement_create(with_key: bool) -> Select:
-    """PostgreSQL: the year's number, the ticket, its audit event and (`with_key`) its
-    idempotency key in one statement of data-modifying CTEs, answering the ticket's id and code.
+@cache
+def _one_statement_create(columns: tuple[str, ...], with_key: bool) -> Select:
+    """PostgreSQL: the year's number, the ticket (`columns` bound by name), its audit event and
+    (`with_key`) its idempotency key in one statement of data-modifying CTEs, answering the
+    ticket's id and code.
 
     Run on an autocommit connection it is the whole create in one round trip and one
     transaction (8 round trips in steps: BEGIN, 6 statements, COMMIT). The counter is upserted,
     so the first ticket of a year needs no separate step; a reused key fails the statement
-    with an IntegrityError and nothing is written."""
+    with an IntegrityError and nothing is written. Constants are inline SQL so the statement
+    stays within psycopg's limits (50 parameters) for caching its conversion."""
+    one = literal_column("1")
     counter = (
         pg_insert(_COUNTERS)
-        .values(year=bindparam("counter_year"), last_value=1)
+        .values(year=bindparam("counter_year"), last_value=one)
         .on_conflict_do_update(
-            index_elements=[_COUNTERS.c.year], set_={"last_value": _COUNTERS.c.last_value + 1}
+            index_elements=[_COUNTERS.c.year], set_={"last_value": _COUNTERS.c.last_value + one}
         )
         .returning(_COUNTERS.c.year, _COUNTERS.c.last_value)
         .cte("number")
     )
     digits = cast(counter.c.last_value, String)
+    width = func.greatest(literal_column("6"), func.length(digits))  # like f"{n:06d}"
     code = select(
-        literal("BHXH-")
+        literal_column("'BHXH-'")
         + cast(counter.c.year, String)
-        + "-"
-        + func.lpad(digits, func.greatest(6, func.length(digits)), "0")  # like {n:06d}
+        + literal_column("'-'")
+        + func.lpad(digits, width, literal_column("'0'"))
     ).scalar_subquery()
 
-    def params(table: Table, prefix: str = "") -> dict[str, Any]:
-        return {
-            c.name: bindparam(prefix + c.name, type_=c.type)
-            for c in table.c
-            if c.name not in ("id", "code", "ticket_id")
-        }
+    def bound(table: Table, names: Iterable[str], prefix: str = "") -> dict[str, Any]:
+        return {name: bindparam(prefix + name, type_=table.c[name].type) for name in names}
 
     ticket = (
         insert(_TICKETS)
-        .values(code=code, **params(_TICKETS))
+        .values(code=code, **bound(_TICKETS, columns))
         .returning(_TICKETS.c.id, _TICKETS.c.code)
         .cte("ticket")
     )
     ticket_id = select(ticket.c.id).scalar_subquery()
-    writes = [insert(_EVENTS).values(ticket_id=ticket_id, **params(_EVENTS, "event_")).cte("event")]
-    if with_key:
-        writes.append(
-            insert(_KEYS).values(ticket_id=ticket_id, **params(_KEYS, "key_")).cte("idem")
+
+    def row_of(table: Table, prefix: str) -> CTE:
+        names = [c.name for c in table.c if c.name not in ("id", "ticket_id")]
+        return (
+            insert(table)
+            .values(ticket_id=ticket_id, **bound(table, names, prefix))
+            .cte(prefix + "row")
         )
+
+    writes = [row_of(_EVENTS, "event_")]
+    if with_key:
+        writes.append(row_of(_KEYS, "key_"))
     return select(ticket.c.id, ticket.c.code).add_cte(*writes)
-
-
-_CREATE_WITH_KEY = _one_statement_create(with_key=True)
-_CREATE_WITHOUT_KEY = _one_statement_create(with_key=False)
-_TICKET_COLUMNS = tuple(c.name for c in _TICKETS.c if c.name not in ("id", "code"))
 
 
 def _replay(session: Session, key: str, digest: str) -> Ticket | None:
@@ -209,12 +215,11 @@ def _write_in_one_statement(
                 if earlier is not None:
                     return earlier, False
             raise _missing_unit(values["unit_code"])
-        params = dict.fromkeys(_TICKET_COLUMNS) | values
-        params["counter_year"] = values["received_on"].year
+        params = {**values, "counter_year": values["received_on"].year}
         params.update({f"event_{name}": value for name, value in event.items()})
         if key is not None:
             params.update({f"key_{name}": value for name, value in key.items()})
-        statement = _CREATE_WITH_KEY if key is not None else _CREATE_WITHOUT_KEY
+        statement = _one_statement_create(tuple(values), key is not None)
         ticket_id, code = conn.execute(statement, params).one()
     return _written(ticket_id, code, values, names), True
 
