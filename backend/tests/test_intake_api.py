@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import SERVICE, create, ticket_body
-from vss_tickets.models import AuditEvent, Ticket
+from vss_tickets import intake
+from vss_tickets.models import AuditEvent, Ticket, TicketCodeCounter
+from vss_tickets.routing import RoutingDecision
 
 
 def test_create_returns_the_contract(client):
@@ -30,6 +32,32 @@ def test_create_returns_the_contract(client):
 def test_codes_are_sequential_and_unique(client):
     codes = [create(client)["code"] for _ in range(3)]
     assert codes == ["BHXH-2026-000001", "BHXH-2026-000002", "BHXH-2026-000003"]
+
+
+def test_codes_count_per_year_and_grow_past_six_digits(client, clock, db):
+    assert create(client)["code"] == "BHXH-2026-000001"
+    with db.session(write=True) as session:
+        session.get(TicketCodeCounter, 2026).last_value = 999_999
+    assert create(client)["code"] == "BHXH-2026-1000000"
+    clock.advance(days=365)
+    assert create(client)["code"] == "BHXH-2027-000001"
+    assert create(client)["code"] == "BHXH-2027-000002"
+
+
+def test_unit_missing_from_the_database_is_422_unless_the_key_replays(client, db, monkeypatch):
+    headers = {**SERVICE, "Idempotency-Key": "before-the-move"}
+    first = client.post("/api/v1/tickets", json=ticket_body(), headers=headers)
+    assert first.status_code == 201
+    # Routing now names a unit the database lacks (e.g. a structure switched without init-db).
+    gone = RoutingDecision(unit_code="bhxh.not-loaded", reasons=["test"])
+    monkeypatch.setattr(intake, "route_ticket", lambda *_: gone)
+    replay = client.post("/api/v1/tickets", json=ticket_body(), headers=headers)
+    assert (replay.status_code, replay.json()["code"]) == (200, first.json()["code"])
+    response = client.post("/api/v1/tickets", json=ticket_body(), headers=SERVICE)
+    assert response.status_code == 422
+    assert "bhxh.not-loaded" in response.json()["message"]
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Ticket)) == 1
 
 
 def test_read_by_code_with_service_token_masks_numbers(client):

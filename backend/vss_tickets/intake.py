@@ -5,8 +5,25 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import (
+    CTE,
+    Connection,
+    Select,
+    String,
+    Table,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -52,11 +69,14 @@ def next_code(session: Session, year: int) -> str:
 
 
 # Core statements on the tables (built once): the ORM unit of work and per-call statement
-# construction were most of the CPU a create took.
+# construction were most of the CPU a create took. SQLite runs the steps below; PostgreSQL runs
+# one statement (`_one_statement_create`), as its round trips cost more than the statements.
 _TICKETS = Ticket.__table__
+_KEYS = IdempotencyKey.__table__
+_EVENTS = AuditEvent.__table__
 _INSERT_TICKET = insert(_TICKETS).returning(_TICKETS.c.id)
-_INSERT_KEY = insert(IdempotencyKey.__table__)
-_INSERT_AUDIT = insert(AuditEvent.__table__)
+_INSERT_KEY = insert(_KEYS)
+_INSERT_AUDIT = insert(_EVENTS)
 _NUMBER_TICKET = (
     update(_TICKETS)
     .where(_TICKETS.c.id == bindparam("ticket_id"))
@@ -66,6 +86,61 @@ _KEY_LOOKUP = select(IdempotencyKey.request_hash, IdempotencyKey.ticket_id).wher
     IdempotencyKey.key == bindparam("key")
 )
 _UNIT_LOOKUP = select(Unit.name_vi, Unit.name_en).where(Unit.code == bindparam("code"))
+
+
+@cache
+def _one_statement_create(columns: tuple[str, ...], with_key: bool) -> Select:
+    """PostgreSQL: the year's number, the ticket (`columns` bound by name), its audit event and
+    (`with_key`) its idempotency key in one statement of data-modifying CTEs, answering the
+    ticket's id and code.
+
+    Run on an autocommit connection it is the whole create in one round trip and one
+    transaction (8 round trips in steps: BEGIN, 6 statements, COMMIT). The counter is upserted,
+    so the first ticket of a year needs no separate step; a reused key fails the statement
+    with an IntegrityError and nothing is written. Constants are inline SQL so the statement
+    stays within psycopg's limits (50 parameters) for caching its conversion."""
+    one = literal_column("1")
+    counter = (
+        pg_insert(_COUNTERS)
+        .values(year=bindparam("counter_year"), last_value=one)
+        .on_conflict_do_update(
+            index_elements=[_COUNTERS.c.year], set_={"last_value": _COUNTERS.c.last_value + one}
+        )
+        .returning(_COUNTERS.c.year, _COUNTERS.c.last_value)
+        .cte("number")
+    )
+    digits = cast(counter.c.last_value, String)
+    width = func.greatest(literal_column("6"), func.length(digits))  # like f"{n:06d}"
+    code = select(
+        literal_column("'BHXH-'")
+        + cast(counter.c.year, String)
+        + literal_column("'-'")
+        + func.lpad(digits, width, literal_column("'0'"))
+    ).scalar_subquery()
+
+    def bound(table: Table, names: Iterable[str], prefix: str = "") -> dict[str, Any]:
+        return {name: bindparam(prefix + name, type_=table.c[name].type) for name in names}
+
+    ticket = (
+        insert(_TICKETS)
+        .values(code=code, **bound(_TICKETS, columns))
+        .returning(_TICKETS.c.id, _TICKETS.c.code)
+        .cte("ticket")
+    )
+    ticket_id = select(ticket.c.id).scalar_subquery()
+
+    def row_of(table: Table, prefix: str) -> CTE:
+        names = [c.name for c in table.c if c.name not in ("id", "ticket_id")]
+        return (
+            insert(table)
+            .values(ticket_id=ticket_id, **bound(table, names, prefix))
+            .cte(prefix + "row")
+        )
+
+    writes = [row_of(_EVENTS, "event_")]
+    if with_key:
+        writes.append(row_of(_KEYS, "key_"))
+    return select(ticket.c.id, ticket.c.code).add_cte(*writes)
 
 
 def _replay(session: Session, key: str, digest: str) -> Ticket | None:
@@ -83,6 +158,82 @@ def _replay(session: Session, key: str, digest: str) -> Ticket | None:
     return session.get(Ticket, row.ticket_id)
 
 
+def _unit_names(db: Database, conn: Connection, unit_code: str) -> tuple[str, str] | None:
+    """The unit's (name_vi, name_en), kept in `db.unit_names` after the first lookup."""
+    names = db.unit_names.get(unit_code)
+    if names is None:
+        row = conn.execute(_UNIT_LOOKUP, {"code": unit_code}).first()
+        if row is None:
+            return None
+        names = db.unit_names[unit_code] = (row.name_vi, row.name_en)
+    return names
+
+
+def _missing_unit(unit_code: str) -> ApiError:
+    return unprocessable(
+        f"Đơn vị {unit_code} chưa có trong cơ sở dữ liệu (chạy init-db)",
+        f"Unit {unit_code} is not in the database (run init-db)",
+    )
+
+
+def _write_in_steps(
+    db: Database, values: dict[str, Any], key: dict[str, Any] | None, event: dict[str, Any]
+) -> tuple[Ticket, bool]:
+    """SQLite: the create as a sequence of statements in one transaction (no round trips to
+    save in-process); the code is taken last, so the counter row is locked briefly."""
+    with db.session(write=True) as session:
+        if key is not None:
+            earlier = _replay(session, key["key"], key["request_hash"])
+            if earlier is not None:
+                return earlier, False
+        conn = session.connection()  # Core statements straight on the connection
+        names = _unit_names(db, conn, values["unit_code"])
+        if names is None:
+            raise _missing_unit(values["unit_code"])
+        ticket_id = conn.execute(
+            _INSERT_TICKET, {**values, "code": f"pending-{uuid.uuid4().hex[:24]}"}
+        ).scalar_one()
+        if key is not None:
+            conn.execute(_INSERT_KEY, {**key, "ticket_id": ticket_id})
+        conn.execute(_INSERT_AUDIT, {**event, "ticket_id": ticket_id})
+        code = next_code(session, values["received_on"].year)
+        conn.execute(
+            _NUMBER_TICKET,
+            dict(ticket_id=ticket_id, new_code=code, new_updated_at=values["updated_at"]),
+        )
+    return _written(ticket_id, code, values, names), True
+
+
+def _write_in_one_statement(
+    db: Database, values: dict[str, Any], key: dict[str, Any] | None, event: dict[str, Any]
+) -> tuple[Ticket, bool]:
+    """PostgreSQL: the create as one statement on an autocommit connection (its own
+    transaction); a reused key raises IntegrityError, handled by the caller."""
+    with db.autocommit() as conn:
+        names = _unit_names(db, conn, values["unit_code"])
+        if names is None:
+            if key is not None:  # a replay is answered before the unit is checked, as in steps
+                with db.session() as session:
+                    earlier = _replay(session, key["key"], key["request_hash"])
+                if earlier is not None:
+                    return earlier, False
+            raise _missing_unit(values["unit_code"])
+        params = {**values, "counter_year": values["received_on"].year}
+        params.update({f"event_{name}": value for name, value in event.items()})
+        if key is not None:
+            params.update({f"key_{name}": value for name, value in key.items()})
+        statement = _one_statement_create(tuple(values), key is not None)
+        ticket_id, code = conn.execute(statement, params).one()
+    return _written(ticket_id, code, values, names), True
+
+
+def _written(ticket_id: int, code: str, values: dict[str, Any], names: tuple[str, str]) -> Ticket:
+    """A transient ticket holding what was written (not attached to a session)."""
+    ticket = Ticket(id=ticket_id, code=code, **values)
+    ticket.unit = Unit(code=values["unit_code"], name_vi=names[0], name_en=names[1])
+    return ticket
+
+
 def create_ticket(
     db: Database,
     payload: TicketCreate,
@@ -92,10 +243,11 @@ def create_ticket(
 ) -> tuple[Ticket, bool]:
     """Create the ticket (or return the one this key already created). Returns (ticket, created).
 
-    The new ticket, its idempotency key and its audit event are written with Core statements
-    (no ORM unit of work, which was most of the service's CPU per create); the returned ticket
-    is a transient object holding what was written. The responsible unit's names come from
-    `db.unit_names` after its first lookup."""
+    The ticket, its audit event and its idempotency key are written in one transaction with Core
+    statements (no ORM unit of work, which was most of the service's CPU per create): on
+    PostgreSQL as one statement, on SQLite in steps. The returned ticket is a transient object
+    holding what was written. The responsible unit's names come from `db.unit_names` after its
+    first lookup."""
     digest = request_hash(payload)
     now = clock.now()
     received = now.astimezone(VIETNAM).date()
@@ -111,98 +263,60 @@ def create_ticket(
         payload.kind, received, complex_case=payload.complex_case, remote_area=payload.remote_area
     )
     ref = reference_data(ref_structure)
-    province_code = ref.resolve_province(payload.province) if payload.province else None
+    citizen = payload.citizen
+    transcript = [t.model_dump(mode="json") for t in payload.transcript or ()] or None
+    values = dict(
+        kind=payload.kind,
+        topic=payload.topic,
+        description=payload.description,
+        channel=payload.channel,
+        conversation_id=payload.conversation_id,
+        language=payload.language,
+        citizen_name=citizen.name or "",  # not given (allowed for the kind)
+        citizen_phone=citizen.phone,
+        citizen_cccd=citizen.cccd,
+        citizen_bhxh_code=citizen.bhxh_code,
+        province_code=ref.resolve_province(payload.province) if payload.province else None,
+        commune=payload.commune,
+        about_unit_code=payload.about_unit_code,
+        unit_code=decision.unit_code,
+        assignee_id=None,
+        state="received",
+        priority=payload.priority,
+        complex_case=payload.complex_case,
+        remote_area=payload.remote_area,
+        received_on=received,
+        acceptance_due=due.acceptance,
+        first_response_due=due.first_response,
+        resolution_due=due.resolution,
+        transfer_count=0,
+        escalation_level=0,
+        routing_reasons=list(decision.reasons),
+        transcript=transcript,
+        consent_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    if payload.handoff:  # the live chat waits for an officer (other chat columns stay null)
+        values.update(chat_state="waiting", chat_requested_at=now)
+    key = None
+    if idempotency_key:
+        key = dict(key=idempotency_key, request_hash=digest, created_at=now)
+    event = audit.event_values(
+        None,
+        "service",
+        "created",
+        now,
+        from_state=None,
+        to_state="received",
+        unit=decision.unit_code,
+        reasons=list(decision.reasons),
+        **({"handoff": True} if payload.handoff else {}),
+    )
+    del event["ticket_id"]
+    write = _write_in_steps if db.is_sqlite else _write_in_one_statement
     try:
-        with db.session(write=True) as session:
-            if idempotency_key:
-                earlier = _replay(session, idempotency_key, digest)
-                if earlier is not None:
-                    return earlier, False
-            conn = session.connection()  # Core statements straight on the connection
-            unit_code = decision.unit_code
-            names = db.unit_names.get(unit_code)
-            if names is None:
-                unit_row = conn.execute(_UNIT_LOOKUP, {"code": unit_code}).first()
-                if unit_row is None:
-                    raise unprocessable(
-                        f"Đơn vị {unit_code} chưa có trong cơ sở dữ liệu (chạy init-db)",
-                        f"Unit {unit_code} is not in the database (run init-db)",
-                    )
-                names = db.unit_names[unit_code] = (unit_row.name_vi, unit_row.name_en)
-            citizen = payload.citizen
-            transcript = [t.model_dump(mode="json") for t in payload.transcript or ()] or None
-            values = dict(
-                code=f"pending-{uuid.uuid4().hex[:24]}",  # numbered last, see below
-                kind=payload.kind,
-                topic=payload.topic,
-                description=payload.description,
-                channel=payload.channel,
-                conversation_id=payload.conversation_id,
-                language=payload.language,
-                citizen_name=citizen.name or "",  # not given (allowed for the kind)
-                citizen_phone=citizen.phone,
-                citizen_cccd=citizen.cccd,
-                citizen_bhxh_code=citizen.bhxh_code,
-                province_code=province_code,
-                commune=payload.commune,
-                about_unit_code=payload.about_unit_code,
-                unit_code=unit_code,
-                assignee_id=None,
-                state="received",
-                priority=payload.priority,
-                complex_case=payload.complex_case,
-                remote_area=payload.remote_area,
-                received_on=received,
-                acceptance_due=due.acceptance,
-                first_response_due=due.first_response,
-                resolution_due=due.resolution,
-                transfer_count=0,
-                escalation_level=0,
-                routing_reasons=list(decision.reasons),
-                transcript=transcript,
-                chat_state="waiting" if payload.handoff else None,
-                chat_officer=None,
-                chat_requested_at=now if payload.handoff else None,
-                chat_closed_reason=None,
-                consent_at=now,
-                created_at=now,
-                updated_at=now,
-            )
-            ticket_id = conn.execute(_INSERT_TICKET, values).scalar_one()
-            if idempotency_key:
-                conn.execute(
-                    _INSERT_KEY,
-                    dict(
-                        key=idempotency_key,
-                        request_hash=digest,
-                        ticket_id=ticket_id,
-                        created_at=now,
-                    ),
-                )
-            conn.execute(
-                _INSERT_AUDIT,
-                audit.event_values(
-                    ticket_id,
-                    "service",
-                    "created",
-                    now,
-                    from_state=None,
-                    to_state="received",
-                    unit=decision.unit_code,
-                    reasons=list(decision.reasons),
-                    **({"handoff": True} if payload.handoff else {}),
-                ),
-            )
-            # The year's counter row stays locked until commit: take the number as the last
-            # step, so concurrent creates queue on it as briefly as possible.
-            values["code"] = next_code(session, received.year)
-            conn.execute(
-                _NUMBER_TICKET,
-                dict(ticket_id=ticket_id, new_code=values["code"], new_updated_at=now),
-            )
-            ticket = Ticket(id=ticket_id, **values)
-            ticket.unit = Unit(code=unit_code, name_vi=names[0], name_en=names[1])
-            return ticket, True
+        return write(db, values, key, event)
     except IntegrityError:
         # A concurrent retry with the same key committed first: answer with its ticket.
         if not idempotency_key:
