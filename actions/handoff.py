@@ -22,10 +22,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import fields
-from actions.intake import _EXTERNAL, ValidateIntakeForm, ticket_payload
+from actions.intake import ValidateIntakeForm, ticket_payload
 from actions.replies import button, language_of, say, text
 from bot.pii import mask
 from bot.tickets import TicketClient, TicketServiceError, idempotency_key
+from bot.user_text import typed
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +111,7 @@ def asking_message(tracker: Tracker) -> tuple[str, float | None]:
     for event in tracker.events:
         if event.get("event") == "user":
             words = str(event.get("text") or "").strip()
-            if words and not words.startswith(("/", _EXTERNAL)):
+            if typed(words):
                 last = (words, event.get("timestamp"))
             elif words:
                 last = ("", event.get("timestamp"))

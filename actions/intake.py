@@ -20,6 +20,7 @@ from actions.knowledge import ActionAnswerQuestion
 from actions.replies import button, label, language_of, say, text
 from bot.pii import mask
 from bot.tickets import TicketClient, TicketServiceError, idempotency_key
+from bot.user_text import typed
 
 logger = logging.getLogger(__name__)
 
@@ -269,9 +270,6 @@ def _given(tracker: Tracker, slot: str) -> str | None:
 
 MAX_TURNS = 100  # the ticket service's limits on a transcript
 MAX_TURN_TEXT = 2000
-# Text of the user events Rasa records for an intent triggered by a program (e.g. the delivery
-# of a staff reply), not typed by the citizen (rasa.shared.core.constants).
-_EXTERNAL = "EXTERNAL: "
 
 
 def chat_transcript(tracker: Tracker) -> list[dict[str, str]]:
@@ -293,7 +291,7 @@ def chat_transcript(tracker: Tracker) -> list[dict[str, str]]:
         if not isinstance(raw, str) or not isinstance(stamp, int | float):
             continue
         words = mask(unicodedata.normalize("NFC", raw).strip())[:MAX_TURN_TEXT].strip()
-        if not words or (kind == "user" and words.startswith(("/", _EXTERNAL))):
+        if not words or (kind == "user" and not typed(words)):
             continue
         turns.append({
             "author": "citizen" if kind == "user" else "assistant",

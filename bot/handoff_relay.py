@@ -24,11 +24,11 @@ import requests
 from bot.rasa_link import RasaLink
 from bot.settings import Settings
 from bot.tickets import TicketClient, TicketServiceError
+from bot.user_text import typed
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY = 4000
-_SKIPPED_PREFIXES = ("/", "EXTERNAL: ")  # button payloads, intents triggered by a program
 
 
 def new_messages(events: Iterable[dict[str, Any]], since: float) -> Iterator[tuple[str, float]]:
@@ -41,7 +41,7 @@ def new_messages(events: Iterable[dict[str, Any]], since: float) -> Iterator[tup
         if not isinstance(words, str) or not words.strip():
             continue
         words = words.strip()
-        if words.startswith(_SKIPPED_PREFIXES):
+        if not typed(words):
             continue
         yield words[:MAX_BODY], float(stamp)
 
