@@ -50,15 +50,21 @@ def when(tracker: Tracker, moment: datetime) -> str:
 HANDOFF_SLOTS = ("province", "full_name", "phone", "consent")
 
 
+def goes_live(tracker: Tracker, hours: dict[str, Any] | None) -> bool:
+    """Officers are at work and the citizen is not filling in the intake form (a live chat
+    would abandon it): the handoff form starts."""
+    return bool(hours and hours.get("open")) and tracker.active_loop_name != "intake_form"
+
+
 def reply(tracker: Tracker, hours: dict[str, Any] | None) -> tuple[str, list[dict[str, str]]]:
-    """The text and buttons for an office-hours answer (None: the service was not reached).
-    Open and not in the intake form: the handoff's opening line (the handoff form follows)."""
+    """The text and buttons for an office-hours answer (None: the service was not reached);
+    the handoff's opening line when it goes live (the handoff form follows)."""
+    if goes_live(tracker, hours):
+        return text(tracker, "handoff_start"), []
     in_form = tracker.active_loop_name == "intake_form"
     if hours is None:
         message = text(tracker, "handoff_unavailable")
     elif hours.get("open"):
-        if not in_form:
-            return text(tracker, "handoff_start"), []
         message = text(tracker, "handoff_open")
     else:
         message = text(tracker, "handoff_closed",
@@ -91,8 +97,7 @@ class ActionRequestHuman(Action):
             hours = None
         message, buttons = reply(tracker, hours)
         dispatcher.utter_message(text=message, buttons=buttons)
-        live = bool(hours and hours.get("open")) and tracker.active_loop_name != "intake_form"
-        return [SlotSet("handoff_start", live)]
+        return [SlotSet("handoff_start", goes_live(tracker, hours))]
 
 
 class ValidateHandoffForm(ValidateIntakeForm):

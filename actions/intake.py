@@ -178,6 +178,13 @@ def _routable(kind: str, topic: str, value: Any) -> str | None:
     return province
 
 
+def _filing_kind(tracker: Tracker) -> str:
+    """The kind of ticket the active form files: the one chosen, an enquiry for the handoff
+    form (which does not ask), else a complaint."""
+    default = "enquiry" if tracker.active_loop_name == "handoff_form" else "complaint"
+    return tracker.get_slot("ticket_kind") or default
+
+
 def _simple(parse: Callable[[Any], Any], error: str) -> Parser:
     return lambda value, tracker: (parse(value), error)
 
@@ -189,9 +196,7 @@ _PARSERS: dict[str, Parser] = {
     "topic": _simple(fields.parse_topic, "topic_unknown"),
     "description": lambda value, tracker: fields.parse_description(value),
     "province": lambda value, tracker: (_routable(
-        tracker.get_slot("ticket_kind")
-        or ("enquiry" if tracker.active_loop_name == "handoff_form" else "complaint"),
-        tracker.get_slot("topic") or "other", value), "province_unknown"),
+        _filing_kind(tracker), tracker.get_slot("topic") or "other", value), "province_unknown"),
     "commune": _simple(fields.parse_commune, "commune_invalid"),
     "full_name": lambda value, tracker: (
         fields.parse_name(value, tracker.get_slot("ticket_kind")), "name_invalid"),

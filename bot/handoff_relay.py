@@ -38,12 +38,9 @@ def new_messages(events: Iterable[dict[str, Any]], since: float) -> Iterator[tup
         words = event.get("text")
         if event.get("event") != "user" or not isinstance(stamp, int | float) or stamp <= since:
             continue
-        if not isinstance(words, str) or not words.strip():
-            continue
-        words = words.strip()
-        if not typed(words):
-            continue
-        yield words[:MAX_BODY], float(stamp)
+        words = words.strip() if isinstance(words, str) else ""
+        if typed(words):
+            yield words[:MAX_BODY], float(stamp)
 
 
 def paused_since(events: Iterable[dict[str, Any]], chat: dict[str, Any]) -> float:

@@ -1,10 +1,13 @@
 """Rendering of outbox notifications for the citizen's chat, and the live-chat relay's choice
-of the citizen messages to pass on."""
+of the citizen messages to pass on (its ticket service and Rasa replaced by stand-ins)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.delivery import events, render
-from bot.handoff_relay import new_messages, paused_since
+from bot.handoff_relay import HandoffRelay, new_messages, paused_since
+from bot.tickets import TicketServiceError
 
 REPLY = {
     "id": 7, "ticket_code": "BHXH-2026-000042", "event": "staff_reply",
@@ -82,3 +85,62 @@ def test_only_typed_messages_after_the_pause_are_passed_on() -> None:
     assert list(new_messages(history, 21.0)) == [("x" * 4000, 25.0)]
     # never paused (e.g. the pause was not recorded): the chat's request time
     assert paused_since(history[:1], chat) == 1772416800.0
+
+
+class Chats:
+    """The ticket service's live-chat endpoints: active chats, and chat messages received
+    (a chat listed in ``closed`` refuses them with 409)."""
+
+    def __init__(self, *codes: str) -> None:
+        self.active = list(codes)
+        self.closed: set[str] = set()
+        self.received: list[tuple[str, str]] = []
+
+    def sweep_chats(self) -> list[dict[str, Any]]:
+        return [{"code": code, "conversation_id": f"conv-{code}",
+                 "requested_at": "2026-03-02T09:00:00+07:00"} for code in self.active]
+
+    def add_chat_message(self, code: str, conversation_id: str, body: str) -> dict[str, Any]:
+        if code in self.closed:
+            raise TicketServiceError("ticket service answered 409", status=409)
+        assert conversation_id == f"conv-{code}"
+        self.received.append((code, body))
+        return {}
+
+
+class Relay(HandoffRelay):
+    """The relay with each conversation's events given instead of read from Rasa."""
+
+    def __init__(self, chats: Chats, history: dict[str, list[dict[str, Any]]]) -> None:
+        super().__init__(tickets=chats)  # type: ignore[arg-type]
+        self.history = history
+
+    def conversation_events(self, conversation: str) -> list[dict[str, Any]]:
+        return self.history[conversation]
+
+
+def said(*texts: str, start: float = 21.0) -> list[dict[str, Any]]:
+    return [{"event": "pause", "timestamp": 20.0}] + [
+        {"event": "user", "timestamp": start + i, "text": text} for i, text in enumerate(texts)]
+
+
+def test_each_message_is_passed_on_once_and_an_ended_chat_is_forgotten() -> None:
+    chats = Chats("A", "B")
+    history = {"conv-A": said("một", "hai"), "conv-B": said("ba")}
+    relay = Relay(chats, history)
+    assert relay.run_once() == 3
+    history["conv-A"] += said("bốn", start=30.0)[1:]
+    assert relay.run_once() == 1  # only the new one
+    assert chats.received == [("A", "một"), ("A", "hai"), ("B", "ba"), ("A", "bốn")]
+    chats.active = ["B"]  # A released or expired
+    relay.run_once()
+    assert set(relay.forwarded) == {"B"}
+
+
+def test_a_chat_that_refuses_messages_is_not_retried_while_listed() -> None:
+    chats = Chats("A")
+    chats.closed.add("A")  # ended between the sweep and the message
+    relay = Relay(chats, {"conv-A": said("một", "hai")})
+    assert relay.run_once() == 0
+    chats.closed.clear()
+    assert relay.run_once() == 0 and chats.received == []  # stopped, not re-sent

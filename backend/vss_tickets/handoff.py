@@ -7,8 +7,8 @@ releases it (held → closed, "released"); a chat nobody took within `TICKETS_HA
 is closed as "expired" when the assistant sweeps. Each change writes its audit event and queues an
 outbox notification (`chat_taken`, `chat_released`, `chat_expired`): the assistant tells the
 citizen, and resumes the conversation after release or expiry. Citizen messages go through the
-lifecycle's citizen message; while an officer holds the chat, every notification carries
-`chat_state: held` so the assistant shows staff replies as chat.
+lifecycle's citizen message; every notification of a ticket with a chat carries its
+`chat_state`, so the assistant shows staff replies during a held chat as chat.
 """
 
 from __future__ import annotations
@@ -60,53 +60,49 @@ def _record(
     )  # fmt: skip
 
 
+def _tell(session: Session, ticket: Ticket, change: str, now: datetime, **payload: object) -> None:
+    """Queue the `chat_<change>` notification with what the citizen is told."""
+    text_vi, text_en = (t.format(code=ticket.code) for t in _CHAT_TEXT[change])
+    notify(session, ticket, f"chat_{change}", now, text_vi=text_vi, text_en=text_en, **payload)
+    session.flush()
+
+
+def _require(ticket: Ticket, state: str, error: str, what_vi: str, what_en: str) -> None:
+    """409 `error` unless the ticket's chat is in `state`."""
+    if ticket.chat_state != state:
+        raise ApiError(
+            409,
+            error,
+            f"Yêu cầu {ticket.code} không có trao đổi trực tiếp {what_vi} "
+            f"(trạng thái: {ticket.chat_state or 'không có'})",
+            f"Ticket {ticket.code} has no live chat {what_en} "
+            f"(chat state: {ticket.chat_state or 'none'})",
+        )
+
+
 def _close(session: Session, ticket: Ticket, actor: str, reason: str, now: datetime) -> None:
     before, officer = ticket.chat_state, ticket.chat_officer
     ticket.chat_state, ticket.chat_closed_reason = "closed", reason
-    event = f"chat_{reason}"
-    _record(session, ticket, actor, event, now, before, officer=officer)
-    text_vi, text_en = (t.format(code=ticket.code) for t in _CHAT_TEXT[reason])
-    notify(
-        session, ticket, event, now,
-        chat_state="closed", reason=reason, officer=officer, text_vi=text_vi, text_en=text_en,
-    )  # fmt: skip
-    session.flush()
+    _record(session, ticket, actor, f"chat_{reason}", now, before, officer=officer)
+    _tell(session, ticket, reason, now, chat_state="closed", reason=reason, officer=officer)
 
 
 def take(session: Session, ticket: Ticket, staff: Staff, now: datetime) -> None:
     """waiting → held by `staff`, who also accepts the ticket (when it is still received) and
     claims it, so that their replies can follow at once; 409 `chat_not_waiting` otherwise."""
-    if ticket.chat_state != "waiting":
-        raise ApiError(
-            409,
-            "chat_not_waiting",
-            f"Yêu cầu {ticket.code} không có trao đổi trực tiếp đang chờ cán bộ "
-            f"(trạng thái: {ticket.chat_state or 'không có'})",
-            f"Ticket {ticket.code} has no live chat waiting for an officer "
-            f"(chat state: {ticket.chat_state or 'none'})",
-        )
+    _require(ticket, "waiting", "chat_not_waiting", "đang chờ cán bộ", "waiting for an officer")
     if ticket.state == "received":
         lifecycle.accept(session, ticket, staff, now)
     lifecycle.claim(session, ticket, staff, now)
     ticket.chat_state, ticket.chat_officer = "held", staff.username
     _record(session, ticket, f"staff:{staff.username}", "chat_taken", now, "waiting",
             officer=staff.username)  # fmt: skip
-    text_vi, text_en = (t.format(code=ticket.code) for t in _CHAT_TEXT["taken"])
-    notify(session, ticket, "chat_taken", now, text_vi=text_vi, text_en=text_en)
-    session.flush()
+    _tell(session, ticket, "taken", now)
 
 
 def release(session: Session, ticket: Ticket, staff: Staff, now: datetime) -> None:
     """held → closed ("released"); only the holding officer or a supervisor/admin in scope."""
-    if ticket.chat_state != "held":
-        raise ApiError(
-            409,
-            "chat_not_held",
-            f"Yêu cầu {ticket.code} không có trao đổi trực tiếp đang diễn ra "
-            f"(trạng thái: {ticket.chat_state or 'không có'})",
-            f"Ticket {ticket.code} has no live chat held by an officer "
-            f"(chat state: {ticket.chat_state or 'none'})",
-        )
+    _require(ticket, "held", "chat_not_held", "đang diễn ra", "held by an officer")
     if not may_release(ticket, staff):
         raise forbidden(
             f"Trao đổi trực tiếp đang do {ticket.chat_officer} đảm nhận: chỉ cán bộ đó hoặc "
@@ -117,8 +113,8 @@ def release(session: Session, ticket: Ticket, staff: Staff, now: datetime) -> No
     _close(session, ticket, f"staff:{staff.username}", "released", now)
 
 
-def expire_overdue(session: Session, now: datetime, wait_seconds: int) -> list[str]:
-    """Close every chat still waiting `wait_seconds` after it was asked for; returns the codes."""
+def expire_overdue(session: Session, now: datetime, wait_seconds: int) -> None:
+    """Close every chat still waiting `wait_seconds` after it was asked for."""
     cutoff = now - timedelta(seconds=wait_seconds)
     overdue = session.scalars(
         select(Ticket)
@@ -128,7 +124,6 @@ def expire_overdue(session: Session, now: datetime, wait_seconds: int) -> list[s
     ).unique().all()  # fmt: skip
     for ticket in overdue:
         _close(session, ticket, "system", "expired", now)
-    return [t.code for t in overdue]
 
 
 def active(session: Session) -> list[Ticket]:
@@ -148,11 +143,8 @@ def citizen_message(
     """Append the citizen's chat message to the thread (the lifecycle's citizen message).
     Unknown code and another conversation get the same 404; a chat neither waiting nor held
     answers 409 `chat_not_active`."""
-    try:
-        ticket = lifecycle.load(session, code)
-    except ApiError:
-        ticket = None
-    if ticket is None or ticket.conversation_id != conversation_id:
+    ticket = lifecycle.load(session, code)  # 404 for an unknown code
+    if ticket.conversation_id != conversation_id:
         raise not_found(f"Không tìm thấy yêu cầu {code}", f"No ticket {code}")
     if ticket.chat_state not in ACTIVE:
         raise ApiError(

@@ -42,7 +42,7 @@ def notify(session: Session, ticket: Ticket, event: str, at: datetime, **payload
                 "language": ticket.language,
                 "text_vi": f"Yêu cầu {ticket.code}: {label_vi}.",
                 "text_en": f"Request {ticket.code}: {label_en}.",
-                # An officer holds a live chat: the assistant shows the message as chat.
+                # A ticket with a live chat: the assistant shows a reply in a held chat as chat.
                 **({"chat_state": ticket.chat_state} if ticket.chat_state else {}),
                 **payload,
             },
