@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from typing import Any
 
@@ -10,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot import clock
 from bot.knowledge.compose import (
     answer_messages,
     is_confident,
@@ -57,7 +57,7 @@ class ActionAnswerQuestion(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         snapshot = (self._knowledge or shared_knowledge()).snapshot()
-        today = dt.date.today()
+        today = clock.today()
         language = _language(tracker)
         chosen = next(tracker.get_latest_entity_values("kb_entry"), None)
         entry = snapshot.entries.get(chosen) if chosen else None

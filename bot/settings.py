@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.clock import CLOCK_FILE
+
 ROOT = Path(__file__).resolve().parent.parent
 DEV_RASA_TOKEN = "dev-only-rasa-token-change-me"
 DEV_TICKETS_TOKEN = "dev-only-tickets-token-change-me"
@@ -49,6 +51,7 @@ class Settings:
     graph_api_version: str
     channels_state_db: Path
     channel_secrets: dict[str, str]
+    clock_file: str  # tests only (bot/clock.py)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -81,6 +84,7 @@ class Settings:
             graph_api_version=get("GRAPH_API_VERSION", "v23.0"),
             channels_state_db=Path(get("CHANNELS_STATE_DB", str(ROOT / "var" / "channels.db"))),
             channel_secrets={k: get(k, v) for k, v in CHANNEL_SECRETS.items()},
+            clock_file=get(CLOCK_FILE, ""),
         )
 
     def problems(self) -> list[str]:
@@ -92,6 +96,8 @@ class Settings:
             found.append("RASA_TOKEN still has its development default")
         if self.tickets_token == DEV_TICKETS_TOKEN:
             found.append("TICKETS_SERVICE_TOKEN still has its development default")
+        if self.clock_file:
+            found.append(f"{CLOCK_FILE} is set: the test clock is refused in production")
         if self.tracker_db_url.startswith("sqlite"):
             found.append("TRACKER_DB_URL points at SQLite; use PostgreSQL in production")
         found += [

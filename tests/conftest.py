@@ -5,12 +5,28 @@ One session-wide stack serves both suites, so Rasa loads its model once per run.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
 
 import pytest
 
+from bot.clock import CLOCK_FILE, write_clock_file
 from bot.model import model_path
 from tests.stack import Stack
+
+
+def pytest_configure() -> None:
+    """`VSS_CLOCK_START=<ISO 8601 instant>` runs the suite from that instant: this process and
+    every process it starts read the clock file written here (bot/clock.py). Tests of rules that
+    depend on time state their own instant whatever it says."""
+    start = os.environ.get("VSS_CLOCK_START")
+    if start:
+        path = Path(tempfile.mkdtemp(prefix="vss-clock-")) / "clock"
+        write_clock_file(path, datetime.fromisoformat(start))
+        os.environ[CLOCK_FILE] = str(path)
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +43,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         raise
     yield running
     running.stop_all()
+
+
+@pytest.fixture
+def at(stack: Stack) -> Iterator[Callable[[datetime], None]]:
+    """``at(instant)`` moves every process of the stack to ``instant`` for this test; the
+    suite's clock comes back after it."""
+    yield stack.set_clock
+    stack.set_clock(None)
 
 
 @pytest.fixture

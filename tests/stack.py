@@ -1,7 +1,9 @@
-"""Start the three real processes (ticket service, action server, Rasa) for tests.
+"""Start the real processes (ticket service, action server, Rasa, deliver) for tests.
 
 Each process gets a free port on 127.0.0.1, its own temporary databases and a log
-file; ``Stack.logs()`` returns the logs for a failing test's report.
+file; ``Stack.logs()`` returns the logs for a failing test's report. All of them read one
+clock file (bot/clock.py): the stack starts at the suite's instant (real time, or
+``VSS_CLOCK_START``) and a test moves every process at once with ``set_clock``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import requests
 
+from bot import clock
 from bot.settings import ROOT
 from tests.channels.credentials import channel_env
 
@@ -89,10 +92,13 @@ class Stack:
             "TRACKER_DB_URL": f"sqlite:///{workdir / 'tracker.db'}",
             "KNOWLEDGE_FEEDBACK_DB": str(workdir / "feedback.db"),
             "OUTBOX_POLL_SECONDS": "0.5",
+            clock.CLOCK_FILE: str(workdir / "clock"),
             # Zalo and Messenger talk to local fakes there (tests/channels/fake_*.py).
             **channel_env(zalo_url, graph_url, str(workdir / "channels.db")),
         }
-        return cls(workdir=workdir, env=env)
+        stack = cls(workdir=workdir, env=env)
+        stack.set_clock(None)
+        return stack
 
     def _spawn(self, name: str, command: list[str], cwd: Path) -> subprocess.Popen:
         log = open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
@@ -103,26 +109,20 @@ class Stack:
         self.processes[name] = process
         return process
 
-    @property
-    def clock_file(self) -> Path:
-        """The ticket service's clock: an ISO 8601 time in the file, real time while empty."""
-        return self.workdir / "tickets-clock"
-
-    def set_tickets_clock(self, moment: datetime | None) -> None:
-        """Stop the ticket service's clock at ``moment`` (None: real time again)."""
-        self.clock_file.write_text(moment.isoformat() if moment else "")
+    def set_clock(self, moment: datetime | None) -> None:
+        """Every process's clock at ``moment`` from now on (None: back to the suite's clock,
+        which is this test process's own)."""
+        suite = clock.now() if os.environ.get(clock.CLOCK_FILE) else None
+        clock.write_clock_file(Path(self.env[clock.CLOCK_FILE]), moment or suite)
 
     def start_tickets(self) -> None:
-        """The real `cli serve`, started by a launcher that reads its clock from a file
-        (real time unless a test sets one: office hours, live-chat expiry)."""
+        """The real `cli serve`."""
         backend = ROOT / "backend"
         subprocess.run(
             [str(TICKETS_PY), "-m", "vss_tickets.cli", "init-db"],
             cwd=backend, env=self.env, check=True, capture_output=True,
         )
-        self.set_tickets_clock(None)
-        self.env["TICKETS_TEST_CLOCK_FILE"] = str(self.clock_file)
-        serve = [str(TICKETS_PY), str(backend / "tests" / "clock_serve.py")]
+        serve = [str(TICKETS_PY), "-m", "vss_tickets.cli", "serve"]
         process = self._spawn("tickets", serve, backend)
         wait_until_healthy(f"{self.tickets_url}/health", process, 180)
 

@@ -1,13 +1,12 @@
 """Asking for a human: real rasa-sdk trackers and dispatchers. Contract tests against the real
-ticket service process (whose clock cannot be frozen from outside, so they check that the reply
-follows whatever the service answers, plus one service configured to be closed almost always);
-the rendering of given answers against a local fake; the handoff ticket created on the real
-service, once per request, with the conversation paused only when it exists."""
+ticket service process at stated instants (its clock file, tests/instants.py); the rendering of
+given answers against a local fake; the handoff ticket created on the real service, once per
+request, with the conversation paused only when it exists."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,43 +16,38 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import ActionRequestHuman, ActionStartHandoff, reply
+from actions.handoff import ActionRequestHuman, ActionStartHandoff
 from bot.tickets import TicketClient
 from tests.fake_tickets import FakeTicketService
+from tests.instants import DAY_BEFORE_TET, LUNCH_BREAK, SUNDAY_NIGHT, WORKING_MORNING
 from tests.stack import TICKETS_TOKEN, Stack, free_port
 
-VN = timezone(timedelta(hours=7))
 HOURS = "07:30-11:30,13:00-16:30"
 TICKET_BUTTON = {"vi": {"title": "Gửi phiếu yêu cầu", "payload": "/file_complaint"},
                  "en": {"title": "File a ticket", "payload": "/file_complaint"}}
 
 
-def start(workdir: Path, office_hours: str) -> Stack:
-    stack = Stack.configure(workdir)
-    stack.env["TICKETS_OFFICE_HOURS"] = office_hours
+@pytest.fixture(scope="module")
+def tickets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The ticket service with its default office hours, at the instant a test sets."""
+    stack = Stack.configure(Path(tmp_path_factory.mktemp("tickets")))
+    stack.env["TICKETS_OFFICE_HOURS"] = HOURS
     try:
         stack.start_tickets()
     except Exception:
         print(stack.logs())
         stack.stop_all()
         raise
-    return stack
-
-
-@pytest.fixture(scope="module")
-def tickets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The ticket service with its default office hours."""
-    stack = start(Path(tmp_path_factory.mktemp("tickets")), HOURS)
     yield stack
     stack.stop_all()
 
 
-@pytest.fixture(scope="module")
-def night_office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """A ticket service open only 00:00-00:01 on working days: closed at almost any moment."""
-    stack = start(Path(tmp_path_factory.mktemp("night")), "00:00-00:01")
-    yield stack
-    stack.stop_all()
+@pytest.fixture
+def service_at(tickets: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """``service_at(instant)``: the actions talk to the real service, whose clock is set there."""
+    use(monkeypatch, tickets.tickets_url, tickets.env["TICKETS_SERVICE_TOKEN"])
+    yield tickets.set_clock
+    tickets.set_clock(None)
 
 
 def use(monkeypatch: pytest.MonkeyPatch, url: str, token: str) -> None:
@@ -87,54 +81,40 @@ def ask_human(language: str = "vi", active_loop: str | None = None) -> dict[str,
 # --- against the real ticket service process --------------------------------------------------
 
 
-def test_the_client_reads_office_hours_from_the_service(
-    tickets: Stack, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    use(monkeypatch, tickets.tickets_url, tickets.env["TICKETS_SERVICE_TOKEN"])
+def test_the_client_reads_office_hours_from_the_service(service_at: Any) -> None:
+    service_at(WORKING_MORNING)
     answer = TicketClient().office_hours()
-    assert answer["hours"] == HOURS
+    assert answer["hours"] == HOURS and answer["open"] and answer["next_open"] is None
     now = datetime.fromisoformat(answer["now"])
     assert now.utcoffset() == timedelta(hours=7)
-    assert abs(now - datetime.now(VN)) < timedelta(minutes=1)
-    if answer["open"]:
-        assert answer["next_open"] is None
-        assert datetime.fromisoformat(answer["closes_at"]) > now
-    else:
-        next_open = datetime.fromisoformat(answer["next_open"])
-        assert next_open > now and next_open.utcoffset() == timedelta(hours=7)
-        assert next_open.strftime("%H:%M") in ("07:30", "13:00")
+    assert timedelta(0) <= now - WORKING_MORNING < timedelta(minutes=1)
+    assert answer["closes_at"] == "2026-12-07T11:30:00+07:00"
+    service_at(SUNDAY_NIGHT)
+    answer = TicketClient().office_hours()
+    assert not answer["open"] and answer["next_open"] == "2026-12-07T07:30:00+07:00"
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_the_reply_follows_the_services_answer(
-    tickets: Stack, monkeypatch: pytest.MonkeyPatch, language: str
-) -> None:
-    use(monkeypatch, tickets.tickets_url, tickets.env["TICKETS_SERVICE_TOKEN"])
-    before = TicketClient().office_hours()
+def test_inside_office_hours_the_live_handoff_starts(service_at: Any, language: str) -> None:
+    service_at(WORKING_MORNING)
     message = ask_human(language)
-    after = TicketClient().office_hours()
-    expected = [reply(tracker(language), answer) for answer in (before, after)]
-    assert (message["text"], message["buttons"]) in expected
-    if before["open"] and after["open"]:  # the live handoff's form follows: no ticket button
-        assert message["buttons"] == [] and "Type \"stop\"" in reply(tracker("en"), after)[0]
-    elif not before["open"] and not after["open"]:
-        assert message["buttons"] == [TICKET_BUTTON[language]]
+    assert message["buttons"] == []
+    assert message["text"].startswith(("Hiện đang trong giờ làm việc: tôi có thể kết nối",
+                                       "It is within working hours: I can put you through"))
 
 
+@pytest.mark.parametrize(("moment", "vi_when", "en_when"), [
+    (LUNCH_BREAK, "thứ Tư, ngày 09/12/2026, lúc 13:00", "Wednesday 9 December 2026 at 13:00"),
+    (SUNDAY_NIGHT, "thứ Hai, ngày 07/12/2026, lúc 07:30", "Monday 7 December 2026 at 07:30"),
+    (DAY_BEFORE_TET, "thứ Năm, ngày 11/02/2027, lúc 07:30", "Thursday 11 February 2027 at 07:30"),
+], ids=["lunch-break", "sunday-night", "day-before-tet"])
 def test_a_closed_office_says_when_staff_are_next_available(
-    night_office: Stack, monkeypatch: pytest.MonkeyPatch
+    service_at: Any, moment: datetime, vi_when: str, en_when: str
 ) -> None:
-    use(monkeypatch, night_office.tickets_url, night_office.env["TICKETS_SERVICE_TOKEN"])
-    answer = TicketClient().office_hours()
-    if answer["open"]:
-        pytest.skip("run in the one minute a day this office is open")
-    next_open = datetime.fromisoformat(answer["next_open"])
-    assert next_open.strftime("%H:%M") == "00:00" and next_open.date() > datetime.now(VN).date()
+    service_at(moment)
     vi, en = ask_human("vi"), ask_human("en")
-    assert f"ngày {next_open:%d/%m/%Y}, lúc 00:00" in vi["text"]
-    assert "ngoài giờ làm việc" in vi["text"]
-    assert f"{next_open.day} {next_open:%B %Y} at 00:00" in en["text"]
-    assert next_open.strftime("%A") in en["text"]
+    assert "ngoài giờ làm việc" in vi["text"] and vi_when in vi["text"]
+    assert "not at work right now" in en["text"] and en_when in en["text"]
     assert vi["buttons"] == [TICKET_BUTTON["vi"]] and en["buttons"] == [TICKET_BUTTON["en"]]
 
 

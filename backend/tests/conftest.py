@@ -7,6 +7,7 @@ import functools
 import os
 import secrets
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from sqlalchemy.engine import make_url
 
 from vss_tickets.app import create_app
 from vss_tickets.auth import token_digest
-from vss_tickets.clock import FrozenClock
+from vss_tickets.clock import CLOCK_FILE_VARIABLE, FrozenClock, write_clock_file
 from vss_tickets.config import DEV_SERVICE_TOKEN, Settings
 from vss_tickets.db import Database, normalise_url
 from vss_tickets.migrate import init_db
@@ -41,6 +42,17 @@ TABLES = (
     "outbox, idempotency_keys, audit_events, consultations, messages, tickets, "
     "ticket_code_counters, staff_sessions, login_failures, staff"
 )
+
+
+def pytest_configure() -> None:
+    """`VSS_CLOCK_START=<ISO 8601 instant>` runs the suite's real-time parts (server processes,
+    the service's default clock) from that instant; tests of time-dependent rules freeze their
+    own clock (`clock` below) whatever it says."""
+    start = os.environ.get("VSS_CLOCK_START")
+    if start:
+        path = Path(tempfile.mkdtemp(prefix="vss-clock-")) / "clock"
+        write_clock_file(path, datetime.fromisoformat(start))
+        os.environ[CLOCK_FILE_VARIABLE] = str(path)
 
 
 def _pg_conninfo(url: str) -> str:

@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     svc = Services(
         settings=settings,
         db=db,
-        clock=clock or Clock(),
+        clock=clock or Clock.from_env(),
         verification=FailureWindow(settings.verify_max_failures, settings.verify_lock_seconds),
     )
 

@@ -58,7 +58,7 @@ def cmd_escalate(settings: Settings, _: argparse.Namespace) -> int:
 
     db = Database(settings.database_url)
     try:
-        report = run_escalation(db, Clock())
+        report = run_escalation(db, Clock.from_env())
     finally:
         db.dispose()
     for code, unit in report.tickets:

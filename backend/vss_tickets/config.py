@@ -20,6 +20,7 @@
 | TICKETS_ESCALATION_INTERVAL | 300 | seconds between in-process escalation runs (0 = off) |
 | TICKETS_OFFICE_HOURS | 07:30-11:30,13:00-16:30 | staff hours on working days (Vietnam time) |
 | TICKETS_HANDOFF_WAIT_SECONDS | 300 | how long a live chat waits for an officer before it expires |
+| VSS_CLOCK_FILE | (unset) | tests only: a file setting the clock (clock.py); not in production |
 
 The reopen and consultation periods are project policy, not statutory values. The default office
 hours are a project default too, NOT VSS's official schedule: set the hours the deploying office
@@ -32,6 +33,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .clock import CLOCK_FILE_VARIABLE
 from .office_hours import DEFAULT_OFFICE_HOURS, Period, parse_office_hours
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -129,4 +131,8 @@ class Settings:
             raise ConfigError(
                 "APP_ENV=production: set TICKETS_SERVICE_TOKEN to a secret of at least 24 "
                 "characters; the development token is refused."
+            )
+        if os.environ.get(CLOCK_FILE_VARIABLE):
+            raise ConfigError(
+                f"APP_ENV=production: unset {CLOCK_FILE_VARIABLE}; the test clock is refused."
             )

@@ -19,6 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from .clock import Clock
+
 ROLES = ("officer", "supervisor", "admin")
 STATES = (
     "received",
@@ -32,7 +34,8 @@ STATES = (
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Default of the time columns the service does not set itself (through its clock)."""
+    return Clock.from_env().now()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

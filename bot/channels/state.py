@@ -6,8 +6,9 @@ One file (``CHANNELS_STATE_DB``) in WAL mode, safe for several Rasa processes on
 from __future__ import annotations
 
 import sqlite3
-import time
 from pathlib import Path
+
+from bot import clock
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS seen_events (
@@ -39,7 +40,7 @@ class SeenEvents:
 
     def first_time(self, event_id: str) -> bool:
         """Record ``event_id``; True only the first time it is seen (across processes)."""
-        now = time.time()
+        now = clock.timestamp()
         cursor = self.db.execute(
             "INSERT OR IGNORE INTO seen_events VALUES (?, ?, ?)", (self.channel, event_id, now)
         )

@@ -11,13 +11,13 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import logging
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 
+from bot import clock
 from bot.channels.state import connect
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,8 @@ class TokenStore:
         seed = f"{config.access_token}\n{config.refresh_token}"
         row = self.db.execute("SELECT seed FROM oauth_tokens WHERE name=?", (self.name,)).fetchone()
         if row is None or row[0] != seed:  # first start, or the operator authorised the OA again
-            expires = time.time() + 3600 if config.access_token else 0.0  # no token: refresh first
+            # No token: refresh first.
+            expires = clock.timestamp() + 3600 if config.access_token else 0.0
             self._write(Tokens(config.access_token, config.refresh_token, expires), seed)
 
     def current(self) -> Tokens:
@@ -100,18 +101,18 @@ class TokenStore:
     async def access_token(self, session: aiohttp.ClientSession, stale: str | None = None) -> str:
         """A usable access token; refreshed when expired or equal to ``stale``."""
         tokens = self.current()
-        if tokens.access != stale and tokens.expires_at - EXPIRY_MARGIN > time.time():
+        if tokens.access != stale and tokens.expires_at - EXPIRY_MARGIN > clock.timestamp():
             return tokens.access
         async with self._lock:
             lock_file = await asyncio.to_thread(self._lock_file)
             try:
                 tokens = self.current()  # another caller may have refreshed meanwhile
-                if tokens.access != stale and tokens.expires_at - EXPIRY_MARGIN > time.time():
+                if tokens.access != stale and tokens.expires_at - EXPIRY_MARGIN > clock.timestamp():
                     return tokens.access
                 fresh = await self._refresh(session, tokens.refresh)
                 self._write(fresh)
                 logger.info("Zalo access token refreshed; valid for %.0f s",
-                            fresh.expires_at - time.time())
+                            fresh.expires_at - clock.timestamp())
                 return fresh.access
             finally:
                 lock_file.close()
@@ -133,7 +134,7 @@ class TokenStore:
                          body.get("error_description") or body.get("error"))
             raise ZaloError(int(body.get("error") or -1), "token refresh refused")
         lifetime = float(body.get("expires_in") or 3600)
-        return Tokens(body["access_token"], body["refresh_token"], time.time() + lifetime)
+        return Tokens(body["access_token"], body["refresh_token"], clock.timestamp() + lifetime)
 
 
 class ZaloClient:

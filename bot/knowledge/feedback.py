@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import sqlite3
 from pathlib import Path
 
+from bot import clock
 from bot.knowledge.store import REPO_ROOT
 
 DB_ENV = "KNOWLEDGE_FEEDBACK_DB"
@@ -54,7 +54,7 @@ def record_feedback(
             "INSERT INTO feedback (created_at, kb_entry, helpful, language, channel, question)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (
-                dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                clock.now().isoformat(timespec="seconds"),
                 kb_entry,
                 int(helpful),
                 language,

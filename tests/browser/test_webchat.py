@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import ARTIFACTS
 from tests.e2e.test_channels import staff_reply
+from tests.instants import SUNDAY_NIGHT
 from tests.stack import Stack, free_port
 
 pytestmark = pytest.mark.e2e
@@ -63,7 +64,8 @@ def test_a_staff_reply_appears_without_reload(page: Page, stack: Stack) -> None:
     page.screenshot(path=ARTIFACTS / "webchat-staff-reply.png")
 
 
-def test_keyboard_only_use_with_buttons(page: Page) -> None:
+def test_keyboard_only_use_with_buttons(page: Page, at: Callable) -> None:
+    at(SUNDAY_NIGHT)  # asking for a human out of hours offers a ticket button
     for _ in range(6):
         if page.evaluate("document.activeElement.id") == "text":
             break

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import time
 from typing import Any
 
 from aiohttp import web
 
+from bot import clock
 from tests.channels.fakeserver import ThreadedServer
 
 BUTTON_TYPES = {"oa.open.url", "oa.query.show", "oa.query.hide", "oa.open.sms", "oa.open.phone"}
@@ -28,7 +28,7 @@ class FakeZalo(ThreadedServer):
     def __init__(self, app_id: str, app_secret: str, access: str, refresh: str,
                  port: int = 0) -> None:
         self.app_id, self.app_secret = app_id, app_secret
-        self.access_tokens: dict[str, float] = {access: time.time() + 90000}
+        self.access_tokens: dict[str, float] = {access: clock.timestamp() + 90000}
         self.refresh_tokens = {refresh}
         self.sent: list[dict[str, Any]] = []
         self.refreshes: list[str] = []
@@ -55,7 +55,7 @@ class FakeZalo(ThreadedServer):
             body = await request.json()
         except ValueError:
             return self._refuse(-201, "Body is not JSON", None)
-        if self.access_tokens.get(token, 0) < time.time():
+        if self.access_tokens.get(token, 0) < clock.timestamp():
             return self._refuse(-216, "Access token is invalid", body)
         if self.scripted_errors:
             return self._refuse(self.scripted_errors.pop(0), "Scripted error", body)
@@ -93,7 +93,7 @@ class FakeZalo(ThreadedServer):
             self.refresh_tokens.discard(refresh)  # single use
             n = next(self._counter)
             access, new_refresh = f"access-{n}", f"refresh-{n}"
-            self.access_tokens[access] = time.time() + 90000
+            self.access_tokens[access] = clock.timestamp() + 90000
             self.refresh_tokens.add(new_refresh)
             return web.json_response(
                 {"access_token": access, "refresh_token": new_refresh, "expires_in": "90000"})

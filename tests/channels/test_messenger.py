@@ -10,6 +10,7 @@ import uuid
 
 import requests
 
+from bot import clock
 from tests.channels.conftest import Harness, wait_for
 from tests.channels.credentials import FB_APP_SECRET, FB_PAGE_TOKEN, FB_VERIFY_TOKEN
 from tests.channels.fake_graph import FakeGraph
@@ -22,14 +23,14 @@ def psid() -> str:
 
 
 def text_event(sender: str, text: str, **extra: object) -> dict:
-    now = int(time.time() * 1000)
+    now = int(clock.timestamp() * 1000)
     message = {"mid": f"m_{uuid.uuid4().hex}", "text": text, **extra}
     return {"sender": {"id": sender}, "recipient": {"id": PAGE_ID}, "timestamp": now,
             "message": message}
 
 
 def delivery(*entries: list[dict]) -> dict:
-    now = int(time.time() * 1000)
+    now = int(clock.timestamp() * 1000)
     return {"object": "page",
             "entry": [{"id": PAGE_ID, "time": now, "messaging": events} for events in entries]}
 

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
+from bot import clock
 from tests.channels.conftest import Harness, wait_for
 from tests.channels.credentials import ZALO_APP_ID, ZALO_OA_SECRET
 from tests.channels.fake_zalo import FakeZalo
@@ -24,7 +25,7 @@ def zalo_event(text: str | None = "xin chào", event_name: str = "user_send_text
         "app_id": ZALO_APP_ID,
         "user_id_by_app": "55" + user[2:],
         "event_name": event_name,
-        "timestamp": str(int(time.time() * 1000)),
+        "timestamp": str(int(clock.timestamp() * 1000)),
         "sender": {"id": user},
         "recipient": {"id": "579745863508352884"},
         "message": {"msg_id": msg_id or uuid.uuid4().hex, "text": text},
@@ -184,7 +185,7 @@ def test_expired_token_is_refreshed_once_and_the_refresh_token_rotated(
         access, refresh = db.execute(
             "SELECT access_token, refresh_token FROM oauth_tokens").fetchone()
     assert refresh in fake_zalo.refresh_tokens and fake_zalo.refreshes[-1] not in (refresh,)
-    assert fake_zalo.access_tokens[access] > time.time()
+    assert fake_zalo.access_tokens[access] > clock.timestamp()
     # the used refresh token is dead: Zalo accepts each one once
     reuse = requests.post(f"{fake_zalo.url}/v4/oa/access_token", timeout=5,
                           headers={"secret_key": harness_env["ZALO_APP_SECRET"]},

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import urlparse
 
 import pytest
@@ -29,6 +29,7 @@ from tests.channels.test_messenger import delivery, psid, text_event
 from tests.channels.test_messenger import post as post_messenger
 from tests.channels.test_zalo import post as post_zalo
 from tests.channels.test_zalo import zalo_event
+from tests.instants import SUNDAY_NIGHT
 from tests.stack import RASA_TOKEN, Stack
 
 
@@ -77,13 +78,15 @@ def zalo_texts(fake: FakeZalo, user: str) -> str:
     return "\n".join(m["message"]["text"] for m in fake.sent if m["recipient"]["user_id"] == user)
 
 
-def test_zalo_conversation_with_button_and_staff_reply(stack: Stack, fake_zalo: FakeZalo) -> None:
+def test_zalo_conversation_with_button_and_staff_reply(
+    stack: Stack, fake_zalo: FakeZalo, at: Callable
+) -> None:
+    at(SUNDAY_NIGHT)  # officers are not at work: the reply offers a ticket with a button
     rasa, user = Rasa(stack), zalo_event()["sender"]["id"]
     assert post_zalo(rasa, zalo_event("xin chào", user=user)).status_code == 200
     wait_for(lambda: "Xin chào" in zalo_texts(fake_zalo, user), 60)
     post_zalo(rasa, zalo_event("cho tôi gặp cán bộ", user=user))
-    # In or out of office hours, the reply says which (actions/handoff.py) and offers a ticket.
-    wait_for(lambda: "giờ làm việc" in zalo_texts(fake_zalo, user), 60)
+    wait_for(lambda: "ngoài giờ làm việc" in zalo_texts(fake_zalo, user), 60)
     with_buttons = [m["message"] for m in fake_zalo.sent if m["recipient"]["user_id"] == user
                     and "attachment" in m["message"]]
     button = with_buttons[-1]["attachment"]["payload"]["buttons"][0]

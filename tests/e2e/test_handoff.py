@@ -1,31 +1,39 @@
-"""Asking for a human through Rasa's REST channel, with the ticket service's office hours."""
+"""Asking for a human through Rasa's REST channel at stated instants (tests/instants.py): inside
+office hours the live handoff starts; outside them the reply says when officers are next at work
+(the ticket service's office hours and working-day calendar) and offers a ticket."""
 
 from __future__ import annotations
 
-import requests
+from collections.abc import Callable
+from datetime import datetime
+
+import pytest
 
 from tests.e2e.conftest import Chat
-from tests.stack import TICKETS_TOKEN, Stack
+from tests.instants import DAY_BEFORE_TET, LUNCH_BREAK, SUNDAY_NIGHT, WORKING_MORNING
 
 
-def office_hours(stack: Stack) -> dict:
-    return requests.get(f"{stack.tickets_url}/api/v1/office-hours", timeout=10,
-                        headers={"Authorization": f"Bearer {TICKETS_TOKEN}"}).json()
-
-
-def test_asking_for_a_human_tells_when_officers_are_available(stack: Stack) -> None:
-    before = office_hours(stack)
-    messages = Chat(stack).say("cho tôi gặp cán bộ")
-    after = office_hours(stack)
+def test_inside_office_hours_the_live_handoff_starts(chat: Chat, at: Callable) -> None:
+    at(WORKING_MORNING)
+    messages = chat.say("cho tôi gặp cán bộ")
     text = "\n".join(m.get("text", "") for m in messages)
-    buttons = [b["payload"] for m in messages for b in m.get("buttons", [])]
-    if before["open"] and after["open"]:  # the live handoff starts (tests/e2e/test_live_handoff)
-        assert "kết nối bạn với cán bộ" in text and buttons == []
-    elif not before["open"] and not after["open"]:
-        next_open = before["next_open"]
-        assert f"ngày {next_open[8:10]}/{next_open[5:7]}/{next_open[:4]}, lúc " \
-               f"{next_open[11:16]}" in text
-        assert buttons == ["/file_complaint"]
+    assert "kết nối bạn với cán bộ" in text and "tỉnh/thành phố" in text
+    assert [b for m in messages for b in m.get("buttons", [])] == []
+
+
+@pytest.mark.parametrize(("moment", "next_open"), [
+    (LUNCH_BREAK, "thứ Tư, ngày 09/12/2026, lúc 13:00"),
+    (SUNDAY_NIGHT, "thứ Hai, ngày 07/12/2026, lúc 07:30"),
+    (DAY_BEFORE_TET, "thứ Năm, ngày 11/02/2027, lúc 07:30"),  # after the 7 days of Tết
+], ids=["lunch-break", "sunday-night", "day-before-tet"])
+def test_outside_office_hours_the_reply_says_when_and_offers_a_ticket(
+    chat: Chat, at: Callable, moment: datetime, next_open: str
+) -> None:
+    at(moment)
+    messages = chat.say("cho tôi gặp cán bộ")
+    text = "\n".join(m.get("text", "") for m in messages)
+    assert "ngoài giờ làm việc" in text and next_open in text, text
+    assert [b["payload"] for m in messages for b in m.get("buttons", [])] == ["/file_complaint"]
 
 
 def test_asking_for_a_human_mid_form_resumes_the_form(chat: Chat) -> None:

@@ -1,37 +1,31 @@
 """A live chat with an officer through every process: the citizen asks for a human during office
 hours over Rasa's REST channel, the conversation pauses, the citizen's messages reach the ticket,
 the officer takes the chat, answers and releases it, and the bot answers again; a chat nobody
-takes expires and the bot resumes with a ticket offer. The ticket service's clock is set to a
-working morning (the real one may fall on a weekend or at night)."""
+takes expires and the bot resumes with a ticket offer. Every process runs at a working morning
+(tests/instants.py)."""
 
 from __future__ import annotations
 
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 import requests
 
 from tests.e2e.conftest import Chat
+from tests.instants import WORKING_MORNING
 from tests.stack import RASA_TOKEN, TICKETS_TOKEN, Stack
 
 CODE = re.compile(r"BHXH-\d{4}-\d{6}")
 SERVICE = {"Authorization": f"Bearer {TICKETS_TOKEN}"}
 
 
-@pytest.fixture
-def office_open(stack: Stack) -> Iterator[datetime]:
-    """The ticket service's clock an hour into the next office period (now, if open now)."""
-    hours = requests.get(f"{stack.tickets_url}/api/v1/office-hours", headers=SERVICE,
-                         timeout=10).json()
-    moment = (datetime.fromisoformat(hours["now"]) if hours["open"]
-              else datetime.fromisoformat(hours["next_open"]) + timedelta(hours=1))
-    stack.set_tickets_clock(moment)
-    yield moment
-    stack.set_tickets_clock(None)
+@pytest.fixture(autouse=True)
+def _working_morning(at: Callable) -> None:
+    at(WORKING_MORNING)
 
 
 def tracker_events(stack: Stack, conversation: str) -> list[dict]:
@@ -72,9 +66,7 @@ def tickets_of(stack: Stack, conversation: str) -> int:
                           (conversation,)).fetchone()[0]
 
 
-def test_an_officer_takes_answers_and_releases_the_chat(
-    chat: Chat, stack: Stack, office_open: datetime
-) -> None:
+def test_an_officer_takes_answers_and_releases_the_chat(chat: Chat, stack: Stack) -> None:
     code = ask_for_an_officer(chat)
     assert chat.say("toi bi mat so bhxh, can cap lai gap") == []  # paused: the bot is silent
 
@@ -105,11 +97,11 @@ def test_an_officer_takes_answers_and_releases_the_chat(
 
 
 def test_a_chat_nobody_takes_expires_and_the_bot_offers_a_ticket(
-    chat: Chat, stack: Stack, office_open: datetime
+    chat: Chat, stack: Stack, at: Callable
 ) -> None:
     code = ask_for_an_officer(chat)
     assert chat.say("co ai o day khong") == []
-    stack.set_tickets_clock(office_open + timedelta(minutes=6))  # past the 5-minute wait
+    at(WORKING_MORNING + timedelta(minutes=6))  # past the 5-minute wait
     wait_for("the bot resuming", lambda: bot_said(stack, chat.sender, f"ghi nhận với mã {code}"))
     resumed = [e for e in tracker_events(stack, chat.sender) if e["event"] == "bot"][-1]
     assert resumed["data"]["buttons"] == [{"title": "Gửi phiếu yêu cầu",

@@ -18,6 +18,7 @@ import pytest
 from tests.conftest import MONDAY, PASSWORD, SERVICE, ticket_body
 from tests.test_server_process import BACKEND, free_port
 from vss_tickets.auth import create_staff
+from vss_tickets.clock import CLOCK_FILE_VARIABLE, write_clock_file
 from vss_tickets.db import Database
 from vss_tickets.migrate import init_db
 
@@ -41,7 +42,7 @@ class Server:
     log: Path
 
     def set_now(self, moment: datetime) -> None:
-        self.clock_file.write_text(moment.isoformat())
+        write_clock_file(self.clock_file, moment)
 
     def file_ticket(self, **overrides: object) -> dict:
         """Create a ticket exactly as the assistant's submit action does."""
@@ -82,7 +83,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
         "TICKETS_PORT": str(port),
         "TICKETS_ESCALATION_INTERVAL": "0",
         "TICKETS_LOGIN_MAX_FAILURES": str(MAX_FAILURES),
-        "TICKETS_TEST_CLOCK_FILE": str(tmp / "now.txt"),
+        CLOCK_FILE_VARIABLE: str(tmp / "now.txt"),
         "PYTHONPATH": str(BACKEND),
     }
     db = Database(db_url)
@@ -94,7 +95,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
     srv.set_now(MONDAY)
     with srv.log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, str(Path(__file__).parent.parent / "clock_serve.py")],
+            [sys.executable, "-m", "vss_tickets.cli", "serve"],
             cwd=BACKEND, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     try:
