@@ -7,8 +7,8 @@ from functools import cache
 
 import yaml
 
+from bot.identifiers import normalise_phone, number_kind
 from bot.nlu.gazetteer import TERMS, variants
-from bot.phone import normalise_phone
 from bot.textnorm import fold, nfc
 
 KINDS = ("complaint", "recommendation", "denunciation", "enquiry")
@@ -111,18 +111,18 @@ def parse_phone(value: str) -> str | None:
 
 
 def parse_id_number(value: str) -> str | None:
-    """A CCCD (12 digits) or a BHXH code (10 digits), or ``SKIPPED``."""
+    """A CCCD or a BHXH code (bot/identifiers.py), or ``SKIPPED``."""
     if is_skip(value):
         return SKIPPED
     digits = _ID_SEPARATORS.sub("", spaces(value))
-    return digits if digits.isdigit() and len(digits) in (10, 12) else None
+    return digits if number_kind(digits) else None
 
 
 def split_id_number(value: str | None) -> tuple[str | None, str | None]:
     """(cccd, bhxh_code) from the one identity-number answer."""
     if not value or value == SKIPPED:
         return None, None
-    return (value, None) if len(value) == 12 else (None, value)
+    return (value, None) if number_kind(value) == "cccd" else (None, value)
 
 
 def field_named(text: str) -> str | None:
@@ -135,7 +135,7 @@ def field_named(text: str) -> str | None:
 
 
 _TICKET_CODE = re.compile(r"bhxh\W*(\d{4})\W*(\d{6})", re.IGNORECASE)
-_LAST4 = re.compile(r"\d{4}")
+_LAST4 = re.compile(r"[0-9]{4}")
 
 
 def parse_ticket_code(value: str) -> str | None:

@@ -8,27 +8,8 @@ library logs it.
 from __future__ import annotations
 
 import logging
-import re
 
-# Runs of 9 or more digits, possibly grouped by spaces, dots or dashes, with an
-# optional +84 prefix: Vietnamese phones (10–11 digits), CCCD (12), BHXH codes (10).
-# Digits glued to letters (hashes, ids such as "8fe943547895") are not personal numbers.
-# Ticket codes (BHXH-2026-000123) are not personal and are matched first to keep them.
-_NUMBER = re.compile(
-    r"(?P<ticket>BHXH-\d{4}-\d{6})|(?<![^\W_])\+?\d(?:[ .\-]?\d){8,}(?![^\W_])"
-)
-
-
-def mask(text: str) -> str:
-    """Replace all but the last two digits of each personal-number-like run by ``*``."""
-
-    def _mask(match: re.Match[str]) -> str:
-        if match.group("ticket"):
-            return match.group()
-        digits = re.sub(r"\D", "", match.group())
-        return "*" * (len(digits) - 2) + digits[-2:]
-
-    return _NUMBER.sub(_mask, text)
+from bot.identifiers import mask_numbers as mask
 
 
 class _MaskedRecord(logging.LogRecord):

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-import re
 import sys
 
-_LONG_NUMBER = re.compile(r"(?<!\d)(?:\+?84|0)?\d{8,11}(?!\d)")
+from .identifiers import mask_numbers
 
 
 def mask_tail(value: str | None, keep: int = 4) -> str | None:
@@ -14,11 +13,6 @@ def mask_tail(value: str | None, keep: int = 4) -> str | None:
     if value is None:
         return None
     return "*" * max(len(value) - keep, 0) + value[-keep:]
-
-
-def mask_numbers(text: str) -> str:
-    """Mask every run of 9–12 digits (phone, CCCD, BHXH code) in free text."""
-    return _LONG_NUMBER.sub(lambda m: mask_tail(m.group(0), 2) or "", text)
 
 
 class MaskingFormatter(logging.Formatter):

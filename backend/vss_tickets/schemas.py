@@ -15,7 +15,8 @@ from pydantic import (
     field_validator,
 )
 
-from .text import check_digits, nfc, normalise_phone
+from .identifiers import check_number, normalise_phone
+from .text import nfc
 
 Kind = Literal["enquiry", "recommendation", "complaint", "denunciation"]
 # The Law on Complaints and the Law on Denunciations: the sender must give their name.
@@ -62,12 +63,12 @@ class Citizen(Request):
     @field_validator("cccd")
     @classmethod
     def _cccd(cls, v: str | None) -> str | None:
-        return None if v in (None, "") else check_digits(v, 12, "Số CCCD", "CCCD number")
+        return None if v in (None, "") else check_number("cccd", v)
 
     @field_validator("bhxh_code")
     @classmethod
     def _bhxh(cls, v: str | None) -> str | None:
-        return None if v in (None, "") else check_digits(v, 10, "Mã số BHXH", "BHXH code")
+        return None if v in (None, "") else check_number("bhxh_code", v)
 
 
 MAX_TRANSCRIPT_TURNS = 100

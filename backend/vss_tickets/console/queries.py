@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 
 from ..auth import in_scope
 from ..errors import not_found
+from ..identifiers import normalise_phone
 from ..lifecycle import OPEN_STATES, load
 from ..models import Staff, Ticket
 from ..queue import QueueFilter, query
 from ..reference import add_working_days
-from ..text import nfc, normalise_phone
+from ..text import nfc
 
 PAGE_SIZE = 50
 AT_RISK_WORKING_DAYS = 2
