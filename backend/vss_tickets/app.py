@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from pathlib import Path
 
 import anyio.to_thread
 from fastapi import FastAPI
@@ -60,7 +61,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     svc = Services(
         settings=settings,
         db=db,
-        clock=clock or Clock.from_env(),
+        clock=clock or Clock(Path(settings.clock_file) if settings.clock_file else None),
         verification=FailureWindow(settings.verify_max_failures, settings.verify_lock_seconds),
     )
 

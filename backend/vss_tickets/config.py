@@ -82,6 +82,7 @@ class Settings:
     escalation_interval: int = 300
     office_hours: str = DEFAULT_OFFICE_HOURS
     handoff_wait_seconds: int = 300
+    clock_file: str = ""  # tests only: VSS_CLOCK_FILE (clock.py)
 
     def __post_init__(self) -> None:
         self.office_periods  # noqa: B018 - refuse malformed office hours when built
@@ -121,6 +122,7 @@ class Settings:
             escalation_interval=_int("TICKETS_ESCALATION_INTERVAL", 300),
             office_hours=env.get("TICKETS_OFFICE_HOURS") or DEFAULT_OFFICE_HOURS,
             handoff_wait_seconds=_int("TICKETS_HANDOFF_WAIT_SECONDS", 300),
+            clock_file=env.get(CLOCK_FILE_VARIABLE) or "",
         )
 
     def check_safe(self) -> None:
@@ -132,7 +134,7 @@ class Settings:
                 "APP_ENV=production: set TICKETS_SERVICE_TOKEN to a secret of at least 24 "
                 "characters; the development token is refused."
             )
-        if os.environ.get(CLOCK_FILE_VARIABLE):
+        if self.clock_file:
             raise ConfigError(
                 f"APP_ENV=production: unset {CLOCK_FILE_VARIABLE}; the test clock is refused."
             )
