@@ -13,8 +13,12 @@ from tests.conftest import PASSWORD, SERVICE, create
 from vss_tickets.app import create_app
 from vss_tickets.config import Settings
 from vss_tickets.models import OutboxNotification, Ticket
+from vss_tickets.reference import reference_data
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+# A citizen who gave every personal number (the numbers are test-only).
+CITIZEN = {"name": "Lê Thị C", "phone": "0912345678", "cccd": "079123456789",
+           "bhxh_code": "0123456789"}  # fmt: skip
 
 
 class Console:
@@ -225,8 +229,10 @@ def test_refused_transfer_keeps_what_was_typed_and_the_ping_pong_rule_holds(cons
     assert no_reason.status_code == 422
     assert '<option value="bhxh.hue" selected>' in no_reason.text
     moved = console.act(code, "transfer", to_unit="bhxh.hue", reason="Nơi cư trú: Huế")
-    assert moved.status_code == 303
+    assert moved.headers["location"] == f"/console/tickets/{code}/transferred"
     assert console.client.get(f"/console/tickets/{code}").status_code == 404  # no longer ours
+    end = console.client.get(moved.headers["location"])
+    assert end.status_code == 200 and "Bảo hiểm xã hội thành phố Huế" in end.text
     hue = Console(TestClient(console.client.app))
     hue.login("can.bo.hue")
     assert hue.act(code, "transfer", to_unit="bhxh.ha-noi", reason="Sai địa bàn").status_code == 303
@@ -269,7 +275,7 @@ def test_consultation_is_asked_and_answered_from_the_console(console, staff):
         data={"csrf": token, "body": "Theo Điều 66 Luật BHXH 2024."},
         follow_redirects=False,
     )
-    assert done.status_code == 303
+    assert done.headers["location"] == f"/console/tickets/{code}?done=answer"
     assert "Theo Điều 66" in console.client.get(f"/console/tickets/{code}").text
 
 
@@ -359,3 +365,104 @@ def test_dashboard_figures_on_time_rate_median_transfers_and_satisfaction(consol
     cells = re.findall(r"<td[^>]*>(?:<a[^>]*>)?([^<]*)", row)
     # open, at risk, overdue, on time, median days, transfers, ping-pong, satisfaction
     assert cells == ["0", "0", "0", "50%", "32.0", "0", "0", "4.0 (1)"]
+
+
+def test_pages_run_only_the_console_script_under_a_strict_policy(console, staff):
+    staff("bhxh.ha-noi", username="can.bo.hn")
+    console.login("can.bo.hn")
+    code = create(console.client)["code"]
+    for path in ("/console/", f"/console/tickets/{code}"):
+        page = console.client.get(path)
+        policy = page.headers["content-security-policy"]
+        assert "script-src 'self';" in policy and "connect-src 'self';" in policy
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+        scripts = re.findall(r"<script[^>]*>", page.text)
+        assert scripts == [re.search(r'<script src="/console/static/console.js\?v=\w+" defer>',
+                                     page.text).group(0)]  # fmt: skip
+        assert "data-live-url=" in page.text
+    script = console.client.get("/console/static/console.js")
+    assert script.headers["content-type"].startswith("text/javascript") and "fetch(" in script.text
+    assert console.client.get("/console/static/other.js").status_code == 404
+
+
+def test_transfer_and_consult_lists_offer_no_placeholder_unit(console, staff):
+    staff("bhxh.ha-noi", username="can.bo.hn")
+    code = create(console.client)["code"]
+    console.login("can.bo.hn")
+    console.act(code, "accept")
+    page = console.client.get(f"/console/tickets/{code}").text
+    transfer_list = re.search(r'<select id="transfer-unit".*?</select>', page, re.S).group(0)
+    offered = re.findall(r'<option value="([^"]+)"', transfer_list)
+    units = reference_data("current").units
+    assert set(offered) == {c for c, u in units.items() if not u.placeholder} - {"bhxh.ha-noi"}
+    assert len(offered) == len(units) - 32 - 1  # 32 placeholder offices in the reference data
+
+
+def test_the_consulted_unit_reads_masked_and_cannot_act_or_reveal(console, staff):
+    staff("bhxh.ha-noi", username="can.bo.hn")
+    staff("vss.si_policy", username="vu.chinh.sach")
+    staff("vss.it", username="can.bo.it")
+    code = create(console.client, citizen=CITIZEN)["code"]
+    console.login("can.bo.hn")
+    console.act(code, "accept")
+    console.act(code, "consult", to_unit="vss.si_policy", question="Cách tính?", days="3")
+    policy = Console(TestClient(console.client.app))
+    policy.login("vu.chinh.sach")
+    page = policy.client.get(f"/console/tickets/{code}")
+    assert page.status_code == 200 and 'id="consulted-view"' in page.text
+    assert "079123456789" not in page.text and "0912345678" not in page.text
+    assert 'id="actions"' not in page.text and "data-reveal" not in page.text
+    assert re.search(r'id="answer-form-\d+"', page.text)
+    for action in ("claim", "reveal/cccd", "reveal/phone"):
+        refused = policy.client.post(
+            f"/console/tickets/{code}/{action}", data={"csrf": policy.csrf("/console/")}
+        )
+        assert refused.status_code == 404, action
+    other = Console(TestClient(console.client.app))
+    other.login("can.bo.it")  # neither the unit nor consulted
+    assert other.client.get(f"/console/tickets/{code}").status_code == 404
+    assert [e["action"] for e in console.ticket(code)["audit"]] == ["created", "accept", "consult"]
+
+
+def test_only_the_assignee_reveals_cccd_and_bhxh_code_and_each_reveal_is_audited(
+    console, staff
+):
+    staff("bhxh.ha-noi", username="can.bo.hn")
+    staff("bhxh.ha-noi", username="dong.nghiep")
+    code = create(console.client, citizen=CITIZEN)["code"]
+    plain = create(console.client, conversation_id="conv-2")["code"]  # no CCCD, no BHXH code
+    console.login("dong.nghiep")
+    page = console.client.get(f"/console/tickets/{code}").text
+    assert "********6789" in page and "079123456789" not in page and "0123456789" not in page
+    assert 'id="show-cccd"' not in page and 'id="show-phone"' in page
+    token = console.csrf(f"/console/tickets/{code}")
+
+    def reveal(ticket: str, field: str, csrf: str = token):
+        return console.client.post(
+            f"/console/tickets/{ticket}/reveal/{field}", data={"csrf": csrf},
+            follow_redirects=False,
+        )  # fmt: skip
+
+    assert reveal(code, "cccd").status_code == 403  # not assigned to this colleague
+    phone = reveal(code, "phone")
+    assert phone.status_code == 200 and 'id="phone-full">0912345678<' in phone.text
+    assert "079123456789" not in phone.text
+    console.login("can.bo.hn")
+    token = console.csrf(f"/console/tickets/{code}")
+    console.act(code, "claim")
+    assert reveal(code, "cccd", "forged").status_code == 403
+    assert reveal(code, "iban", token).status_code == 404
+    shown = reveal(code, "cccd", token)
+    assert shown.status_code == 200 and 'id="cccd-full">079123456789<' in shown.text
+    assert "0123456789" not in shown.text  # only the number asked for
+    assert 'id="bhxh_code-full">0123456789<' in reveal(code, "bhxh_code", token).text
+    console.act(plain, "claim")
+    assert reveal(plain, "cccd", token).status_code == 403  # nothing to reveal
+    reveals = [(e["actor"], e["details"]) for e in console.ticket(code)["audit"]
+               if e["action"] == "reveal"]  # fmt: skip
+    assert reveals == [
+        ("staff:dong.nghiep", {"field": "phone"}),
+        ("staff:can.bo.hn", {"field": "cccd"}),
+        ("staff:can.bo.hn", {"field": "bhxh_code"}),
+    ]
+    assert "Xem số cá nhân đầy đủ" in console.client.get(f"/console/tickets/{code}").text

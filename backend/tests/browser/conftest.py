@@ -24,11 +24,16 @@ from vss_tickets.migrate import init_db
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = BACKEND / "tests" / "artifacts"
+# `VSS_DOC_SCREENSHOTS=1` also writes the screenshots named "console-*" into docs/img/.
+DOC_IMAGES = BACKEND.parent / "docs" / "img"
 ACCOUNTS = {  # username: (unit, role)
     "can.bo.hn": ("bhxh.ha-noi", "officer"),
     "lanh.dao.hn": ("bhxh.ha-noi", "supervisor"),
     "can.bo.hue": ("bhxh.hue", "officer"),
     "khoa.thu": ("bhxh.ha-noi", "officer"),
+    "dong.nghiep.hn": ("bhxh.ha-noi", "officer"),
+    "vu.chinh.sach": ("vss.si_policy", "officer"),
+    "lanh.dao.vss": ("vss", "supervisor"),
 }
 MAX_FAILURES = 3
 
@@ -54,6 +59,16 @@ class Server:
 
     def ticket(self, code: str) -> dict:
         return httpx.get(f"{self.base}/api/v1/tickets/{code}", headers=SERVICE, timeout=30).json()
+
+    def say(self, code: str, conversation_id: str, body: str) -> None:
+        """The citizen writes in the live chat, as the assistant passes it on."""
+        response = httpx.post(
+            f"{self.base}/api/v1/tickets/{code}/chat-messages",
+            json={"conversation_id": conversation_id, "body": body},
+            headers=SERVICE,
+            timeout=30,
+        )
+        assert response.status_code == 201, response.text
 
 
 def _wait_healthy(base: str, process: subprocess.Popen, log: Path) -> None:
@@ -114,7 +129,12 @@ def browser(server: Server) -> Iterator[object]:
         chromium = p.chromium.launch(
             executable_path=str(CHROMIUM),
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--autoplay-policy=no-user-gesture-required",  # the chime without a click
+            ],
         )
         yield chromium
         chromium.close()
@@ -123,7 +143,17 @@ def browser(server: Server) -> Iterator[object]:
 @pytest.fixture
 def page(browser, server: Server) -> Iterator[object]:
     """A fresh browser context (no cookies); refuses any request to another host."""
-    context = browser.new_context(base_url=server.base, locale="vi-VN")
+    yield from _guarded_page(browser, server)
+
+
+@pytest.fixture
+def plain_page(browser, server: Server) -> Iterator[object]:
+    """The same with JavaScript switched off: the console as plain HTML."""
+    yield from _guarded_page(browser, server, java_script_enabled=False)
+
+
+def _guarded_page(browser, server: Server, **options: object) -> Iterator[object]:
+    context = browser.new_context(base_url=server.base, locale="vi-VN", **options)
     outside: list[str] = []
 
     def guard(route) -> None:
@@ -147,14 +177,19 @@ def moved_clock(server: Server) -> Iterator[Server]:
     server.set_now(MONDAY)
 
 
-def shot(page, name: str) -> Path:
+def shot(page, name: str, full_page: bool = True) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
+    if name.startswith("console-") and os.environ.get("VSS_DOC_SCREENSHOTS") == "1":
+        DOC_IMAGES.mkdir(parents=True, exist_ok=True)
+        (DOC_IMAGES / path.name).write_bytes(path.read_bytes())
     return path
 
 
 def login(page, username: str, password: str = PASSWORD) -> None:
+    """Log in afresh (the cookies of an earlier login, and its language, are dropped)."""
+    page.context.clear_cookies()
     page.goto("/console/login")
     page.fill("#username", username)
     page.fill("#password", password)

@@ -99,34 +99,30 @@ def _add_resolution_times(session: Session, tickets, figures: dict[str, UnitFigu
 
 @dataclass
 class Bar:
-    """One row of the stacked bar chart (x offsets and widths in SVG units)."""
+    """One row of the stacked bar chart: the unit's name (HTML, so it wraps instead of being
+    cut) and its bar's parts as (x, width) in percent of the bar's width."""
 
     label: str
     code: str
-    y: int
     overdue: tuple[float, float]
     at_risk: tuple[float, float]
     other: tuple[float, float]
     total: int
 
 
-CHART_WIDTH, LABEL_WIDTH, ROW = 640, 220, 26
-
-
 def chart_bars(figures: list[UnitFigures], lang: str) -> list[Bar]:
     """Stacked bars (overdue, at risk, other open) scaled to the largest open count."""
     scale_max = max((f.open for f in figures), default=0) or 1
-    span = CHART_WIDTH - LABEL_WIDTH - 40
     bars = []
-    for i, f in enumerate(figures):
+    for f in figures:
         widths = [
-            n * span / scale_max for n in (f.overdue, f.at_risk, f.open - f.overdue - f.at_risk)
+            n * 100 / scale_max for n in (f.overdue, f.at_risk, f.open - f.overdue - f.at_risk)
         ]
-        x = float(LABEL_WIDTH)
+        x = 0.0
         parts = []
         for w in widths:
             parts.append((x, w))
             x += w
         label = f.name_en if lang == "en" else f.name_vi
-        bars.append(Bar(label, f.code, 10 + i * ROW, parts[0], parts[1], parts[2], f.open))
+        bars.append(Bar(label, f.code, parts[0], parts[1], parts[2], f.open))
     return bars

@@ -39,6 +39,8 @@ ACTION_LABELS = {
         "Trao đổi trực tiếp hết thời gian chờ",
         "Live chat expired (no officer took it)",
     ),
+    "reveal": ("Xem số cá nhân đầy đủ", "Saw a personal number in full"),
+    "answer": ("Trả lời xin ý kiến", "Answer the consultation"),
 }
 
 WORDS = {
@@ -148,7 +150,43 @@ WORDS = {
     "bad_phone": ("Không phải mã yêu cầu hay số điện thoại hợp lệ", "Not a code or phone number"),
     "done": ("Đã lưu", "Saved"),
     "back": ("Quay lại danh sách", "Back to the queue"),
-    "show_phone": ("Hiện số đầy đủ", "Show full number"),
+    "show_number": ("Hiện số đầy đủ", "Show full number"),
+    "cccd": ("Số CCCD", "Citizen ID (CCCD)"),
+    "bhxh_code": ("Mã số BHXH", "Social insurance code"),
+    "none_given": ("Không cung cấp", "Not given"),
+    "assignee_only": (
+        "chỉ cán bộ được giao xử lý xem được số đầy đủ",
+        "only the assigned officer may see it in full",
+    ),
+    "reveal_refused": (
+        "Chỉ cán bộ được giao xử lý yêu cầu xem được số CCCD và mã số BHXH đầy đủ",
+        "Only the officer the ticket is assigned to may see the CCCD and BHXH code in full",
+    ),
+    "consulted_view": (
+        "Đơn vị bạn được xin ý kiến về yêu cầu này: chỉ xem hồ sơ và trả lời xin ý kiến; số cá "
+        "nhân được che, hội thoại với trợ lý ảo không hiển thị.",
+        "Your unit was consulted on this ticket: you read the case and answer the consultation; "
+        "personal numbers are masked and the chat transcript is not shown.",
+    ),
+    "transferred": ("Đã chuyển yêu cầu", "Ticket transferred"),
+    "transferred_to": ("đã được chuyển đến", "has been transferred to"),
+    "transferred_note": (
+        "Yêu cầu không còn do đơn vị bạn xử lý. Đơn vị nhận tiếp tục giải quyết theo các thời "
+        "hạn dưới đây.",
+        "Your unit no longer handles the ticket. The receiving unit goes on within the deadlines "
+        "below.",
+    ),
+    "transfer_reason": ("Lý do chuyển", "Reason for the transfer"),
+    "open_ticket": ("Mở yêu cầu", "Open the ticket"),
+    "live_ended": (
+        "Trang đã ngừng tự cập nhật (phiên đăng nhập hết hạn hoặc yêu cầu không còn thuộc phạm "
+        "vi của bạn). Vui lòng tải lại trang.",
+        "This page stopped updating itself (the session ended or the ticket left your scope). "
+        "Please reload the page.",
+    ),
+    "new_message": ("Tin nhắn mới của người dân", "New message from the citizen"),
+    "sound_on": ("Âm báo: bật", "Sound: on"),
+    "sound_off": ("Âm báo: tắt", "Sound: off"),
     "left_suffix": ("ngày", "days"),
     "overdue_by": ("quá", "late by"),
     "skip": ("Bỏ qua đến nội dung", "Skip to content"),

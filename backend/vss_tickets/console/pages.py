@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
+from functools import cache
 from importlib import resources
 from typing import Any
 from urllib.parse import urlencode
@@ -39,18 +41,36 @@ def _detail(value: object) -> str:
 _env.filters["local"] = _local
 _env.filters["detail"] = _detail
 
-# No script at all; styles only from console.css; forms post only to this server.
+# Scripts and styles only from this server's files (console.js, console.css; no inline code),
+# requests only to this server (console.js fetches the page it is on); forms post only here.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self'; "
-        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
 
-STATIC = {"console.css": "text/css; charset=utf-8"}
+STATIC = {
+    "console.css": "text/css; charset=utf-8",
+    "console.js": "text/javascript; charset=utf-8",
+}
+
+
+@cache
+def _static_body(name: str) -> bytes:
+    return resources.files("vss_tickets.console").joinpath("static", name).read_bytes()
+
+
+@cache
+def static_url(name: str) -> str:
+    """The address of a static file, versioned by its content (browsers cache it for an hour)."""
+    return f"/console/static/{name}?v={hashlib.sha256(_static_body(name)).hexdigest()[:10]}"
+
+
+_env.globals["static"] = static_url
 
 
 def _switch_url(request: Request, lang: str) -> str:
@@ -118,5 +138,6 @@ def static_file(name: str) -> Response:
     """One of the console's own static files (404 for anything else)."""
     if name not in STATIC:
         return Response(status_code=404)
-    body = resources.files("vss_tickets.console").joinpath("static", name).read_bytes()
-    return Response(body, media_type=STATIC[name], headers={"Cache-Control": "max-age=3600"})
+    return Response(
+        _static_body(name), media_type=STATIC[name], headers={"Cache-Control": "max-age=3600"}
+    )

@@ -8,13 +8,13 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..auth import in_scope
-from ..errors import not_found
+from ..auth import in_scope, scope
+from ..errors import ApiError, not_found
 from ..identifiers import normalise_phone
 from ..lifecycle import OPEN_STATES, load
-from ..models import Staff, Ticket
+from ..models import AuditEvent, Consultation, Staff, Ticket, Unit
 from ..queue import QueueFilter, query
-from ..reference import add_working_days
+from ..reference import add_working_days, reference_data
 from ..text import nfc
 
 PAGE_SIZE = 50
@@ -104,12 +104,57 @@ def state_counts(session: Session, staff: Staff, today: date) -> dict[str, int]:
     return counts
 
 
-def visible_ticket(session: Session, staff: Staff, code: str) -> Ticket:
-    """The ticket if `staff` may see it; 404 otherwise (existence is not revealed)."""
+def _missing(code: str) -> ApiError:
+    return not_found(f"Không tìm thấy yêu cầu {code}", f"No ticket {code}")
+
+
+def consulted(session: Session, staff: Staff, ticket: Ticket) -> list[Consultation]:
+    """The ticket's consultations addressed to a unit in `staff`'s scope, oldest first."""
+    stmt = select(Consultation).where(Consultation.ticket_id == ticket.id)
+    allowed = scope(staff)
+    if allowed is not None:
+        stmt = stmt.where(Consultation.to_unit_code.in_(allowed))
+    return list(session.scalars(stmt.order_by(Consultation.id)))
+
+
+def ticket_access(session: Session, staff: Staff, code: str) -> tuple[Ticket, bool]:
+    """(ticket, handles): True for staff of the ticket's unit; False for a unit it was
+    consulted with, which reads it (as the staff API shows it to them); 404 for anyone else
+    (existence is not revealed)."""
     ticket = load(session, code, lock=False)
-    if not in_scope(session, staff, ticket.unit_code):
-        raise not_found(f"Không tìm thấy yêu cầu {code}", f"No ticket {code}")
-    return ticket
+    if in_scope(session, staff, ticket.unit_code):
+        return ticket, True
+    if consulted(session, staff, ticket):
+        return ticket, False
+    raise _missing(code)
+
+
+def receiving_units(session: Session, structure: str, exclude: str) -> list[Unit]:
+    """Active units a ticket can be sent to, except `exclude`: not the reference data's
+    placeholder offices (stand-ins for offices not loaded yet, which have no staff)."""
+    placeholders = [c for c, u in reference_data(structure).units.items() if u.placeholder]
+    stmt = select(Unit).where(
+        Unit.active.is_(True), Unit.code != exclude, Unit.code.not_in(placeholders)
+    )
+    return list(session.scalars(stmt.order_by(Unit.level, Unit.code)))
+
+
+def last_transfer_by(session: Session, staff: Staff, code: str) -> tuple[Ticket, AuditEvent]:
+    """The ticket and the latest transfer of it that `staff` made; 404 when they made none."""
+    ticket = load(session, code, lock=False)
+    event = session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.ticket_id == ticket.id,
+            AuditEvent.action == "transfer",
+            AuditEvent.actor == f"staff:{staff.username}",
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    if event is None:
+        raise _missing(code)
+    return ticket, event
 
 
 def waiting_chats(session: Session, staff: Staff, limit: int = 20) -> list[Ticket]:

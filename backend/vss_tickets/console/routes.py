@@ -16,7 +16,7 @@ from ..errors import ApiError
 from ..export import csv_lines
 from ..masking import mask_tail
 from ..reference import working_calendar
-from .dashboard import CHART_WIDTH, LABEL_WIDTH, ROW, chart_bars, unit_figures
+from .dashboard import chart_bars, unit_figures
 from .i18n import Texts, request_lang
 from .pages import api_error_page, error_page, guard_post, render, static_file, to_login
 from .queries import (
@@ -166,7 +166,7 @@ def queue(request: Request, svc: Svc, f: Filter) -> Response:
     return render(
         request, "queue.html", staff, f=f, rows=rows, total=total, counts=counts,
         pages=(total + PAGE_SIZE - 1) // PAGE_SIZE, consultations=consultations, today=today,
-        waiting_chats=chats,
+        waiting_chats=chats, live_url=f"/console/?{request.url.query}",
         query=urlencode(params), page_url=page_url,
     )  # fmt: skip
 
@@ -219,6 +219,5 @@ def dashboard(request: Request, svc: Svc) -> Response:
     }
     bars = chart_bars(figures, request_lang(request))
     return render(
-        request, "dashboard.html", staff, figures=figures, totals=totals, bars=bars, today=today,
-        chart={"width": CHART_WIDTH, "label": LABEL_WIDTH, "height": 20 + len(bars) * ROW},
-    )  # fmt: skip
+        request, "dashboard.html", staff, figures=figures, totals=totals, bars=bars, today=today
+    )

@@ -1,30 +1,28 @@
-"""The ticket page and its actions, each performed by core's lifecycle (audit + outbox)."""
+"""The ticket page (full for the ticket's unit, read-only with its answer form for a consulted
+unit), its actions, the reveal of a personal number, and the page that ends a transfer."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from .. import handoff, lifecycle
+from .. import lifecycle
 from ..api.deps import Svc
-from ..config import Settings
+from ..auth import in_scope
 from ..errors import ApiError
-from ..masking import mask_tail
 from ..models import Staff, Ticket, Unit
 from ..reference import working_calendar
-from ..schemas import AnswerIn, BodyIn, ConsultIn, ReasonIn, ResolveIn, TransferIn
-from ..views import ticket_detail
+from ..schemas import AnswerIn, DeadlinesOut
+from ..views import consultation_out, deadlines_out, ticket_detail
+from .actions import ACTIONS, CHAT_ACTIONS, Draft, available, chat_actions, problem
 from .i18n import Texts, request_lang
 from .pages import api_error_page, error_page, guard_post, render, to_login
-from .queries import visible_ticket
+from .queries import consulted, last_transfer_by, receiving_units, ticket_access
+from .reveal import FIELDS, may_reveal, numbers, record_reveal
 from .security import current_staff
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -33,120 +31,46 @@ LongField = Annotated[str, Form(max_length=20_000)]
 ShortField = Annotated[str, Form(max_length=200)]
 
 
-@dataclass
-class Draft:
-    """What the officer typed in an action form (kept when the action is refused)."""
-
-    body: str
-    reason: str
-    to_unit: str
-    question: str
-    days: str
-
-
-Action = Callable[[Session, Ticket, Staff, datetime, Draft, Settings], None]
+def deadline_rows(deadlines: DeadlinesOut, today: date) -> list[tuple[str, date, int]]:
+    """(name, date, working days left, negative when late) of the deadlines a ticket has."""
+    calendar = working_calendar()
+    pairs = [
+        ("acceptance", deadlines.acceptance),
+        ("first_response", deadlines.first_response),
+        ("resolution", deadlines.resolution),
+    ]
+    return [(k, due, calendar.working_days_between(today, due)) for k, due in pairs if due]
 
 
-ACTIONS: dict[str, Action] = {
-    "accept": lambda s, t, st, now, d, cfg: lifecycle.accept(s, t, st, now),
-    "reject": lambda s, t, st, now, d, cfg: lifecycle.reject(
-        s, t, st, now, ReasonIn(reason=d.reason).reason
-    ),
-    "claim": lambda s, t, st, now, d, cfg: lifecycle.claim(s, t, st, now),
-    "reply": lambda s, t, st, now, d, cfg: lifecycle.reply(s, t, st, now, BodyIn(body=d.body).body),
-    "request_info": lambda s, t, st, now, d, cfg: lifecycle.request_info(
-        s, t, st, now, BodyIn(body=d.body).body
-    ),
-    "resume": lambda s, t, st, now, d, cfg: lifecycle.resume(s, t, st, now),
-    "transfer": lambda s, t, st, now, d, cfg: _transfer(s, t, st, now, d),
-    "consult": lambda s, t, st, now, d, cfg: _consult(s, t, st, now, d, cfg),
-    "resolve": lambda s, t, st, now, d, cfg: lifecycle.resolve(
-        s, t, st, now, ResolveIn(resolution=d.body).resolution
-    ),
-    "close": lambda s, t, st, now, d, cfg: lifecycle.close(s, t, st, now),
-    "reopen": lambda s, t, st, now, d, cfg: lifecycle.reopen(
-        s, t, f"staff:{st.username}", now, ReasonIn(reason=d.reason).reason, cfg.reopen_days
-    ),
-}
-
-
-# The live chat's actions (not in the ticket's transition table: they change only the chat).
-CHAT_ACTIONS: dict[str, Action] = {
-    "take-chat": lambda s, t, st, now, d, cfg: handoff.take(s, t, st, now),
-    "release-chat": lambda s, t, st, now, d, cfg: handoff.release(s, t, st, now),
-}
-
-
-def chat_actions(ticket: Ticket, staff: Staff) -> list[str]:
-    """The chat actions `staff` (in scope) may take on `ticket` now."""
-    if ticket.chat_state == "waiting":
-        return ["take-chat"]
-    if handoff.may_release(ticket, staff):
-        return ["release-chat"]
-    return []
-
-
-def _transfer(s: Session, t: Ticket, st: Staff, now: datetime, d: Draft) -> None:
-    body = TransferIn(to_unit_code=d.to_unit, reason=d.reason)
-    lifecycle.transfer(s, t, st, now, body.to_unit_code, body.reason)
-
-
-def _consult(s: Session, t: Ticket, st: Staff, now: datetime, d: Draft, cfg: Settings) -> None:
-    days = d.days.strip() or None  # pydantic parses "3" and refuses "abc" or 0
-    body = ConsultIn.model_validate(
-        {"to_unit_code": d.to_unit, "question": d.question, "due_in_working_days": days}
-    )
-    lifecycle.consult(
-        s, t, st, now, body.to_unit_code, body.question,
-        body.due_in_working_days or cfg.consult_days,
-    )  # fmt: skip
-
-
-def available(state: str) -> list[str]:
-    """Actions core's transition table allows in `state`, in the console's order."""
-    return [a for a in ACTIONS if state in lifecycle.TRANSITIONS[a]]
-
-
-def problem(exc: ValidationError, t: Texts) -> str:
-    """A short message for a refused form field."""
-    error = exc.errors()[0]
-    if error["type"] == "string_too_long":
-        return t("too_long")
-    if error["type"] in ("less_than_equal", "greater_than_equal", "int_parsing"):
-        return t("bad_days")
-    return t("required")
-
-
-def _left(today: date, due: date | None) -> int | None:
-    return None if due is None else working_calendar().working_days_between(today, due)
+def ticket_url(code: str) -> str:
+    return f"/console/tickets/{code}"
 
 
 def _page(
-    request: Request, svc: Svc, staff: Staff, code: str, status: int = 200, **ctx: object
-) -> Response:
-    today = svc.clock.today()
+    request: Request, svc: Svc, staff: Staff, code: str, status: int = 200,
+    revealed: str | None = None, **ctx: object,
+) -> Response:  # fmt: skip
+    """The ticket page as `staff` may see it; `revealed` names a number shown in full."""
     with svc.db.session() as session:
         try:
-            ticket = visible_ticket(session, staff, code)
+            ticket, handles = ticket_access(session, staff, code)
         except ApiError as exc:
             return api_error_page(request, staff, exc)
-        detail = ticket_detail(session, ticket, reveal=True)
-        chat = chat_actions(ticket, staff)
-        units = session.scalars(
-            select(Unit).where(Unit.active.is_(True), Unit.code != ticket.unit_code)
-            .order_by(Unit.level, Unit.code)
-        ).all()  # fmt: skip
-    deadlines = [
-        ("acceptance", detail.deadlines.acceptance),
-        ("first_response", detail.deadlines.first_response),
-        ("resolution", detail.deadlines.resolution),
-    ]
+        detail = ticket_detail(session, ticket, reveal=handles)
+        mine = [consultation_out(c, code) for c in consulted(session, staff, ticket)]
+        units = (
+            receiving_units(session, svc.settings.ref_structure, ticket.unit_code)
+            if handles
+            else []
+        )
+        chat = chat_actions(ticket, staff) if handles else []
+        personal = numbers(ticket, staff, handles, revealed)
     return render(
-        request, "ticket.html", staff, status=status, d=detail, units=units,
-        phone_masked=mask_tail(detail.citizen.phone),
-        deadlines=[(k, due, _left(today, due)) for k, due in deadlines if due is not None],
-        actions=available(detail.state), chat_actions=chat, today=today,
-        done=request.query_params.get("done"),
+        request, "ticket.html", staff, status=status, d=detail, handles=handles, units=units,
+        numbers=personal, to_answer=[c for c in mine if c.status == "open"],
+        deadlines=deadline_rows(detail.deadlines, svc.clock.today()),
+        actions=available(detail.state) if handles else [], chat_actions=chat,
+        done=request.query_params.get("done"), live_url=ticket_url(code),
         **ctx,
     )  # fmt: skip
 
@@ -192,13 +116,57 @@ def act(
             return api_error_page(request, staff, exc)
         return _page(request, svc, staff, code, exc.status, error=exc.message, draft=draft,
                      failed=action)  # fmt: skip
-    return RedirectResponse(f"/console/tickets/{code}?done={action}", status_code=303)
+    if action == "transfer":  # the ticket has left: say where it went
+        return RedirectResponse(f"{ticket_url(code)}/transferred", status_code=303)
+    return RedirectResponse(f"{ticket_url(code)}?done={action}", status_code=303)
+
+
+@router.post("/tickets/{code}/reveal/{field}", response_class=HTMLResponse)
+def reveal(code: str, field: str, request: Request, svc: Svc, csrf: ShortField = "") -> Response:
+    """Show one personal number in full, in this answer only (never in a URL or a log), and
+    record that this officer saw it."""
+    staff, refusal = guard_post(request, svc, csrf)
+    if refusal is not None or staff is None:
+        return refusal or to_login()
+    t = Texts(request_lang(request))
+    if field not in FIELDS:
+        return error_page(request, staff, 404, t("not_found"))
+    try:
+        with svc.db.session(write=True) as session:
+            ticket = lifecycle.load_for_staff(session, code, staff)
+            if getattr(ticket, FIELDS[field]) is None or not may_reveal(ticket, staff, field):
+                return error_page(request, staff, 403, t("reveal_refused"))
+            record_reveal(session, ticket, staff, field, svc.clock.now())
+    except ApiError as exc:
+        return api_error_page(request, staff, exc)
+    return _page(request, svc, staff, code, revealed=field)
+
+
+@router.get("/tickets/{code}/transferred", response_class=HTMLResponse)
+def transferred(code: str, request: Request, svc: Svc) -> Response:
+    """Where the ticket went after this officer's transfer: unit, reason, its deadlines."""
+    staff = current_staff(request, svc)
+    if staff is None:
+        return to_login()
+    with svc.db.session() as session:
+        try:
+            ticket, event = last_transfer_by(session, staff, code)
+        except ApiError as exc:
+            return api_error_page(request, staff, exc)
+        unit = session.get(Unit, event.details["to_unit"])
+        deadlines = deadline_rows(deadlines_out(ticket), svc.clock.today())
+        still_seen = in_scope(session, staff, ticket.unit_code)
+    return render(
+        request, "transferred.html", staff, code=code, unit=unit, event=event,
+        deadlines=deadlines, still_seen=still_seen,
+    )  # fmt: skip
 
 
 @router.post("/consultations/{consultation_id}/answer", response_class=HTMLResponse)
 def answer(
     consultation_id: int, request: Request, svc: Svc, csrf: ShortField = "", body: LongField = ""
 ) -> Response:
+    """The consulted unit's answer; ends on the ticket page, which shows it."""
     staff, refusal = guard_post(request, svc, csrf)
     if refusal is not None or staff is None:
         return refusal or to_login()
@@ -206,9 +174,11 @@ def answer(
     try:
         text = AnswerIn(answer=body).answer
         with svc.db.session(write=True) as session:
-            lifecycle.answer_consultation(session, consultation_id, staff, svc.clock.now(), text)
+            now = svc.clock.now()
+            c = lifecycle.answer_consultation(session, consultation_id, staff, now, text)
+            code = session.get(Ticket, c.ticket_id).code  # type: ignore[union-attr]
     except ValidationError as exc:
         return error_page(request, staff, 422, problem(exc, t), kept=body)
     except ApiError as exc:
         return api_error_page(request, staff, exc, kept=body)
-    return RedirectResponse("/console/?done=answer", status_code=303)
+    return RedirectResponse(f"{ticket_url(code)}?done=answer", status_code=303)
