@@ -9,9 +9,10 @@
                                    # delete stored conversations past their retention
     python -m bot.cli urls         # print where everything can be reached
 
-The servers, ``deliver`` and the purge refuse to start on a production configuration with
-development secrets (bot/settings.py ``problems()``); the files they create are their user's
-alone (umask 077), and the SQLite files of the assistant are made so (0600) at start.
+The servers, ``deliver`` and the purge refuse to start on a production configuration that fails
+the production check (bot/settings.py ``problems()``: development or weak secrets, SQLite, the
+test clock); the files they create are their user's alone (umask 077), and the SQLite files of
+the assistant are made so (0600) at start.
 """
 
 from __future__ import annotations
