@@ -80,7 +80,7 @@ test-bot: train browser  ## the assistant's unit and component tests (uses the t
 	.venv/bin/rasa test core --stories tests/stories --model "$$($(BOT_PY) -m bot.cli model-path)" --out var/test-stories --fail-on-prediction-errors --no-plot
 
 test-e2e: train browser  ## end-to-end: real Rasa, action server and ticket service over HTTP
-	.venv/bin/pytest -q -m e2e tests/e2e
+	.venv/bin/pytest -q -m e2e tests/e2e tests/security
 	# Playwright's sync API keeps an event loop running: browser tests get their own process.
 	.venv/bin/pytest -q -m e2e tests/browser
 

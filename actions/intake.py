@@ -153,9 +153,11 @@ class ValidateIntakeForm(FormValidationAction):
     def validate_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Send on yes; on "change X" clear X so the form asks it again, then re-confirms."""
+        """Send on yes (the request is frozen now, see ``submission``); on "change X" clear X
+        so the form asks it again, then re-confirms."""
         if value is True:
-            return {"confirmed": True}
+            return {"confirmed": True,
+                    "submission": tracker.get_slot("submission") or submission(tracker)}
         field = value if value in EDITABLE else (
             fields.field_named(value) if isinstance(value, str) else None)
         if field:
@@ -227,9 +229,11 @@ class ActionCancelIntake(Action):
 class ActionSubmitTicket(Action):
     """Sends the confirmed form to the ticket service and gives the citizen the code.
 
-    It never claims success without a ticket code; on failure the slots are kept so
-    that "try again" re-submits the same request under the same idempotency key. After
-    success every form slot (with the personal numbers) is cleared.
+    It sends the request frozen in the ``submission`` slot when the citizen confirmed, so any
+    retry ("try again", a second confirmation after a crash) re-sends exactly that body under
+    the same idempotency key and gets the ticket already made. It never claims success without a
+    ticket code; on failure the slots are kept. After success every form slot (with the personal
+    numbers) is cleared.
     """
 
     def name(self) -> str:
@@ -238,34 +242,42 @@ class ActionSubmitTicket(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        # A retry sends exactly the first attempt's request, even if the citizen has switched
-        # language or channel or the chat has gone on since ("no code yet", "try again"): the
-        # service refuses a reused key with another body. The transcript is frozen here on the
-        # first attempt (a submission kept without one is resent without one).
-        meta = tracker.get_slot("submission") or {
-            "language": language_of(tracker),
-            "channel": tracker.get_latest_input_channel() or "rest",
-            "transcript": chat_transcript(tracker),
-        }
-        payload = {**ticket_payload(tracker), "transcript": None, **meta}
-        citizen = payload["citizen"]
-        key = idempotency_key(
-            tracker.sender_id, payload["kind"], payload["topic"], payload["description"],
-            payload["province"] or "", payload["commune"] or "", citizen["name"] or "",
-            citizen["phone"], citizen["cccd"] or citizen["bhxh_code"] or "",
-        )
+        request = tracker.get_slot("submission") or submission(tracker)
+        payload = request["payload"]
         try:
-            ticket = TicketClient().create_ticket(payload, key)
+            ticket = TicketClient().create_ticket(payload, request["key"])
         except TicketServiceError as exc:
             logger.warning("ticket not created for conversation %s: %s", tracker.sender_id, exc)
             say(dispatcher, tracker, "ticket_failed",
                 buttons=[button(tracker, "try_again", "/file_complaint")])
-            return [SlotSet("submission", meta)]
+            return [SlotSet("submission", request)]
         dispatcher.utter_message(text=_confirmation(tracker, ticket, payload["kind"]))
         # The code and the phone's last four digits let this conversation check the status
         # later without asking again; the full number is cleared with the form.
         return [*_clear_form(), SlotSet("ticket_code", ticket["code"]),
-                SlotSet("ticket_phone_last4", citizen["phone"][-4:])]
+                SlotSet("ticket_phone_last4", payload["citizen"]["phone"][-4:])]
+
+
+def submission(tracker: Tracker) -> dict[str, Any]:
+    """The create request of the confirmed form and its idempotency key, built once when the
+    citizen confirms (``validate_confirmed``) and kept in the ``submission`` slot.
+
+    Its transcript ends before the confirming message, and the key names the conversation and
+    the form's answers: a conversation that lost the turn of its confirmation (Rasa stopped
+    before storing it) builds the same request again when the citizen confirms again. A later
+    change of language or channel, or more chat, does not change a frozen request: the service
+    refuses a reused key with another body."""
+    confirming = max((i for i, e in enumerate(tracker.events) if e.get("event") == "user"),
+                     default=len(tracker.events))
+    payload = {**ticket_payload(tracker),
+               "transcript": chat_transcript(tracker, tracker.events[:confirming])}
+    citizen = payload["citizen"]
+    key = idempotency_key(
+        tracker.sender_id, payload["kind"], payload["topic"], payload["description"],
+        payload["province"] or "", payload["commune"] or "", citizen["name"] or "",
+        citizen["phone"], citizen["cccd"] or citizen["bhxh_code"] or "",
+    )
+    return {"payload": payload, "key": key}
 
 
 def _given(tracker: Tracker, slot: str) -> str | None:
@@ -277,15 +289,18 @@ MAX_TURNS = 100  # the ticket service's limits on a transcript
 MAX_TURN_TEXT = 2000
 
 
-def chat_transcript(tracker: Tracker) -> list[dict[str, str]]:
+def chat_transcript(
+    tracker: Tracker, events: list[dict[str, Any]] | None = None
+) -> list[dict[str, str]]:
     """The current conversation for the ticket's staff: the citizen's messages and the
-    assistant's answers since the session started, oldest first, the last ``MAX_TURNS`` of them.
+    assistant's answers since the session started (in ``events``, default all the tracker's),
+    oldest first, the last ``MAX_TURNS`` of them.
 
     Button payloads ("/affirm"), intents triggered by a program and empty texts are left out;
     personal numbers are masked (the ticket holds the phone and CCCD in their own fields) and
     each text is cut to ``MAX_TURN_TEXT`` characters."""
     turns: list[dict[str, str]] = []
-    for event in tracker.events:
+    for event in tracker.events if events is None else events:
         kind = event.get("event")
         if kind == "session_started":
             turns = []  # an earlier conversation
@@ -312,7 +327,9 @@ def ticket_payload(tracker: Tracker) -> dict[str, Any]:
     return {
         "kind": tracker.get_slot("ticket_kind") or "complaint",
         "topic": tracker.get_slot("topic") or "other",
-        "description": tracker.get_slot("description") or "",
+        # Numbers typed in the description are masked: the phone and the CCCD or BHXH code
+        # travel in their own fields.
+        "description": mask(tracker.get_slot("description") or ""),
         "channel": tracker.get_latest_input_channel() or "rest",
         "conversation_id": tracker.sender_id,
         "language": language_of(tracker),

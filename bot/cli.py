@@ -3,9 +3,16 @@
     python -m bot.cli model-path   # the model file for the current data and config
     python -m bot.cli train        # train only if that file does not exist yet
     python -m bot.cli rasa         # start the Rasa server (REST, socketio, web chat, API)
-    python -m bot.cli actions      # start the action server
+    python -m bot.cli actions      # start the action server (answers only Rasa's token)
     python -m bot.cli deliver      # deliver staff replies and status changes to the chats
+    python -m bot.cli purge-conversations [--older-than-days N]
+                                   # delete stored conversations past their retention
     python -m bot.cli urls         # print where everything can be reached
+
+The servers, ``deliver`` and the purge refuse to start on a production configuration that fails
+the production check (bot/settings.py ``problems()``: development or weak secrets, SQLite, the
+test clock); the files they create are their user's alone (umask 077), and the SQLite files of
+the assistant are made so (0600) at start.
 """
 
 from __future__ import annotations
@@ -52,18 +59,49 @@ def _checked_settings() -> Settings:
     if problems:
         sys.exit("Refusing to start in production:\n  - " + "\n  - ".join(problems))
     os.environ.update(settings.export())
+    _keep_state_private(settings)
     return settings
 
 
+def sqlite_files(settings: Settings) -> list[Path]:
+    """The SQLite files of the assistant: conversations (when on SQLite), channel state,
+    answer feedback."""
+    from sqlalchemy.engine import make_url
+
+    from bot.knowledge.feedback import db_path as feedback_db
+
+    files = [settings.channels_state_db, feedback_db()]
+    url = make_url(settings.tracker_db_url)
+    if url.get_backend_name() == "sqlite" and url.database:
+        files.append(Path(url.database))
+    return files
+
+
+def _keep_state_private(settings: Settings) -> None:
+    """What this process creates from now on is its user's alone (files 0600, directories
+    0700); the SQLite files made before (and their journals) are made so too."""
+    os.umask(0o077)
+    for database in sqlite_files(settings):
+        for path in (database, *(database.with_name(database.name + end)
+                                 for end in ("-wal", "-shm", "-journal"))):
+            if path.exists():
+                path.chmod(0o600)
+
+
 def serve_rasa() -> None:
-    """Replace this process with the Rasa server for the current model."""
+    """Run the Rasa server for the current model in this process.
+
+    Rasa reads its API token only from its command line; it is given to Rasa's own entry
+    point here rather than to a new process, so that ``ps`` shows ``python -m bot.cli rasa``
+    and never the token (the token comes from the environment, RASA_TOKEN).
+    """
     settings = _checked_settings()
     model = model_path()
     if not model.exists():
         sys.exit(f"No model for the current data ({model.name}). Run: make train")
     (ROOT / "var").mkdir(exist_ok=True)
-    command = [
-        _rasa(), "run",
+    arguments = [
+        "rasa", "run",
         "--model", str(model),
         "--enable-api",
         "--auth-token", settings.rasa_token,
@@ -73,27 +111,49 @@ def serve_rasa() -> None:
         "--endpoints", str(ROOT / "endpoints.yml"),
     ]
     if settings.cors_origins:
-        command += ["--cors", *settings.cors_origins.split()]
+        arguments += ["--cors", *settings.cors_origins.split()]
     os.chdir(ROOT)
-    os.execv(command[0], command)
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv = arguments
+    rasa_main()
 
 
 def serve_actions() -> None:
-    """Replace this process with the action server on the configured host and port."""
+    """Run the action server on the configured host and port (bot/action_server.py)."""
     settings = _checked_settings()
     os.environ["SANIC_HOST"] = settings.actions_host
-    port = str(settings.actions_port)
-    command = [_rasa(), "run", "actions", "--actions", "actions", "--port", port]
     os.chdir(ROOT)
-    os.execv(command[0], command)
+    from bot.action_server import run
+
+    run(settings.actions_token, settings.actions_port)
 
 
 def deliver() -> None:
     """Deliver the ticket service's outbox to the conversations until stopped."""
     from bot.delivery import run_forever
 
+    settings = _checked_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    run_forever(Settings.from_env().outbox_interval)
+    run_forever(settings.outbox_interval)
+
+
+def purge_conversations(older_than_days: float | None) -> None:
+    """Delete the stored conversations past their retention (bot/tracker_store.py)."""
+    from rasa.shared.core.domain import Domain
+
+    from bot.tracker_store import MaskingTrackerStore
+
+    settings = _checked_settings()
+    days = settings.retention_days if older_than_days is None else older_than_days
+    if days < 1:
+        sys.exit(f"Refusing to purge conversations younger than one day ({days:g} days asked)")
+    store = MaskingTrackerStore(domain=Domain.load(ROOT / "domain.yml"),
+                                host=settings.tracker_db_url)
+    purged = store.purge(days)
+    print(f"Older than {days:g} days: {purged.conversations} conversations and "
+          f"{purged.events} events deleted; {purged.clear_values} personal values of expired "
+          "sessions forgotten")
 
 
 def print_urls() -> None:
@@ -117,16 +177,18 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of ``python -m bot.cli``."""
     parser = argparse.ArgumentParser(prog="python -m bot.cli", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    commands = {
-        "model-path": lambda: print(model_path()),
-        "train": train,
-        "rasa": serve_rasa,
-        "actions": serve_actions,
-        "deliver": deliver,
-        "urls": print_urls,
-    }
-    parser.add_argument("command", choices=commands)
-    commands[parser.parse_args(argv).command]()
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+    for name, run in (("model-path", lambda _: print(model_path())), ("train", lambda _: train()),
+                      ("rasa", lambda _: serve_rasa()), ("actions", lambda _: serve_actions()),
+                      ("deliver", lambda _: deliver()), ("urls", lambda _: print_urls())):
+        commands.add_parser(name).set_defaults(run=run)
+    purge = commands.add_parser(
+        "purge-conversations", help="delete conversations past their retention")
+    purge.add_argument("--older-than-days", type=float, default=None, metavar="N",
+                       help="retention in days (default: CONVERSATION_RETENTION_DAYS, 30)")
+    purge.set_defaults(run=lambda args: purge_conversations(args.older_than_days))
+    arguments = parser.parse_args(argv)
+    arguments.run(arguments)
 
 
 if __name__ == "__main__":

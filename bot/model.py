@@ -8,9 +8,11 @@ from pathlib import Path
 from bot.settings import ROOT
 
 TRAINING_DATA = ("data/nlu", "data/dialogue")
-# Files whose change changes what a trained model does: data, config, and the code of
-# the custom NLU components (with the text normalisation they use).
+# Files whose change changes what a trained model does: data, config, the code of the custom
+# NLU components (with the text normalisation they use), and the locked library versions
+# (TensorFlow, scikit-learn ... train it and must load it).
 _INPUT_GLOBS = (
+    "uv.lock",
     "config.yml",
     "domain.yml",
     "data/nlu/**/*.yml",

@@ -7,6 +7,7 @@ and are refused when ``APP_ENV=production``.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,8 +15,19 @@ from bot.clock import CLOCK_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_RASA_TOKEN = "dev-only-rasa-token-change-me"
+DEV_ACTIONS_TOKEN = "dev-only-actions-token-change-me"
 DEV_TICKETS_TOKEN = "dev-only-tickets-token-change-me"
 DEV_PREFIX = "dev-only-"
+# A secret in production: at least this many characters (a token you make yourself:
+# `python -c "import secrets; print(secrets.token_urlsafe(32))"`) ...
+MIN_SECRET_LENGTH = 24
+# ... or the length the platform issues: Zalo's App Secret and OA Secret Key have 20 characters,
+# Facebook's App Secret 32 hexadecimal digits.
+ISSUED_SECRET_LENGTH = {"ZALO_APP_SECRET": 20, "ZALO_OA_SECRET_KEY": 20, "FACEBOOK_APP_SECRET": 32}
+MIN_DISTINCT_CHARACTERS = 10  # "aaaa…" or "changeme-changeme-…" is no secret
+# Printable ASCII without spaces or "$" (endpoints.yml expands "$" and sends the action server's
+# token in a header).
+_SECRET_CHARACTERS = re.compile(r"[!-#%-~]+")
 # Channel secrets (bot/channels): name -> development default, refused in production.
 CHANNEL_SECRETS = {
     "ZALO_OA_SECRET_KEY": "dev-only-zalo-oa-secret-key",
@@ -36,6 +48,7 @@ class Settings:
     rasa_host: str
     rasa_port: int
     rasa_token: str
+    actions_token: str
     actions_host: str
     actions_port: int
     actions_url: str
@@ -51,6 +64,7 @@ class Settings:
     graph_api_version: str
     channels_state_db: Path
     channel_secrets: dict[str, str]
+    retention_days: float
     clock_file: str  # tests only (bot/clock.py)
 
     @classmethod
@@ -69,6 +83,7 @@ class Settings:
             rasa_host=get("RASA_HOST", "127.0.0.1"),
             rasa_port=int(get("RASA_PORT", "5005")),
             rasa_token=get("RASA_TOKEN", DEV_RASA_TOKEN),
+            actions_token=get("ACTIONS_TOKEN", DEV_ACTIONS_TOKEN),
             actions_host=actions_host,
             actions_port=actions_port,
             actions_url=get("ACTIONS_URL", f"http://{actions_host}:{actions_port}/webhook"),
@@ -84,27 +99,25 @@ class Settings:
             graph_api_version=get("GRAPH_API_VERSION", "v23.0"),
             channels_state_db=Path(get("CHANNELS_STATE_DB", str(ROOT / "var" / "channels.db"))),
             channel_secrets={k: get(k, v) for k, v in CHANNEL_SECRETS.items()},
+            retention_days=float(get("CONVERSATION_RETENTION_DAYS", "30")),
             clock_file=get(CLOCK_FILE, ""),
         )
+
+    def secrets(self) -> dict[str, str]:
+        """Every secret of the assistant, by its variable's name."""
+        return {"RASA_TOKEN": self.rasa_token, "ACTIONS_TOKEN": self.actions_token,
+                "TICKETS_SERVICE_TOKEN": self.tickets_token, **self.channel_secrets}
 
     def problems(self) -> list[str]:
         """Reasons this configuration must not start in production (empty if fine)."""
         if self.app_env != "production":
             return []
-        found = []
-        if self.rasa_token == DEV_RASA_TOKEN:
-            found.append("RASA_TOKEN still has its development default")
-        if self.tickets_token == DEV_TICKETS_TOKEN:
-            found.append("TICKETS_SERVICE_TOKEN still has its development default")
+        found = [problem for name, value in self.secrets().items()
+                 if (problem := secret_problem(name, value))]
         if self.clock_file:
             found.append(f"{CLOCK_FILE} is set: the test clock is refused in production")
         if self.tracker_db_url.startswith("sqlite"):
             found.append("TRACKER_DB_URL points at SQLite; use PostgreSQL in production")
-        found += [
-            f"{name} still has its development default"
-            for name, value in self.channel_secrets.items()
-            if value.startswith(DEV_PREFIX)
-        ]
         return found
 
     def export(self) -> dict[str, str]:
@@ -116,7 +129,22 @@ class Settings:
         return {
             "RASA_TELEMETRY_ENABLED": "false",
             "ACTIONS_URL": self.actions_url,
+            "ACTIONS_TOKEN": self.actions_token,
             "TRACKER_DB_URL": self.tracker_db_url,
             "TICKETS_URL": self.tickets_url,
             "TICKETS_SERVICE_TOKEN": self.tickets_token,
         }
+
+
+def secret_problem(name: str, value: str) -> str | None:
+    """Why ``value`` is not a production secret for ``name`` (None if it may be one)."""
+    if value.startswith(DEV_PREFIX):
+        return f"{name} still has its development default"
+    length = ISSUED_SECRET_LENGTH.get(name, MIN_SECRET_LENGTH)
+    if len(value) < length:
+        return f"{name} is shorter than {length} characters"
+    if not _SECRET_CHARACTERS.fullmatch(value):
+        return f"{name} has spaces, '$' or characters outside printable ASCII"
+    if len(set(value)) < MIN_DISTINCT_CHARACTERS:
+        return f"{name} has fewer than {MIN_DISTINCT_CHARACTERS} different characters"
+    return None

@@ -119,17 +119,20 @@ def test_server_errors_are_retried_then_reported_honestly(service: FakeTicketSer
     (message,) = dispatcher.messages
     assert "chưa có mã phiếu" in message["text"] and "BHXH-" not in message["text"]
     assert message["buttons"] == [{"title": "Thử lại", "payload": "/file_complaint"}]
-    # What the citizen entered is kept; "try again" resends this language and channel.
-    assert events == [SlotSet("submission", {"language": "vi", "channel": "socketio",
-                                              "transcript": []})]
+    # The request is kept; "try again" resends exactly it (this language and channel).
+    (kept,) = events
+    assert kept["name"] == "submission" and kept["value"]["payload"] == service.creates()[0]["body"]
+    assert kept["value"]["payload"]["language"] == "vi"
+    assert kept["value"]["key"] == service.creates()[0]["headers"]["Idempotency-Key"]
 
 
 def test_unreachable_service_is_reported_honestly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TICKETS_URL", f"http://127.0.0.1:{free_port()}")
     dispatcher, events = _submit(make_tracker(FORM_SLOTS_FILLED, language="en"))
     assert "no ticket code yet" in dispatcher.messages[0]["text"]
-    assert events == [SlotSet("submission", {"language": "en", "channel": "socketio",
-                                              "transcript": []})]
+    (kept,) = events
+    assert kept["name"] == "submission" and kept["value"]["payload"]["language"] == "en"
+    assert kept["value"]["payload"]["channel"] == "socketio"
 
 
 T0 = 1772416800.0  # Monday 2 March 2026, 02:00 UTC
@@ -188,7 +191,8 @@ def test_payload_carries_the_masked_transcript_of_the_current_conversation(
 
 
 def test_only_the_last_100_turns_are_sent(service: FakeTicketService) -> None:
-    events = chat(*[("user" if i % 2 else "bot", f"tin nhắn {i}") for i in range(150)])
+    events = chat(*[("user" if i % 2 else "bot", f"tin nhắn {i}") for i in range(150)],
+                  ("user", "/affirm"))
     _submit(chat_tracker(events))
     transcript = service.creates()[0]["body"]["transcript"]
     assert len(transcript) == 100
@@ -196,8 +200,9 @@ def test_only_the_last_100_turns_are_sent(service: FakeTicketService) -> None:
 
 
 def test_the_transcript_is_not_part_of_the_idempotency_key(service: FakeTicketService) -> None:
-    _submit(chat_tracker(chat(("user", "Tôi muốn khiếu nại"))))
-    _submit(chat_tracker(chat(("user", "Cho tôi gửi khiếu nại"), ("bot", "Vâng"))))
+    _submit(chat_tracker(chat(("user", "Tôi muốn khiếu nại"), ("user", "/affirm"))))
+    _submit(chat_tracker(chat(("user", "Cho tôi gửi khiếu nại"), ("bot", "Vâng"),
+                              ("user", "/affirm"))))
     first, second = service.creates()
     assert first["headers"]["Idempotency-Key"] == second["headers"]["Idempotency-Key"]
     assert first["body"]["transcript"] != second["body"]["transcript"]
@@ -211,8 +216,8 @@ def test_a_retry_resends_exactly_the_first_attempts_body(service: FakeTicketServ
     failed = service.creates()[0]
     assert "chưa có mã phiếu" in dispatcher.messages[0]["text"]
     (kept,) = events
-    assert kept["value"]["transcript"] == failed["body"]["transcript"]
-    assert [t["text"] for t in kept["value"]["transcript"]] == [
+    assert kept["value"]["payload"] == failed["body"]
+    assert [t["text"] for t in kept["value"]["payload"]["transcript"]] == [
         "Tôi muốn khiếu nại", "Mời bạn xác nhận"]
     # Rasa applies the slot; the chat goes on ("no code yet", "try again") before the retry.
     tracker.slots.update({e["name"]: e["value"] for e in events})
@@ -290,7 +295,8 @@ def test_consent_refused_is_explained() -> None:
 
 
 def test_summary_edit_clears_the_field_and_asks_for_it_again() -> None:
-    assert _validate("confirmed", True)[0] == {"confirmed": True}
+    result, _ = _validate("confirmed", True)
+    assert result["confirmed"] is True and result["submission"]["key"].startswith("rasa-")
     assert _validate("confirmed", "phone")[0] == {"confirmed": None, "phone": None}
     assert _validate("confirmed", "sửa số điện thoại")[0] == {"confirmed": None, "phone": None}
     result, messages = _validate("confirmed", False, language="en")

@@ -18,8 +18,9 @@ def test_empty_values_fall_back_to_defaults() -> None:
 
 def test_production_refuses_development_defaults() -> None:
     problems = Settings.from_env({"APP_ENV": "production"}).problems()
-    assert len(problems) == 3 + len(CHANNEL_SECRETS)
+    assert len(problems) == 4 + len(CHANNEL_SECRETS)
     assert any("RASA_TOKEN" in p for p in problems)
+    assert any("ACTIONS_TOKEN" in p for p in problems)
     assert any("TICKETS_SERVICE_TOKEN" in p for p in problems)
     assert any("TRACKER_DB_URL" in p for p in problems)
 
@@ -27,10 +28,11 @@ def test_production_refuses_development_defaults() -> None:
 def test_production_accepts_real_settings() -> None:
     env = {
         "APP_ENV": "production",
-        "RASA_TOKEN": "a-long-random-value",
-        "TICKETS_SERVICE_TOKEN": "another-long-random-value",
+        "RASA_TOKEN": "a-long-random-value-Q7xK2mP9",
+        "ACTIONS_TOKEN": "yet-another-random-value-W3zR8",
+        "TICKETS_SERVICE_TOKEN": "another-long-random-value-L5vN1",
         "TRACKER_DB_URL": "postgresql://rasa@db:5432/rasa",
-        **{name: f"real-{name.lower()}" for name in CHANNEL_SECRETS},
+        **{name: f"real-{name.lower()}-0123456789abcdef" for name in CHANNEL_SECRETS},
     }
     assert Settings.from_env(env).problems() == []
     assert Settings.from_env(env).rasa_token != DEV_RASA_TOKEN

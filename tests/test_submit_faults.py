@@ -43,7 +43,8 @@ NOT_SENT = {"vi": "chưa có mã phiếu", "en": "no ticket code yet"}
 #   500_after   pass it on (the service commits), answer the client 500
 #   500_before  answer 500 without passing it on (the service never sees it)
 #   drop        pass it on, then close the connection without an answer
-Fault = Literal["forward", "slow", "late", "500_after", "500_before", "drop"]
+#   hold        pass it on, keep the answer until ``release()`` (the client may die meanwhile)
+Fault = Literal["forward", "slow", "late", "500_after", "500_before", "drop", "hold"]
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host"}
 
 
@@ -81,6 +82,7 @@ class FaultProxy:
         self.attempts: list[Attempt] = []
         self._busy = 0
         self._idle = threading.Condition()
+        self._released = threading.Event()
         self._server: _Server | None = None
 
     @property
@@ -101,6 +103,10 @@ class FaultProxy:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+
+    def release(self) -> None:
+        """Let held answers go (to clients that may have gone)."""
+        self._released.set()
 
     def settle(self, timeout: float = 30) -> None:
         """Wait until every request received so far has been dealt with (also held ones)."""
@@ -177,6 +183,8 @@ class FaultProxy:
                     return
                 if fault == "slow":
                     time.sleep(SLOW)
+                if fault == "hold":
+                    proxy._released.wait(120)
                 if fault == "500_after":
                     status, data = 500, b'{"error": "proxy"}'
                 self._answer(status, upstream_headers, data)

@@ -1,0 +1,177 @@
+"""The conversation store: Rasa's SQL tracker store, keeping personal numbers masked.
+
+How Rasa 3.6 uses it (rasa/core/tracker_store.py, ``SQLTrackerStore``): at every message Rasa
+rebuilds the conversation's tracker from the stored events of its latest session
+(``retrieve``), runs the turn in memory, then stores the events the tracker has beyond the
+number already stored (``save``, via ``_additional_events``). Nothing is kept in memory between
+two messages, and Rasa replays the events again whenever it copies a tracker.
+
+So what is stored is masked, and what a running form still needs comes back at ``retrieve``:
+
+* Every new event is stored through ``bot.pii.mask`` (the one masking rule): the citizen's texts,
+  the parse data (entity values), the assistant's texts and buttons, slot values, metadata;
+  event types and names are kept as they are.
+* The current values of ``CLEAR_SLOTS`` (phone, CCCD/BHXH code, the frozen submission, the
+  handoff request: what the ticket needs and the masked events no longer hold) are also kept in
+  the table ``clear_slot_values``, one row per conversation and slot, only while the slot holds
+  a value: a row goes when its slot is cleared (a ticket filed, a form cancelled) or a new
+  session starts, and ``purge`` forgets the rows of sessions that have expired.
+* ``retrieve`` puts each kept value back into the slot event that set it, so the tracker and
+  every replay of it have the value the form collected. A value no longer kept is forgotten
+  (None, never a masked number): the form asks for it again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import Event, SessionStarted, SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.orm import Session, declarative_base
+
+from bot import clock
+from bot.pii import mask
+
+CLEAR_SLOTS = ("phone", "id_number", "submission", "handoff_request")
+# Keys of an event whose values are names, not what anybody typed.
+_NAMES = frozenset({"event", "name", "input_channel", "message_id"})
+DAY = 86400.0
+
+Base = declarative_base()
+
+
+class ClearSlotValue(Base):
+    """The clear value of a slot in ``CLEAR_SLOTS`` while a conversation's slot holds it."""
+
+    __tablename__ = "clear_slot_values"
+
+    sender_id = sa.Column(sa.String(255), primary_key=True)
+    slot = sa.Column(sa.String(255), primary_key=True)
+    value = sa.Column(sa.Text, nullable=False)  # JSON
+    saved_at = sa.Column(sa.Float, nullable=False, index=True)  # bot/clock.py, Unix time
+
+
+def masked(value: Any) -> Any:
+    """``value`` (an event's dict, or any part of it) with personal numbers masked."""
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, list):
+        return [masked(item) for item in value]
+    if isinstance(value, dict):
+        return {key: item if key in _NAMES else masked(item) for key, item in value.items()}
+    return value
+
+
+def _secure_delete(connection: Any, _record: Any) -> None:
+    connection.execute("PRAGMA secure_delete = ON")
+
+
+@dataclass(frozen=True)
+class Purged:
+    """What one purge deleted."""
+
+    conversations: int
+    events: int
+    clear_values: int
+
+
+class MaskingTrackerStore(SQLTrackerStore):
+    """``SQLTrackerStore`` storing events masked, the values a form needs kept apart (above)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":  # deleted rows are overwritten, not left over
+            sa.event.listen(self.engine, "connect", _secure_delete)
+            self.engine.dispose()
+        Base.metadata.create_all(self.engine)
+
+    def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator:
+        """The events Rasa is about to store, masked."""
+        for event in super()._additional_events(session, tracker):
+            yield Event.from_parameters(masked(event.as_dict()))
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the new events masked, then the clear values of ``CLEAR_SLOTS``."""
+        await super().save(tracker)
+        with self.session_scope() as session:
+            for name in CLEAR_SLOTS:
+                slot = tracker.slots.get(name)
+                self._keep(session, tracker.sender_id, name, None if slot is None else slot.value)
+            session.commit()
+
+    @staticmethod
+    def _keep(session: Session, sender_id: str, name: str, value: Any) -> None:
+        row = session.get(ClearSlotValue, (sender_id, name))
+        if value is None:
+            if row is not None:
+                session.delete(row)
+            return
+        if row is None:
+            row = ClearSlotValue(sender_id=sender_id, slot=name)
+            session.add(row)
+        row.value = json.dumps(value, ensure_ascii=False)
+        row.saved_at = clock.timestamp()
+
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> DialogueStateTracker | None:
+        """The stored tracker, with the kept clear values back in their slots."""
+        tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        if tracker is None:
+            return None
+        events = list(tracker.events)
+        if not self._restore(sender_id, events):
+            return tracker
+        return DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
+
+    def _restore(self, sender_id: str, events: list[Event]) -> bool:
+        """Put the kept values into the last event setting each of ``CLEAR_SLOTS`` (None for a
+        value not kept); False when no event had to change."""
+        with self.session_scope() as session:
+            rows = session.query(ClearSlotValue).filter(ClearSlotValue.sender_id == sender_id)
+            kept = {row.slot: json.loads(row.value) for row in rows}
+        changed = False
+        for name in CLEAR_SLOTS:
+            setter = next((e for e in reversed(events)
+                           if isinstance(e, SlotSet) and e.key == name), None)
+            if setter is None or setter.value is None:
+                continue
+            value = kept.get(name)
+            setter.value = value if value is not None and masked(value) == setter.value else None
+            changed = True
+        return changed
+
+    def purge(self, older_than_days: float) -> Purged:
+        """Delete what is older than ``older_than_days`` (by the clock of bot/clock.py): every
+        event of a conversation idle since then, and in the others every event older than that
+        and older than their current session, which stays whole. Also forget the clear values of
+        conversations idle for longer than a session lasts (they can no longer be used)."""
+        now = clock.timestamp()
+        cutoff = now - older_than_days * DAY
+        config = self.domain.session_config
+        expired = (now - config.session_expiration_time * 60 if config.are_sessions_enabled()
+                   else cutoff)
+        events = self.SQLEvent.__table__
+        idle = (sa.select(events.c.sender_id).group_by(events.c.sender_id)
+                .having(sa.func.max(events.c.timestamp) < cutoff))
+        other = events.alias("other")
+        session_start = (sa.select(sa.func.max(other.c.timestamp))
+                         .where(other.c.sender_id == events.c.sender_id,
+                                other.c.type_name == SessionStarted.type_name)
+                         .scalar_subquery())
+        with self.session_scope() as session:
+            conversations = session.execute(
+                sa.select(sa.func.count()).select_from(idle.subquery())).scalar_one()
+            deleted = session.execute(events.delete().where(
+                events.c.timestamp < cutoff,
+                sa.or_(events.c.sender_id.in_(idle), events.c.timestamp < session_start),
+            )).rowcount
+            forgotten = session.query(ClearSlotValue).filter(
+                ClearSlotValue.saved_at < expired).delete(synchronize_session=False)
+            session.commit()
+        return Purged(conversations, deleted, forgotten)
