@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, SERVICE, create
+from tests.conftest import CITIZEN, PASSWORD, SERVICE, create
 from vss_tickets.app import create_app
 from vss_tickets.config import Settings
 from vss_tickets.models import OutboxNotification, Ticket
@@ -85,6 +85,8 @@ def test_production_cookies_are_secure(settings, clock, staff):
         escalation_interval=0,
         app_env="production",
         service_token="a-production-service-token-of-32-chars",
+        allow_sqlite_in_production=True,  # the test runs on each backend
+        session_idle_minutes=settings.session_idle_minutes,
     )
     staff("bhxh.ha-noi", username="can.bo.hn")
     with TestClient(create_app(production, clock), base_url="https://testserver") as client:
@@ -344,7 +346,7 @@ def test_dashboard_figures_on_time_rate_median_transfers_and_satisfaction(consol
     clock.advance(days=2)
     console.login("can.bo.hn")
     assert console.act(on_time, "resolve", body="Đã giải quyết.").status_code == 303
-    rating = {"phone_last4": "5678", "rating": 4}
+    rating = {**CITIZEN, "phone_last4": "5678", "rating": 4}
     rated = console.client.post(f"/api/v1/tickets/{on_time}/rating", json=rating, headers=SERVICE)
     assert rated.status_code == 200, rated.text
     clock.advance(days=60)

@@ -34,6 +34,7 @@ def check_digits(raw: str, length: int, label_vi: str, label_en: str) -> str:
     value = re.sub(r"\s", "", raw)
     if not (value.isascii() and value.isdigit() and len(value) == length):
         raise ValueError(
-            f"{label_vi} phải gồm đúng {length} chữ số / {label_en} must be exactly {length} digits"
+            f"{label_vi} phải gồm đúng {length} chữ số 0-9 / "
+            f"{label_en} must be exactly {length} digits 0-9"
         )
     return value
