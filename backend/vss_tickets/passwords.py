@@ -84,6 +84,11 @@ def _without_runs(text: str) -> str:
     return "".join(kept)
 
 
+def _letters_and_digits(text: str) -> str:
+    """`text` without spaces and punctuation (`pass-word` reads as `password`)."""
+    return "".join(c for c in text if c.isalnum())
+
+
 def _periodic(text: str) -> bool:
     """`text` is a shorter piece repeated (`abab…`, `ab12ab12…`)."""
     return text in (text + text)[1:-1]
@@ -97,8 +102,8 @@ def weakness(password: str, username: str = "") -> tuple[str, str] | None:
             f"Password must have at least {MIN_LENGTH} characters",
         )
     text = nfc(password).casefold()
-    rest = _COMMON.sub("", text.replace(username.casefold(), "") if len(username) >= 3 else text)
-    rest = _without_runs("".join(c for c in rest if c.isalnum()))
+    rest, name = _letters_and_digits(text), _letters_and_digits(username.casefold())
+    rest = _without_runs(_COMMON.sub("", rest.replace(name, "") if len(name) >= 3 else rest))
     if _periodic(text) or len(rest) < MIN_REST or len(set(rest)) < MIN_DISTINCT:
         return (
             "Mật khẩu quá dễ đoán: phần lớn là ký tự lặp lại, dãy liên tiếp (abc, 123, qwerty), "

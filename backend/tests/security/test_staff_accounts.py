@@ -55,6 +55,7 @@ WEAK = [
     "matkhau@2026",
     "baohiemxahoi2026",
     "an.nv-an.nv-2026",  # the username
+    "pass-word-1234",
 ]
 STRONG = [
     PASSWORD,
