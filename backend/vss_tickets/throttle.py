@@ -10,6 +10,7 @@ attempt deletes every record older than the retention (the longest window).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,13 +25,13 @@ from .models import FailedAttempt
 @dataclass(frozen=True)
 class Limit:
     """At most `max_failures` failed attempts of a kind whose columns equal `match` in the last
-    `seconds`; beyond that `refusal` is answered. A limit matching a None value (say, no client
+    `seconds`; beyond that `refusal()` is raised. A limit matching a None value (say, no client
     address given) does not apply."""
 
     match: dict[str, str | None]
     max_failures: int
     seconds: int
-    refusal: ApiError
+    refusal: Callable[[], ApiError]
 
 
 def _count(session: Session, kind: str, limit: Limit, now: datetime) -> int:
@@ -68,7 +69,7 @@ def begin(
     if exceeded is not None:
         with db.session(write=True) as session:
             forget(session, attempt_id)
-        raise exceeded.refusal
+        raise exceeded.refusal()
     return attempt_id
 
 
@@ -77,5 +78,8 @@ def forget(session: Session, attempt_id: int) -> None:
     session.execute(delete(FailedAttempt).where(FailedAttempt.id == attempt_id))
 
 
-def too_many(message_vi: str, message_en: str, code: str = "too_many_attempts") -> ApiError:
-    return ApiError(429, code, message_vi, message_en)
+def too_many(
+    message_vi: str, message_en: str, code: str = "too_many_attempts"
+) -> Callable[[], ApiError]:
+    """A refusal: a fresh 429 `code` error each time one is raised."""
+    return lambda: ApiError(429, code, message_vi, message_en)
