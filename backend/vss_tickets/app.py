@@ -32,8 +32,7 @@ NO_STORE = (b"cache-control", b"no-store")
 class SecurityHeadersMiddleware:
     """Adds `X-Content-Type-Options: nosniff` to every HTTP response, and `Cache-Control:
     no-store` to every one that does not set its own caching (answers carry tickets, personal
-    data, tokens and CSV exports; only the console's stylesheet and the docs' assets may be
-    cached).
+    data, tokens and CSV exports; only the console's stylesheet says it may be cached).
 
     A plain ASGI middleware: starlette's BaseHTTPMiddleware (`@app.middleware`) runs each request
     in an extra task with memory streams, which cost a measurable share of the service's CPU."""
