@@ -34,13 +34,14 @@ PG_ADMIN_URL = os.environ.get(
     "TICKETS_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
 SERVICE = {"Authorization": f"Bearer {DEV_SERVICE_TOKEN}"}
+CITIZEN = {"conversation_id": "conv-1"}  # who asks in a citizen check (the ticket's conversation)
 PASSWORD = "correct-horse-battery"  # test-only password of the accounts made below
 # Monday 2 March 2026, 09:00 in Vietnam (02:00 UTC): a plain working week.
 MONDAY = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 
 TABLES = (
     "outbox, idempotency_keys, audit_events, consultations, messages, tickets, "
-    "ticket_code_counters, staff_sessions, login_failures, staff"
+    "ticket_code_counters, staff_sessions, failed_attempts, staff"
 )
 
 
@@ -133,9 +134,19 @@ def clock() -> FrozenClock:
     return FrozenClock(MONDAY)
 
 
+# Tests move the clock by days between one officer's actions; the idle timeout of staff sessions
+# has its own tests (tests/security/test_staff_sessions.py).
+A_YEAR_IN_MINUTES = 365 * 24 * 60
+
+
 @pytest.fixture
 def settings(db_url: str) -> Settings:
-    return Settings(database_url=db_url, escalation_interval=0, login_max_failures=3)
+    return Settings(
+        database_url=db_url,
+        escalation_interval=0,
+        login_max_failures=3,
+        session_idle_minutes=A_YEAR_IN_MINUTES,
+    )
 
 
 @pytest.fixture
@@ -208,6 +219,7 @@ class StaffFactory:
                     staff_id=account.id,
                     created_at=self.clock.now(),
                     expires_at=self.clock.now() + timedelta(days=365),
+                    last_seen_at=self.clock.now(),
                 )
             )
         return {"Authorization": f"Bearer {token}"}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import SERVICE, create
+from tests.conftest import CITIZEN, SERVICE, create
 from vss_tickets.app import create_app
 from vss_tickets.escalation import run_escalation
 from vss_tickets.reference import extend_deadline
@@ -31,7 +31,7 @@ def test_waiting_for_the_citizen_pauses_the_clock(client, staff, clock):
     clock.advance(days=3)  # Thursday 5/3: three working days paused
     reply = client.post(
         f"/api/v1/tickets/{code}/citizen-messages",
-        json={"phone_last4": "5678", "body": "Số sổ 0123456789"},
+        json={**CITIZEN, "phone_last4": "5678", "body": "Số sổ 0123456789"},
         headers=SERVICE,
     )
     assert reply.status_code == 201

@@ -34,7 +34,11 @@ def test_production_ignores_and_refuses_the_clock_file(tmp_path, monkeypatch):
     monkeypatch.setenv(CLOCK_FILE_VARIABLE, str(path))
     monkeypatch.setenv("APP_ENV", "production")
     assert Clock.from_env().clock_file is None
-    settings = Settings(app_env="production", service_token="a-real-secret-of-32-characters!!",
-                        clock_file=str(path))
+    settings = Settings(
+        app_env="production",
+        service_token="a-real-secret-of-32-characters!!",
+        allow_sqlite_in_production=True,
+        clock_file=str(path),
+    )
     with pytest.raises(ConfigError, match=CLOCK_FILE_VARIABLE):
         create_app(settings)

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, SERVICE, create
+from tests.conftest import CITIZEN, PASSWORD, SERVICE, create
 from vss_tickets.app import create_app
 from vss_tickets.config import Settings
 from vss_tickets.models import OutboxNotification, Ticket
@@ -17,8 +17,8 @@ from vss_tickets.reference import reference_data
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 # A citizen who gave every personal number (the numbers are test-only).
-CITIZEN = {"name": "Lê Thị C", "phone": "0912345678", "cccd": "079123456789",
-           "bhxh_code": "0123456789"}  # fmt: skip
+FULL_CITIZEN = {"name": "Lê Thị C", "phone": "0912345678", "cccd": "079123456789",
+                "bhxh_code": "0123456789"}  # fmt: skip
 
 
 class Console:
@@ -89,6 +89,8 @@ def test_production_cookies_are_secure(settings, clock, staff):
         escalation_interval=0,
         app_env="production",
         service_token="a-production-service-token-of-32-chars",
+        allow_sqlite_in_production=True,  # the test runs on each backend
+        session_idle_minutes=settings.session_idle_minutes,
     )
     staff("bhxh.ha-noi", username="can.bo.hn")
     with TestClient(create_app(production, clock), base_url="https://testserver") as client:
@@ -350,7 +352,7 @@ def test_dashboard_figures_on_time_rate_median_transfers_and_satisfaction(consol
     clock.advance(days=2)
     console.login("can.bo.hn")
     assert console.act(on_time, "resolve", body="Đã giải quyết.").status_code == 303
-    rating = {"phone_last4": "5678", "rating": 4}
+    rating = {**CITIZEN, "phone_last4": "5678", "rating": 4}
     rated = console.client.post(f"/api/v1/tickets/{on_time}/rating", json=rating, headers=SERVICE)
     assert rated.status_code == 200, rated.text
     clock.advance(days=60)
@@ -402,7 +404,7 @@ def test_the_consulted_unit_reads_masked_and_cannot_act_or_reveal(console, staff
     staff("bhxh.ha-noi", username="can.bo.hn")
     staff("vss.si_policy", username="vu.chinh.sach")
     staff("vss.it", username="can.bo.it")
-    code = create(console.client, citizen=CITIZEN)["code"]
+    code = create(console.client, citizen=FULL_CITIZEN)["code"]
     console.login("can.bo.hn")
     console.act(code, "accept")
     console.act(code, "consult", to_unit="vss.si_policy", question="Cách tính?", days="3")
@@ -429,7 +431,7 @@ def test_only_the_assignee_reveals_cccd_and_bhxh_code_and_each_reveal_is_audited
 ):
     staff("bhxh.ha-noi", username="can.bo.hn")
     staff("bhxh.ha-noi", username="dong.nghiep")
-    code = create(console.client, citizen=CITIZEN)["code"]
+    code = create(console.client, citizen=FULL_CITIZEN)["code"]
     plain = create(console.client, conversation_id="conv-2")["code"]  # no CCCD, no BHXH code
     console.login("dong.nghiep")
     page = console.client.get(f"/console/tickets/{code}").text

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from tests.conftest import MONDAY, SERVICE, StaffFactory, create, fresh_database
+from tests.conftest import CITIZEN, MONDAY, SERVICE, StaffFactory, create, fresh_database
 from vss_tickets.app import create_app
 from vss_tickets.clock import FrozenClock
 from vss_tickets.config import Settings
@@ -41,8 +41,10 @@ CALLS: dict[str, tuple[str, dict[str, Any], bool]] = {
     "resolve": ("resolve", {"resolution": "Đã giải quyết."}, False),
     "close": ("close", {}, False),
     "reopen": ("reopen", {"reason": "Công dân chưa nhận tiền"}, False),
-    "citizen_message": ("citizen-messages", {"phone_last4": "5678", "body": "Số sổ 012"}, True),
-    "rate": ("rating", {"phone_last4": "5678", "rating": 5}, True),
+    "citizen_message": (
+        "citizen-messages", {**CITIZEN, "phone_last4": "5678", "body": "Số sổ 012"}, True
+    ),
+    "rate": ("rating", {**CITIZEN, "phone_last4": "5678", "rating": 5}, True),
 }
 
 
@@ -123,13 +125,17 @@ def test_reject_needs_a_reason(client, staff):
     assert client.get(f"/api/v1/tickets/{code}", headers=SERVICE).json()["state"] == "received"
 
 
+def citizen_view(client: TestClient, code: str, digits: str):
+    """The citizen's check of `code` with these phone digits, from the ticket's conversation."""
+    body = {**CITIZEN, "phone_last4": digits}
+    return client.post(f"/api/v1/tickets/{code}/citizen-view", json=body, headers=SERVICE)
+
+
 def test_reply_reaches_the_outbox_and_the_citizen_view(client, staff):
     officer = staff("bhxh.ha-noi")
     code = ticket_in(client, officer, "in_progress")
     client.post(f"/api/v1/tickets/{code}/reply", json={"body": "Đã nhận hồ sơ."}, headers=officer)
-    view = client.post(
-        f"/api/v1/tickets/{code}/citizen-view", json={"phone_last4": "5678"}, headers=SERVICE
-    )
+    view = citizen_view(client, code, "5678")
     assert view.status_code == 200
     assert view.json()["messages"][-1]["body"] == "Đã nhận hồ sơ."
     items = client.get("/api/v1/outbox", headers=SERVICE).json()
@@ -140,14 +146,8 @@ def test_reply_reaches_the_outbox_and_the_citizen_view(client, staff):
 
 def test_citizen_view_needs_the_right_phone_digits(client):
     code = create(client)["code"]
-    wrong = client.post(
-        f"/api/v1/tickets/{code}/citizen-view", json={"phone_last4": "0000"}, headers=SERVICE
-    )
-    assert wrong.status_code == 404
-    bad = client.post(
-        f"/api/v1/tickets/{code}/citizen-view", json={"phone_last4": "56"}, headers=SERVICE
-    )
-    assert bad.status_code == 422
+    assert citizen_view(client, code, "0000").status_code == 404
+    assert citizen_view(client, code, "56").status_code == 422
 
 
 def test_another_officer_cannot_act_on_a_claimed_ticket(client, staff):
@@ -170,7 +170,7 @@ def test_reopen_only_within_the_period(client, staff, clock):
 def test_rating_only_once(client, staff):
     officer = staff("bhxh.ha-noi")
     code = ticket_in(client, officer, "resolved")
-    body = {"phone_last4": "5678", "rating": 4, "comment": "Nhanh"}
+    body = {**CITIZEN, "phone_last4": "5678", "rating": 4, "comment": "Nhanh"}
     assert client.post(f"/api/v1/tickets/{code}/rating", json=body, headers=SERVICE).is_success
     again = client.post(f"/api/v1/tickets/{code}/rating", json=body, headers=SERVICE)
     assert again.status_code == 409
@@ -179,32 +179,20 @@ def test_rating_only_once(client, staff):
 
 def test_citizen_verification_is_throttled_per_ticket(client, clock):
     code = create(client)["code"]
-    url = f"/api/v1/tickets/{code}/citizen-view"
-    for _ in range(3):  # three failures lock the code (TICKETS_VERIFY_MAX_FAILURES)
-        assert client.post(url, json={"phone_last4": "0000"}, headers=SERVICE).status_code == 404
-    blocked = client.post(url, json={"phone_last4": "5678"}, headers=SERVICE)
-    assert blocked.status_code == 429
+    for _ in range(3):  # three failures lock the code for this conversation (VERIFY_MAX_FAILURES)
+        assert citizen_view(client, code, "0000").status_code == 404
+    assert citizen_view(client, code, "5678").status_code == 429
     clock.advance(seconds=901)
-    assert client.post(url, json={"phone_last4": "5678"}, headers=SERVICE).status_code == 200
+    assert citizen_view(client, code, "5678").status_code == 200
 
 
 def test_unknown_code_and_wrong_digits_get_the_same_reply(client):
     code = create(client)["code"]
-    wrong_digits = client.post(
-        f"/api/v1/tickets/{code}/citizen-view", json={"phone_last4": "0000"}, headers=SERVICE
-    )
+    wrong_digits = citizen_view(client, code, "0000")
     unknown = "BHXH-2020-999999"
-    unknown_code = client.post(
-        f"/api/v1/tickets/{unknown}/citizen-view", json={"phone_last4": "5678"}, headers=SERVICE
-    )
+    unknown_code = citizen_view(client, unknown, "5678")
     assert wrong_digits.status_code == unknown_code.status_code == 404
     assert wrong_digits.json() == unknown_code.json()
     for _ in range(2):  # unknown codes count too: probing cannot tell them apart by the lock
-        client.post(
-            f"/api/v1/tickets/{unknown}/citizen-view", json={"phone_last4": "5678"},
-            headers=SERVICE,
-        )
-    again = client.post(
-        f"/api/v1/tickets/{unknown}/citizen-view", json={"phone_last4": "5678"}, headers=SERVICE
-    )
-    assert again.status_code == 429
+        citizen_view(client, unknown, "5678")
+    assert citizen_view(client, unknown, "5678").status_code == 429

@@ -56,6 +56,12 @@ def test_upgrade_downgrade_upgrade(empty_url):
     assert "transcript" in column_names(empty_url, "tickets")
     chat = {"chat_state", "chat_officer", "chat_requested_at", "chat_closed_reason"}
     assert chat <= column_names(empty_url, "tickets")
+    assert "receipt_hash" in column_names(empty_url, "tickets")
+    assert "last_seen_at" in column_names(empty_url, "staff_sessions")
+    downgrade(empty_url, "0006")  # undoes 0007
+    assert "failed_attempts" not in tables(empty_url) and "login_failures" in tables(empty_url)
+    assert "receipt_hash" not in column_names(empty_url, "tickets")
+    assert "last_seen_at" not in column_names(empty_url, "staff_sessions")
     downgrade(empty_url, "0005")  # undoes 0006
     assert not chat & column_names(empty_url, "tickets")
     assert "transcript" in column_names(empty_url, "tickets")
@@ -77,3 +83,25 @@ def test_switching_structure_deactivates_units_not_in_it(empty_url):
     current, _ = init_db(empty_url, "current")
     pre2025, stale = init_db(empty_url, "pre2025")
     assert pre2025 > 63 and stale > 0
+
+
+def test_open_sessions_count_as_seen_when_they_were_opened(empty_url):
+    """0007 on a database with staff sessions: each one's last activity is its creation."""
+    upgrade(empty_url, "0006")
+    opened = "2026-03-02 02:00:00"
+    engine = create_engine(normalise_url(empty_url))
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO units (code, name_vi, name_en, level, functions, active) "
+                          "VALUES ('vss', 'BHXH', 'VSS', 'central', '[]', true)"))
+        conn.execute(text("INSERT INTO staff (id, username, full_name, password_hash, role, "
+                          "unit_code, active, created_at) VALUES (1, 'an', 'An', 'x', 'officer', "
+                          "'vss', true, :at)"), {"at": opened})
+        conn.execute(text("INSERT INTO staff_sessions (token_hash, staff_id, created_at, "
+                          "expires_at) VALUES ('t', 1, :at, :at)"), {"at": opened})
+    upgrade(empty_url)
+    with engine.connect() as conn:
+        seen, created = conn.execute(
+            text("SELECT last_seen_at, created_at FROM staff_sessions")
+        ).one()
+    engine.dispose()
+    assert seen == created

@@ -118,28 +118,16 @@ def test_the_limits_themselves_are_accepted(client, staff):
     assert len(stored) == 100 and {len(t["text"]) for t in stored} == {2000}
 
 
-def test_the_transcript_is_part_of_the_idempotent_request_body(client, db):
-    headers = {**SERVICE, "Idempotency-Key": "transcript-1"}
-    first = client.post("/api/v1/tickets", json=ticket_body(transcript=TRANSCRIPT), headers=headers)
-    again = client.post("/api/v1/tickets", json=ticket_body(transcript=TRANSCRIPT), headers=headers)
-    assert (first.status_code, again.status_code) == (201, 200)
-    assert first.json()["code"] == again.json()["code"]
-    other = client.post(
-        "/api/v1/tickets", json=ticket_body(transcript=TRANSCRIPT[:2]), headers=headers
-    )
-    assert other.status_code == 422 and other.json()["error"] == "idempotency_key_reused"
-    with db.session() as session:
-        assert session.scalar(select(func.count()).select_from(Ticket)) == 1
-
-
 def test_a_body_without_transcript_hashes_as_before_the_field_existed():
     body = TicketCreate.model_validate(ticket_body())
     old = TicketCreate.model_validate(ticket_body()).model_dump(mode="json")
     del old["transcript"], old["handoff"]  # fields added later: absent from older bodies
     canonical = json.dumps(old, sort_keys=True, ensure_ascii=False)
     assert request_hash(body) == hashlib.sha256(canonical.encode()).hexdigest()
+    # The transcript is left out of the digest: it grows between two tries of one submission
+    # (tests/security/test_idempotent_retry.py).
     with_one = TicketCreate.model_validate(ticket_body(transcript=TRANSCRIPT))
-    assert request_hash(with_one) != request_hash(body)
+    assert request_hash(with_one) == request_hash(body)
 
 
 def test_html_in_a_transcript_line_is_rendered_inert(client, staff):

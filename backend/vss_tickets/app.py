@@ -20,7 +20,6 @@ from .console import router as console_router
 from .db import Database
 from .errors import install_error_handlers
 from .escalation import escalation_loop
-from .throttle import FailureWindow
 
 DESCRIPTION = """Tiếp nhận, định tuyến, xử lý khiếu nại, kiến nghị, tố cáo, câu hỏi gửi BHXH.
 Receives, routes and tracks complaints, recommendations, denunciations and enquiries sent to
@@ -28,10 +27,13 @@ Vietnam Social Security. Errors are JSON: `{"error": code, "message": "tiếng V
 
 
 NOSNIFF = (b"x-content-type-options", b"nosniff")
+NO_STORE = (b"cache-control", b"no-store")
 
 
-class NoSniffMiddleware:
-    """Adds `X-Content-Type-Options: nosniff` to every HTTP response.
+class SecurityHeadersMiddleware:
+    """Adds `X-Content-Type-Options: nosniff` to every HTTP response, and `Cache-Control:
+    no-store` to every one that does not set its own caching (answers carry tickets, personal
+    data, tokens and CSV exports; only the console's stylesheet says it may be cached).
 
     A plain ASGI middleware: starlette's BaseHTTPMiddleware (`@app.middleware`) runs each request
     in an extra task with memory streams, which cost a measurable share of the service's CPU."""
@@ -47,7 +49,10 @@ class NoSniffMiddleware:
         async def send_with_header(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != NOSNIFF[0]]
-                message = {**message, "headers": [*headers, NOSNIFF]}
+                extra = [NOSNIFF]
+                if all(k.lower() != NO_STORE[0] for k, _ in headers):
+                    extra.append(NO_STORE)
+                message = {**message, "headers": [*headers, *extra]}
             await send(message)
 
         await self.app(scope, receive, send_with_header)
@@ -62,7 +67,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         settings=settings,
         db=db,
         clock=clock or Clock(Path(settings.clock_file) if settings.clock_file else None),
-        verification=FailureWindow(settings.verify_max_failures, settings.verify_lock_seconds),
     )
 
     @asynccontextmanager
@@ -81,16 +85,14 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                     await job
             db.dispose()
 
-    app = FastAPIOffline(
-        title="VSS ticket service",
-        version="1.0",
-        description=DESCRIPTION,
-        lifespan=lifespan,
-        redoc_url=None,
-    )
+    about = {"title": "VSS ticket service", "version": "1.0", "description": DESCRIPTION}
+    if settings.app_env == "production":  # no public map of the API: no /docs, /openapi.json
+        app = FastAPI(**about, lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    else:  # Swagger UI with its assets served by the service itself (no CDN)
+        app = FastAPIOffline(**about, lifespan=lifespan, redoc_url=None)
     app.state.services = svc
 
-    app.add_middleware(NoSniffMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
     install_error_handlers(app)
     app.include_router(health.router)
     for module in (intake, citizen, staff, sessions, outbox, office_hours, chats):

@@ -1,4 +1,5 @@
-"""Append-only audit trail: every change to a ticket writes one event in its transaction."""
+"""Append-only audit trail: every change to a ticket writes one event in its transaction, and
+every change to a staff account (the CLI's) one event without a ticket."""
 
 from __future__ import annotations
 
@@ -38,8 +39,16 @@ def record(
     return event
 
 
+def record_staff_change(
+    session: Session, actor: str, action: str, at: datetime, **details: Any
+) -> None:
+    """Add the audit event of a change to a staff account (no ticket; `details` name it)."""
+    values = event_values(None, actor, action, at, from_state=None, to_state=None, **details)
+    session.add(AuditEvent(**values))
+
+
 def event_values(
-    ticket_id: int,
+    ticket_id: int | None,
     actor: str,
     action: str,
     at: datetime,

@@ -1,4 +1,8 @@
-"""Staff accounts: argon2 password hashes, bearer sessions, login throttling, unit scope."""
+"""Staff authentication: login with throttling, bearer sessions with an idle timeout, unit scope.
+
+A login records its attempt and checks the limits (throttle.py) in short transactions, then
+verifies the password with argon2 outside any transaction (it takes tens of milliseconds, and
+on SQLite a write transaction holds the one writer lock), then opens the session."""
 
 from __future__ import annotations
 
@@ -8,17 +12,19 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, delete, select, update
 from sqlalchemy.orm import Session
 
-from .errors import ApiError, unprocessable
-from .models import ROLES, LoginFailure, Staff, StaffSession, Unit
+from . import throttle
+from .config import Settings
+from .db import Database
+from .errors import ApiError
+from .models import FailedAttempt, Staff, StaffSession, Unit
+from .passwords import hash_password, needs_rehash, verify_password
 
-_hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
-MIN_PASSWORD_LENGTH = 12
+# A session's last activity is recorded when older than this (not on every request).
+TOUCH_EVERY = timedelta(minutes=1)
+USERNAME_LENGTH = Staff.__table__.c.username.type.length
 
 
 @dataclass(frozen=True)
@@ -36,104 +42,107 @@ def is_service_token(token: str, expected: str) -> bool:
     return hmac.compare_digest(token.encode(), expected.encode())
 
 
-def create_staff(
-    session: Session, username: str, full_name: str, password: str, role: str, unit_code: str
-) -> Staff:
-    """Create a staff account; the password is stored only as an argon2 hash."""
-    if role not in ROLES:
-        raise unprocessable(f"Vai trò không hợp lệ: {role}", f"Invalid role {role!r}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise unprocessable(
-            f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự",
-            f"Password must have at least {MIN_PASSWORD_LENGTH} characters",
-        )
-    if session.get(Unit, unit_code) is None:
-        raise unprocessable(f"Không có đơn vị mã {unit_code!r}", f"Unknown unit {unit_code!r}")
-    if session.scalars(select(Staff).where(Staff.username == username)).first():
-        raise ApiError(
-            409, "conflict", f"Tài khoản {username!r} đã tồn tại", f"User {username!r} exists"
-        )
-    staff = Staff(
-        username=username,
-        full_name=full_name,
-        password_hash=_hasher.hash(password),
-        role=role,
-        unit_code=unit_code,
+def _wrong_credentials() -> ApiError:
+    return ApiError(
+        401, "invalid_credentials", "Sai tên đăng nhập hoặc mật khẩu", "Wrong username or password"
     )
-    session.add(staff)
-    session.flush()
-    return staff
+
+
+def login_limits(settings: Settings, username: str, address: str) -> list[throttle.Limit]:
+    """Failed logins per (username, address) and per address in the login window, and per
+    username from anywhere in the longer account window (a backstop: a stranger's failures
+    from elsewhere do not lock an officer out before it). One answer for all three."""
+    refusal = throttle.too_many(
+        "Đăng nhập sai quá nhiều lần, vui lòng thử lại sau",
+        "Too many failed logins; try again later",
+    )
+    s = settings
+    return [
+        throttle.Limit({"subject": username, "address": address}, s.login_max_failures,
+                       s.login_window_seconds, refusal),
+        throttle.Limit({"address": address}, s.login_address_max_failures,
+                       s.login_window_seconds, refusal),
+        throttle.Limit({"subject": username}, s.login_account_max_failures,
+                       s.login_account_window_seconds, refusal),
+    ]  # fmt: skip
 
 
 def login(
-    session: Session,
-    username: str,
-    password: str,
-    now: datetime,
-    *,
-    max_failures: int,
-    window_seconds: int,
-    session_hours: int,
+    db: Database, username: str, password: str, address: str, now: datetime, settings: Settings
 ) -> tuple[str, StaffSession, Staff]:
-    """Check the password and open a session; too many recent failures answer 429."""
-    since = now - timedelta(seconds=window_seconds)
-    failures = session.scalar(
-        select(func.count())
-        .select_from(LoginFailure)
-        .where(LoginFailure.username == username, LoginFailure.at >= since)
+    """Check the password and open a session; 401 for a wrong username or password alike, 429
+    once a limit of `login_limits` is reached."""
+    if len(username) > USERNAME_LENGTH:  # no such account can exist (the console allows more)
+        raise _wrong_credentials()
+    address = address[:64]
+    attempt = FailedAttempt(
+        kind="login", subject=username, address=address, factor="password", at=now
     )
-    if failures is not None and failures >= max_failures:
-        raise ApiError(
-            429,
-            "too_many_attempts",
-            "Đăng nhập sai quá nhiều lần, vui lòng thử lại sau",
-            "Too many failed logins; try again later",
-        )
-    staff = session.scalars(
-        select(Staff).where(Staff.username == username, Staff.active.is_(True))
-    ).first()
-    try:
-        _hasher.verify(staff.password_hash if staff else _DUMMY_HASH, password)
-        ok = staff is not None
-    except (VerificationError, InvalidHashError):
-        ok = False
-    if not ok or staff is None:
-        session.add(LoginFailure(username=username, at=now))
-        raise ApiError(
-            401,
-            "invalid_credentials",
-            "Sai tên đăng nhập hoặc mật khẩu",
-            "Wrong username or password",
-        )
-    session.execute(delete(LoginFailure).where(LoginFailure.username == username))
-    if _hasher.check_needs_rehash(staff.password_hash):
-        staff.password_hash = _hasher.hash(password)
+    limits = login_limits(settings, username, address)
+    throttle.begin(db, attempt, limits, settings.failure_retention_seconds)
+    with db.session() as session:
+        staff = session.scalars(
+            select(Staff).where(Staff.username == username, Staff.active.is_(True))
+        ).first()
+    if not verify_password(staff.password_hash if staff else None, password) or staff is None:
+        raise _wrong_credentials()
+    rehashed = hash_password(password) if needs_rehash(staff.password_hash) else None
     token = secrets.token_urlsafe(32)
     record = StaffSession(
         token_hash=token_digest(token),
         staff_id=staff.id,
         created_at=now,
-        expires_at=now + timedelta(hours=session_hours),
+        expires_at=now + timedelta(hours=settings.session_hours),
+        last_seen_at=now,
     )
-    session.add(record)
+    with db.session(write=True) as session:
+        # This attempt and the earlier failures of this username from this address.
+        session.execute(
+            delete(FailedAttempt).where(
+                FailedAttempt.kind == "login",
+                FailedAttempt.subject == username,
+                FailedAttempt.address == address,
+            )
+        )
+        if rehashed is not None:
+            session.execute(
+                update(Staff).where(Staff.id == staff.id).values(password_hash=rehashed)
+            )
+        session.add(record)
     return token, record, staff
 
 
-def staff_for_token(session: Session, token: str, now: datetime) -> Staff | None:
-    """The active staff member of an unexpired session with this token, if any."""
-    return session.scalars(
-        select(Staff)
-        .join(StaffSession, StaffSession.staff_id == Staff.id)
-        .where(
-            StaffSession.token_hash == token_digest(token),
-            StaffSession.expires_at > now,
-            Staff.active.is_(True),
-        )
-    ).first()
+def staff_for_token(db: Database, token: str, now: datetime, idle_minutes: int) -> Staff | None:
+    """The active staff member of a session with this token that has neither expired nor been
+    idle for `idle_minutes`; records the session's activity (at most once a minute)."""
+    digest = token_digest(token)
+    with db.session() as session:
+        row = session.execute(
+            select(Staff, StaffSession.last_seen_at)
+            .join(StaffSession, StaffSession.staff_id == Staff.id)
+            .where(
+                StaffSession.token_hash == digest,
+                StaffSession.expires_at > now,
+                StaffSession.last_seen_at > now - timedelta(minutes=idle_minutes),
+                Staff.active.is_(True),
+            )
+        ).first()
+    if row is None:
+        return None
+    staff, last_seen = row
+    if now - last_seen >= TOUCH_EVERY:
+        with db.session(write=True) as session:
+            session.execute(
+                update(StaffSession)
+                .where(StaffSession.token_hash == digest)
+                .values(last_seen_at=now)
+            )
+    return staff
 
 
-def logout(session: Session, token: str) -> None:
-    session.execute(delete(StaffSession).where(StaffSession.token_hash == token_digest(token)))
+def logout(db: Database, token: str) -> None:
+    with db.session(write=True) as session:
+        session.execute(delete(StaffSession).where(StaffSession.token_hash == token_digest(token)))
 
 
 def subtree(root: str) -> Select[tuple[str]]:

@@ -7,12 +7,18 @@ import getpass
 import logging
 import os
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from .config import ConfigError, Settings
 from .errors import ApiError
 from .masking import configure_logging
 
+if TYPE_CHECKING:
+    from .passwords import NewPassword
+
 log = logging.getLogger("vss_tickets.cli")
+T = TypeVar("T")
 
 
 def cmd_init_db(settings: Settings, _: argparse.Namespace) -> int:
@@ -29,25 +35,73 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
     return serve(settings)
 
 
-def cmd_create_staff(settings: Settings, args: argparse.Namespace) -> int:
-    from .auth import create_staff
-    from .db import Database
+def _new_password(username: str) -> NewPassword | None:
+    """The new password of `username` (TICKETS_STAFF_PASSWORD, or typed at a terminal prompt),
+    checked and hashed before any transaction; None when there is none to read."""
+    from .passwords import NewPassword
 
     password = os.environ.get("TICKETS_STAFF_PASSWORD")
     if not password:
         if not sys.stdin.isatty():
             print("set TICKETS_STAFF_PASSWORD or run in a terminal", file=sys.stderr)
-            return 2
+            return None
         password = getpass.getpass("Mật khẩu / Password: ")
+    return NewPassword.of(password, username)
+
+
+def _actor() -> str:
+    """Who ran the command, for the audit trail: `cli:<operating-system user>`."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except OSError:  # no user name in this environment
+        return "cli"
+
+
+def _change_account(settings: Settings, change: Callable[..., T], *args: object) -> T:
+    """Run one account change in a write transaction, at the clock's time, as `_actor()`."""
+    from .clock import Clock
+    from .db import Database
+
     db = Database(settings.database_url)
     try:
         with db.session(write=True) as session:
-            staff = create_staff(
-                session, args.username, args.name or args.username, password, args.role, args.unit
-            )
-            print(f"created {staff.role} {staff.username} in unit {staff.unit_code}")
+            return change(session, *args, actor=_actor(), now=Clock.from_env().now())
     finally:
         db.dispose()
+
+
+def cmd_create_staff(settings: Settings, args: argparse.Namespace) -> int:
+    from .accounts import create_staff
+
+    new = _new_password(args.username)
+    if new is None:
+        return 2
+    name = args.name or args.username
+    staff = _change_account(
+        settings, create_staff, args.username, name, new, args.role, args.unit
+    )
+    print(f"created {staff.role} {staff.username} in unit {staff.unit_code}")
+    return 0
+
+
+def cmd_account(settings: Settings, args: argparse.Namespace) -> int:
+    """deactivate-staff, reset-password, revoke-sessions: one audited change to an account,
+    which ends its sessions."""
+    from . import accounts
+
+    new: list[NewPassword] = []
+    if args.command == "reset-password":
+        password = _new_password(args.username)
+        if password is None:
+            return 2
+        new.append(password)
+    change = {
+        "deactivate-staff": accounts.deactivate_staff,
+        "reset-password": accounts.reset_password,
+        "revoke-sessions": accounts.revoke_sessions,
+    }[args.command]
+    ended = _change_account(settings, change, args.username, *new)
+    print(f"{args.command} {args.username}: done; {ended} sessions revoked")
     return 0
 
 
@@ -74,6 +128,9 @@ COMMANDS = {
     "init-db": cmd_init_db,
     "serve": cmd_serve,
     "create-staff": cmd_create_staff,
+    "deactivate-staff": cmd_account,
+    "reset-password": cmd_account,
+    "revoke-sessions": cmd_account,
     "escalate": cmd_escalate,
 }
 
@@ -88,6 +145,12 @@ def parser() -> argparse.ArgumentParser:
     staff.add_argument("--role", required=True, choices=["officer", "supervisor", "admin"])
     staff.add_argument("--username", required=True)
     staff.add_argument("--name", help="full name (default: the username)")
+    for name, what in (
+        ("deactivate-staff", "stop an account from logging in and end its sessions"),
+        ("reset-password", "set a new password (from env) and end the account's sessions"),
+        ("revoke-sessions", "end every session of an account (it may log in again)"),
+    ):
+        sub.add_parser(name, help=what).add_argument("--username", required=True)
     sub.add_parser("escalate", help="escalate overdue tickets once (for cron)")
     return p
 

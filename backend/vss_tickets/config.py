@@ -13,10 +13,19 @@
 | TICKETS_REOPEN_DAYS | 30 | calendar days after resolution in which a ticket may be reopened |
 | TICKETS_CONSULT_DAYS | 5 | default working days a consulted unit has to answer |
 | TICKETS_SESSION_HOURS | 8 | staff session lifetime |
-| TICKETS_LOGIN_MAX_FAILURES | 5 | failed logins per username in the window before refusal |
-| TICKETS_LOGIN_WINDOW_SECONDS | 900 | login throttling window |
-| TICKETS_VERIFY_MAX_FAILURES | 3 | failed citizen checks of one ticket code before it locks |
-| TICKETS_VERIFY_LOCK_SECONDS | 900 | how long a failed check counts |
+| TICKETS_SESSION_IDLE_MINUTES | 30 | a staff session unused this long ends |
+| TICKETS_LOGIN_MAX_FAILURES | 5 | failed logins of one username from one address |
+| TICKETS_LOGIN_WINDOW_SECONDS | 900 | window of the two limits above and below |
+| TICKETS_LOGIN_ADDRESS_MAX_FAILURES | 20 | failed logins from one address, any usernames |
+| TICKETS_LOGIN_ACCOUNT_MAX_FAILURES | 50 | backstop: failed logins of one username, anywhere |
+| TICKETS_LOGIN_ACCOUNT_WINDOW_SECONDS | 86400 | the backstop's window |
+| TICKETS_VERIFY_MAX_FAILURES | 3 | failed citizen checks of one code from one conversation |
+| TICKETS_VERIFY_LOCK_SECONDS | 900 | window of that limit and the two below |
+| TICKETS_VERIFY_SENDER_MAX_FAILURES | 10 | failed citizen checks from one conversation |
+| TICKETS_VERIFY_ADDRESS_MAX_FAILURES | 30 | failed citizen checks from one citizen address |
+| TICKETS_VERIFY_CODE_MAX_FAILURES | 10 | failed checks of a code by digits alone, anywhere |
+| TICKETS_VERIFY_CODE_WINDOW_SECONDS | 86400 | its window; past it the code needs its receipt |
+| TICKETS_ALLOW_SQLITE_IN_PRODUCTION | 0 | `1` lets APP_ENV=production run on SQLite |
 | TICKETS_ESCALATION_INTERVAL | 300 | seconds between in-process escalation runs (0 = off) |
 | TICKETS_OFFICE_HOURS | 07:30-11:30,13:00-16:30 | staff hours on working days (Vietnam time) |
 | TICKETS_HANDOFF_WAIT_SECONDS | 300 | how long a live chat waits for an officer before it expires |
@@ -33,7 +42,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from .clock import CLOCK_FILE_VARIABLE
+from .db import normalise_url
 from .office_hours import DEFAULT_OFFICE_HOURS, Period, parse_office_hours
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -75,10 +87,19 @@ class Settings:
     reopen_days: int = 30
     consult_days: int = 5
     session_hours: int = 8
+    session_idle_minutes: int = 30
     login_max_failures: int = 5
     login_window_seconds: int = 900
+    login_address_max_failures: int = 20
+    login_account_max_failures: int = 50
+    login_account_window_seconds: int = 86400
     verify_max_failures: int = 3
     verify_lock_seconds: int = 900
+    verify_sender_max_failures: int = 10
+    verify_address_max_failures: int = 30
+    verify_code_max_failures: int = 10
+    verify_code_window_seconds: int = 86400
+    allow_sqlite_in_production: bool = False
     escalation_interval: int = 300
     office_hours: str = DEFAULT_OFFICE_HOURS
     handoff_wait_seconds: int = 300
@@ -115,18 +136,39 @@ class Settings:
             reopen_days=_int("TICKETS_REOPEN_DAYS", 30),
             consult_days=_int("TICKETS_CONSULT_DAYS", 5),
             session_hours=_int("TICKETS_SESSION_HOURS", 8),
+            session_idle_minutes=_int("TICKETS_SESSION_IDLE_MINUTES", 30),
             login_max_failures=_int("TICKETS_LOGIN_MAX_FAILURES", 5),
             login_window_seconds=_int("TICKETS_LOGIN_WINDOW_SECONDS", 900),
+            login_address_max_failures=_int("TICKETS_LOGIN_ADDRESS_MAX_FAILURES", 20),
+            login_account_max_failures=_int("TICKETS_LOGIN_ACCOUNT_MAX_FAILURES", 50),
+            login_account_window_seconds=_int("TICKETS_LOGIN_ACCOUNT_WINDOW_SECONDS", 86400),
             verify_max_failures=_int("TICKETS_VERIFY_MAX_FAILURES", 3),
             verify_lock_seconds=_int("TICKETS_VERIFY_LOCK_SECONDS", 900),
+            verify_sender_max_failures=_int("TICKETS_VERIFY_SENDER_MAX_FAILURES", 10),
+            verify_address_max_failures=_int("TICKETS_VERIFY_ADDRESS_MAX_FAILURES", 30),
+            verify_code_max_failures=_int("TICKETS_VERIFY_CODE_MAX_FAILURES", 10),
+            verify_code_window_seconds=_int("TICKETS_VERIFY_CODE_WINDOW_SECONDS", 86400),
+            allow_sqlite_in_production=_int("TICKETS_ALLOW_SQLITE_IN_PRODUCTION", 0) == 1,
             escalation_interval=_int("TICKETS_ESCALATION_INTERVAL", 300),
             office_hours=env.get("TICKETS_OFFICE_HOURS") or DEFAULT_OFFICE_HOURS,
             handoff_wait_seconds=_int("TICKETS_HANDOFF_WAIT_SECONDS", 300),
             clock_file=env.get(CLOCK_FILE_VARIABLE) or "",
         )
 
+    @property
+    def failure_retention_seconds(self) -> int:
+        """How long a failed login or lookup is kept: the longest window that counts it."""
+        return max(
+            self.login_window_seconds,
+            self.login_account_window_seconds,
+            self.verify_lock_seconds,
+            self.verify_code_window_seconds,
+        )
+
     def check_safe(self) -> None:
         """Refuse development defaults in production."""
+        if self.session_idle_minutes < 1:
+            raise ConfigError("TICKETS_SESSION_IDLE_MINUTES must be at least 1")
         if self.app_env != "production":
             return
         if self.service_token == DEV_SERVICE_TOKEN or len(self.service_token) < 24:
@@ -137,4 +179,11 @@ class Settings:
         if self.clock_file:
             raise ConfigError(
                 f"APP_ENV=production: unset {CLOCK_FILE_VARIABLE}; the test clock is refused."
+            )
+        sqlite = make_url(normalise_url(self.database_url)).get_backend_name() == "sqlite"
+        if sqlite and not self.allow_sqlite_in_production:
+            raise ConfigError(
+                "APP_ENV=production: set TICKETS_DATABASE_URL to a PostgreSQL database; SQLite "
+                "is refused (one writer, one host, no server-side backups). For a single-host "
+                "deployment that accepts this, set TICKETS_ALLOW_SQLITE_IN_PRODUCTION=1."
             )

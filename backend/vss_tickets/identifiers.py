@@ -42,17 +42,21 @@ def normalise_phone(raw: str) -> str:
     return value
 
 
-def check_number(kind: str, raw: str) -> str:
-    """A CCCD (`cccd`) or BHXH code (`bhxh_code`) without spaces; ValueError unless it is exactly
-    the number of ASCII digits the rules give."""
-    rule = rules()[kind]
+def check_digits(raw: str, length: int, label_vi: str, label_en: str) -> str:
+    """`raw` without spaces if it is exactly `length` ASCII digits, else ValueError."""
     value = re.sub(r"\s", "", raw)
-    if not (value.isascii() and value.isdigit() and len(value) == rule["digits"]):
+    if not (value.isascii() and value.isdigit() and len(value) == length):
         raise ValueError(
-            f"{rule['label_vi']} phải gồm đúng {rule['digits']} chữ số / "
-            f"{rule['label_en']} must be exactly {rule['digits']} digits"
+            f"{label_vi} phải gồm đúng {length} chữ số 0-9 / "
+            f"{label_en} must be exactly {length} digits 0-9"
         )
     return value
+
+
+def check_number(kind: str, raw: str) -> str:
+    """A CCCD (`cccd`) or BHXH code (`bhxh_code`), by the rules' digit count."""
+    rule = rules()[kind]
+    return check_digits(raw, rule["digits"], rule["label_vi"], rule["label_en"])
 
 
 def mask_numbers(text: str) -> str:

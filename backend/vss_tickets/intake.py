@@ -32,17 +32,20 @@ from .clock import VIETNAM, Clock
 from .db import Database
 from .errors import ApiError, unprocessable
 from .models import AuditEvent, IdempotencyKey, Ticket, TicketCodeCounter, Unit
+from .receipt import new_receipt, receipt_digest
 from .reference import reference_data, route_ticket, ticket_deadlines
 from .schemas import TicketCreate
 
 
 def request_hash(payload: TicketCreate) -> str:
-    """Digest of the validated body; the transcript is part of it when one was sent, `handoff`
-    when it is true (a body without them hashes as before the fields existed, so older keys
-    still replay)."""
+    """Digest of the validated body without its transcript, and with `handoff` only when it is
+    true (a body without them hashes as before the fields existed, so older keys still replay).
+
+    The transcript is left out because it is the one part that legitimately differs between two
+    tries of one submission (the chat goes on between them: "no code yet", "try again"); the
+    ticket keeps the first try's."""
     body = payload.model_dump(mode="json")
-    if body.get("transcript") is None:
-        del body["transcript"]
+    del body["transcript"]
     if not body.get("handoff"):
         del body["handoff"]
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False)
@@ -81,6 +84,12 @@ _NUMBER_TICKET = (
     update(_TICKETS)
     .where(_TICKETS.c.id == bindparam("ticket_id"))
     .values(code=bindparam("new_code"), updated_at=bindparam("new_updated_at"))
+)
+# A new receipt for a replayed ticket; `updated_at` kept (the ticket itself did not change).
+_REISSUE_RECEIPT = (
+    update(_TICKETS)
+    .where(_TICKETS.c.id == bindparam("ticket_id"))
+    .values(receipt_hash=bindparam("new_receipt_hash"), updated_at=_TICKETS.c.updated_at)
 )
 _KEY_LOOKUP = select(IdempotencyKey.request_hash, IdempotencyKey.ticket_id).where(
     IdempotencyKey.key == bindparam("key")
@@ -143,18 +152,23 @@ def _one_statement_create(columns: tuple[str, ...], with_key: bool) -> Select:
     return select(ticket.c.id, ticket.c.code).add_cte(*writes)
 
 
-def _replay(session: Session, key: str, digest: str) -> Ticket | None:
-    """The ticket an earlier request with this key created; 422 if the body differs."""
-    row = session.connection().execute(_KEY_LOOKUP, {"key": key}).first()
+def _replay(session: Session, key: dict[str, Any], receipt_hash: str) -> Ticket | None:
+    """The ticket an earlier request with this key created, now with the receipt of this answer
+    (the earlier answer, and its receipt, did not reach the citizen: that is why the request came
+    again); 422 if the body differs. `session` must be a write session."""
+    row = session.connection().execute(_KEY_LOOKUP, {"key": key["key"]}).first()
     if row is None:
         return None
-    if row.request_hash != digest:
+    if row.request_hash != key["request_hash"]:
         raise ApiError(
             422,
             "idempotency_key_reused",
             "Idempotency-Key này đã được dùng cho một yêu cầu khác",
             "This Idempotency-Key was already used with a different request body",
         )
+    session.connection().execute(
+        _REISSUE_RECEIPT, {"ticket_id": row.ticket_id, "new_receipt_hash": receipt_hash}
+    )
     return session.get(Ticket, row.ticket_id)
 
 
@@ -183,7 +197,7 @@ def _write_in_steps(
     save in-process); the code is taken last, so the counter row is locked briefly."""
     with db.session(write=True) as session:
         if key is not None:
-            earlier = _replay(session, key["key"], key["request_hash"])
+            earlier = _replay(session, key, values["receipt_hash"])
             if earlier is not None:
                 return earlier, False
         conn = session.connection()  # Core statements straight on the connection
@@ -213,8 +227,8 @@ def _write_in_one_statement(
         names = _unit_names(db, conn, values["unit_code"])
         if names is None:
             if key is not None:  # a replay is answered before the unit is checked, as in steps
-                with db.session() as session:
-                    earlier = _replay(session, key["key"], key["request_hash"])
+                with db.session(write=True) as session:
+                    earlier = _replay(session, key, values["receipt_hash"])
                 if earlier is not None:
                     return earlier, False
             raise _missing_unit(values["unit_code"])
@@ -240,8 +254,9 @@ def create_ticket(
     idempotency_key: str | None,
     clock: Clock,
     ref_structure: str,
-) -> tuple[Ticket, bool]:
-    """Create the ticket (or return the one this key already created). Returns (ticket, created).
+) -> tuple[Ticket, bool, str]:
+    """Create the ticket (or return the one this key already created, with a new receipt).
+    Returns (ticket, created, the citizen's receipt token).
 
     The ticket, its audit event and its idempotency key are written in one transaction with Core
     statements (no ORM unit of work, which was most of the service's CPU per create): on
@@ -249,6 +264,7 @@ def create_ticket(
     holding what was written. The responsible unit's names come from `db.unit_names` after its
     first lookup."""
     digest = request_hash(payload)
+    receipt = new_receipt()
     now = clock.now()
     received = now.astimezone(VIETNAM).date()
     decision = route_ticket(
@@ -276,6 +292,7 @@ def create_ticket(
         citizen_phone=citizen.phone,
         citizen_cccd=citizen.cccd,
         citizen_bhxh_code=citizen.bhxh_code,
+        receipt_hash=receipt_digest(receipt),
         province_code=ref.resolve_province(payload.province) if payload.province else None,
         commune=payload.commune,
         about_unit_code=payload.about_unit_code,
@@ -316,16 +333,16 @@ def create_ticket(
     del event["ticket_id"]
     write = _write_in_steps if db.is_sqlite else _write_in_one_statement
     try:
-        return write(db, values, key, event)
+        return (*write(db, values, key, event), receipt)
     except IntegrityError:
         # A concurrent retry with the same key committed first: answer with its ticket.
-        if not idempotency_key:
+        if key is None:
             raise
-        with db.session() as session:
-            earlier = _replay(session, idempotency_key, digest)
+        with db.session(write=True) as session:
+            earlier = _replay(session, key, values["receipt_hash"])
         if earlier is None:
             raise
-        return earlier, False
+        return earlier, False, receipt
 
 
 def find_ticket(session: Session, code: str) -> Ticket | None:

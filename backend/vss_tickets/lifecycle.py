@@ -79,10 +79,11 @@ _ACTION_VI = {
 
 
 class Step:
-    """One action on one ticket by one actor at one moment."""
+    """One action on one ticket by one actor (a staff member, or "citizen" / "system") at one
+    moment. A staff member must be allowed to act on it by `check_holder`."""
 
     def __init__(
-        self, session: Session, ticket: Ticket, actor: str, action: str, now: datetime
+        self, session: Session, ticket: Ticket, actor: Staff | str, action: str, now: datetime
     ) -> None:
         allowed = TRANSITIONS[action]
         if ticket.state not in allowed:
@@ -94,7 +95,10 @@ class Step:
                 f"Cannot {action} ticket {ticket.code} in state '{ticket.state}' "
                 f"(allowed in: {', '.join(allowed)})",
             )
-        self.session, self.ticket, self.actor = session, ticket, actor
+        if isinstance(actor, Staff):
+            check_holder(ticket, actor)
+        self.session, self.ticket = session, ticket
+        self.actor = actor if isinstance(actor, str) else _actor(actor)
         self.action, self.now = action, now
         self.from_state = ticket.state
         self.today = now.astimezone(VIETNAM).date()
@@ -144,17 +148,21 @@ def _actor(staff: Staff) -> str:
     return f"staff:{staff.username}"
 
 
+def check_holder(ticket: Ticket, staff: Staff) -> None:
+    """Once an officer has claimed a ticket, only they act on it, or a supervisor or admin (in
+    scope: checked when the ticket is loaded); another officer gets 409."""
+    if ticket.assignee_id not in (None, staff.id) and staff.role == "officer":
+        raise conflict(
+            f"Yêu cầu {ticket.code} đang do {ticket.assignee.username} xử lý",
+            f"Ticket {ticket.code} is claimed by {ticket.assignee.username}",
+        )
+
+
 def _take(session: Session, ticket: Ticket, staff: Staff, *, claim: bool = False) -> None:
-    """Make `staff` the assignee if nobody is (or on `claim` by a supervisor or admin);
-    an officer cannot act on a ticket another officer has claimed."""
-    if ticket.assignee_id not in (None, staff.id):
-        if staff.role == "officer":
-            raise conflict(
-                f"Yêu cầu {ticket.code} đang do {ticket.assignee.username} xử lý",
-                f"Ticket {ticket.code} is claimed by {ticket.assignee.username}",
-            )
-        if not claim:
-            return
+    """Make `staff` the assignee if nobody is, or on `claim` in place of the holder (only a
+    supervisor or admin gets past `check_holder` for that)."""
+    if ticket.assignee_id not in (None, staff.id) and not claim:
+        return
     ticket.assignee = session.get(Staff, staff.id)  # this session's copy of the account
 
 
@@ -191,7 +199,7 @@ def _resume_clock(ticket: Ticket, today: date) -> int:
 
 
 def accept(session: Session, ticket: Ticket, staff: Staff, now: datetime) -> None:
-    step = Step(session, ticket, _actor(staff), "accept", now)
+    step = Step(session, ticket, staff, "accept", now)
     due = ticket_deadlines(
         ticket.kind,
         ticket.received_on,
@@ -204,13 +212,13 @@ def accept(session: Session, ticket: Ticket, staff: Staff, now: datetime) -> Non
 
 
 def reject(session: Session, ticket: Ticket, staff: Staff, now: datetime, reason: str) -> None:
-    step = Step(session, ticket, _actor(staff), "reject", now)
+    step = Step(session, ticket, staff, "reject", now)
     ticket.rejection_reason = reason
     step.commit(reason=reason, notify_event="status_changed")
 
 
 def claim(session: Session, ticket: Ticket, staff: Staff, now: datetime) -> None:
-    step = Step(session, ticket, _actor(staff), "claim", now)
+    step = Step(session, ticket, staff, "claim", now)
     previous = ticket.assignee.username if ticket.assignee else None
     _take(session, ticket, staff, claim=True)
     step.commit(assignee=staff.username, previous_assignee=previous)
@@ -227,21 +235,21 @@ def _staff_message(
 
 
 def reply(session: Session, ticket: Ticket, staff: Staff, now: datetime, body: str) -> None:
-    step = Step(session, ticket, _actor(staff), "reply", now)
+    step = Step(session, ticket, staff, "reply", now)
     _staff_message(session, ticket, staff, now, body)
     step.commit(notify_event="staff_reply", message=body)
 
 
 def request_info(session: Session, ticket: Ticket, staff: Staff, now: datetime, body: str) -> None:
     """Ask the citizen for information; the clock stops until they answer."""
-    step = Step(session, ticket, _actor(staff), "request_info", now)
+    step = Step(session, ticket, staff, "request_info", now)
     _staff_message(session, ticket, staff, now, body)
     ticket.paused_on = step.today
     step.commit(notify_event="info_requested", message=body)
 
 
 def resume(session: Session, ticket: Ticket, staff: Staff, now: datetime) -> None:
-    step = Step(session, ticket, _actor(staff), "resume", now)
+    step = Step(session, ticket, staff, "resume", now)
     days = _resume_clock(ticket, step.today)
     step.commit(paused_working_days=days, resolution_due=ticket.resolution_due.isoformat())
 
@@ -258,7 +266,7 @@ def transfer(
 ) -> None:
     """Hand the ticket to another unit, with a reason; the third transfer onwards needs a
     supervisor of the two units' common parent (or an admin)."""
-    step = Step(session, ticket, _actor(staff), "transfer", now)
+    step = Step(session, ticket, staff, "transfer", now)
     target = session.get(Unit, to_unit)
     if target is None or not target.active:
         raise unprocessable(f"Không có đơn vị mã {to_unit!r}", f"Unknown unit {to_unit!r}")
@@ -308,7 +316,7 @@ def consult(
     question: str,
     due_in_working_days: int,
 ) -> Consultation:
-    step = Step(session, ticket, _actor(staff), "consult", now)
+    step = Step(session, ticket, staff, "consult", now)
     target = session.get(Unit, to_unit)
     if target is None or not target.active:
         raise unprocessable(f"Không có đơn vị mã {to_unit!r}", f"Unknown unit {to_unit!r}")
@@ -362,7 +370,7 @@ def answer_consultation(
 
 
 def resolve(session: Session, ticket: Ticket, staff: Staff, now: datetime, text: str) -> None:
-    step = Step(session, ticket, _actor(staff), "resolve", now)
+    step = Step(session, ticket, staff, "resolve", now)
     _take(session, ticket, staff)
     ticket.resolution, ticket.resolved_at = text, now
     if ticket.first_response_at is None:
@@ -371,15 +379,17 @@ def resolve(session: Session, ticket: Ticket, staff: Staff, now: datetime, text:
 
 
 def close(session: Session, ticket: Ticket, staff: Staff, now: datetime) -> None:
-    step = Step(session, ticket, _actor(staff), "close", now)
+    step = Step(session, ticket, staff, "close", now)
     ticket.closed_at = now
     step.commit(notify_event="status_changed")
 
 
 def reopen(
-    session: Session, ticket: Ticket, actor: str, now: datetime, reason: str, reopen_days: int
-) -> None:
-    """Reopen a resolved or closed ticket within `reopen_days` of its resolution."""
+    session: Session, ticket: Ticket, actor: Staff | str, now: datetime, reason: str,
+    reopen_days: int,
+) -> None:  # fmt: skip
+    """Reopen a resolved or closed ticket within `reopen_days` of its resolution (by the
+    citizen, or by staff allowed by `check_holder`)."""
     step = Step(session, ticket, actor, "reopen", now)
     resolved_at = ticket.resolved_at or now
     if now - resolved_at > timedelta(days=reopen_days):

@@ -93,7 +93,9 @@ class Staff(Base):
 
 
 class StaffSession(Base):
-    """A login session; only the SHA-256 of the bearer token is stored."""
+    """A login session; only the SHA-256 of the bearer token is stored. It ends at
+    `expires_at`, or when unused for the idle timeout (`last_seen_at`, recorded at most once a
+    minute)."""
 
     __tablename__ = "staff_sessions"
 
@@ -101,14 +103,27 @@ class StaffSession(Base):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class LoginFailure(Base):
-    __tablename__ = "login_failures"
+class FailedAttempt(Base):
+    """A failed staff login or citizen lookup (or one being checked), counted by the limits of
+    throttle.py and deleted once older than the longest window (Settings.failure_retention)."""
+
+    __tablename__ = "failed_attempts"
+    __table_args__ = (
+        Index("ix_failed_attempts_subject", "kind", "subject", "at"),
+        Index("ix_failed_attempts_sender", "kind", "sender", "at"),
+        Index("ix_failed_attempts_address", "kind", "address", "at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # login | lookup
+    subject: Mapped[str] = mapped_column(String(64))  # the username, or the ticket code tried
+    sender: Mapped[str | None] = mapped_column(String(200))  # lookup: the conversation id
+    address: Mapped[str | None] = mapped_column(String(64))  # the client's IP address
+    factor: Mapped[str] = mapped_column(String(16))  # password | digits | receipt
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class TicketCodeCounter(Base):
@@ -142,6 +157,9 @@ class Ticket(Base):
     citizen_phone: Mapped[str] = mapped_column(String(16))
     citizen_cccd: Mapped[str | None] = mapped_column(String(12))
     citizen_bhxh_code: Mapped[str | None] = mapped_column(String(10))
+    # SHA-256 of the receipt token given to the citizen at creation (receipt.py); null for
+    # tickets created before receipts existed.
+    receipt_hash: Mapped[str | None] = mapped_column(String(64))
     province_code: Mapped[str | None] = mapped_column(String(64))
     commune: Mapped[str | None] = mapped_column(String(200))
     about_unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"))

@@ -11,11 +11,14 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    IPvAnyAddress,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
-from .identifiers import check_number, normalise_phone
+from .identifiers import check_digits, check_number, normalise_phone
+from .receipt import normalise_receipt
 from .text import nfc
 
 Kind = Literal["enquiry", "recommendation", "complaint", "denunciation"]
@@ -224,6 +227,13 @@ class TicketOut(BaseModel):
     chat_closed_reason: Literal["released", "expired"] | None = None
 
 
+class TicketCreated(TicketOut):
+    """The create answer: the ticket and the citizen's receipt token (given only here; a replay
+    of the same Idempotency-Key gives a new one and the earlier one stops working)."""
+
+    receipt: str = Field(description="XXXX-XXXX-XXXX; proves the ticket is the citizen's")
+
+
 class TranscriptTurnOut(BaseModel):
     author: Literal["citizen", "assistant"]
     text: str
@@ -260,8 +270,36 @@ class TicketPage(BaseModel):
     page_size: int
 
 
+def _last4(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return check_digits(value, 4, "4 số cuối điện thoại", "The last four phone digits")
+
+
+def _receipt(value: str | None) -> str | None:
+    return None if value is None else normalise_receipt(value)
+
+
 class Verification(Request):
-    phone_last4: str = Field(pattern=r"^\d{4}$")
+    """Proof that the citizen's ticket is theirs: the receipt token, the last four digits of the
+    phone given at filing, or both (then both must match); and who is asking, for the limits on
+    failed attempts."""
+
+    # The assistant's conversation id (the sender), counted per code and over all codes.
+    conversation_id: str = Field(min_length=1, max_length=200)
+    # The citizen's IP address when the channel knows it (the web chat); counted over all codes.
+    client_address: IPvAnyAddress | None = None
+    phone_last4: Annotated[str, Field(max_length=20), AfterValidator(_last4)] | None = None
+    receipt: Annotated[str, Field(max_length=40), AfterValidator(_receipt)] | None = None
+
+    @model_validator(mode="after")
+    def _some_proof(self) -> Verification:
+        if self.phone_last4 is None and self.receipt is None:
+            raise ValueError(
+                "Cần mã biên nhận (receipt) hoặc 4 số cuối điện thoại (phone_last4) / "
+                "Give the receipt or the last four phone digits (phone_last4)"
+            )
+        return self
 
 
 class CitizenMessageIn(Verification):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +22,8 @@ from .schemas import (
     UnitOut,
 )
 
+Out = TypeVar("Out", bound=TicketOut)
+
 
 def unit_out(unit: Unit) -> UnitOut:
     return UnitOut(code=unit.code, name_vi=unit.name_vi, name_en=unit.name_en)
@@ -33,13 +37,16 @@ def deadlines_out(ticket: Ticket) -> DeadlinesOut:
     )
 
 
-def ticket_out(ticket: Ticket, reveal: bool) -> TicketOut:
-    """The ticket; `reveal` (staff of the unit) shows phone, CCCD and BHXH code in full."""
+def ticket_out(
+    ticket: Ticket, reveal: bool, model: type[Out] = TicketOut, **extra: object
+) -> Out:
+    """The ticket as `model` (with its `extra` fields); `reveal` (staff of the unit) shows
+    phone, CCCD and BHXH code in full."""
 
     def hide(value: str | None) -> str | None:
         return value if reveal else mask_tail(value)
 
-    return TicketOut(
+    return model(
         code=ticket.code,
         state=ticket.state,  # type: ignore[arg-type]
         kind=ticket.kind,  # type: ignore[arg-type]
@@ -74,6 +81,7 @@ def ticket_out(ticket: Ticket, reveal: bool) -> TicketOut:
         chat_officer=ticket.chat_officer,
         chat_requested_at=ticket.chat_requested_at,
         chat_closed_reason=ticket.chat_closed_reason,  # type: ignore[arg-type]
+        **extra,
     )
 
 

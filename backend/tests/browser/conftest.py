@@ -15,12 +15,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import MONDAY, PASSWORD, SERVICE, ticket_body
+from tests.conftest import A_YEAR_IN_MINUTES, MONDAY, PASSWORD, SERVICE, ticket_body
 from tests.test_server_process import BACKEND, free_port
-from vss_tickets.auth import create_staff
+from vss_tickets.accounts import create_staff
 from vss_tickets.clock import CLOCK_FILE_VARIABLE, write_clock_file
 from vss_tickets.db import Database
 from vss_tickets.migrate import init_db
+from vss_tickets.passwords import NewPassword
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = BACKEND / "tests" / "artifacts"
@@ -98,13 +99,15 @@ def server(tmp_path_factory) -> Iterator[Server]:
         "TICKETS_PORT": str(port),
         "TICKETS_ESCALATION_INTERVAL": "0",
         "TICKETS_LOGIN_MAX_FAILURES": str(MAX_FAILURES),
+        "TICKETS_SESSION_IDLE_MINUTES": str(A_YEAR_IN_MINUTES),  # the clock moves by days
         CLOCK_FILE_VARIABLE: str(tmp / "now.txt"),
         "PYTHONPATH": str(BACKEND),
     }
     db = Database(db_url)
     with db.session(write=True) as session:  # core's account creation, as `cli create-staff`
         for username, (unit, role) in ACCOUNTS.items():
-            create_staff(session, username, username.title(), PASSWORD, role, unit)
+            create_staff(session, username, username.title(), NewPassword.of(PASSWORD, username),
+                         role, unit, actor="cli", now=MONDAY)  # fmt: skip
     db.dispose()
     srv = Server(f"http://127.0.0.1:{port}", tmp / "now.txt", tmp / "serve.log")
     srv.set_now(MONDAY)

@@ -1,57 +1,58 @@
-"""Citizen endpoints, called by the assistant with the service token after verification
-(ticket code + last four digits of the phone number given at intake)."""
+"""Citizen endpoints, called by the assistant with the service token. Each body proves the
+ticket is the citizen's (verification.py: the receipt and/or the phone's last four digits) and
+names the conversation asking; the check runs in its own transactions before the action's."""
 
 from __future__ import annotations
 
-import hmac
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from sqlalchemy.orm import Session
 
 from .. import lifecycle
-from ..errors import ApiError, not_found
 from ..models import Ticket
 from ..schemas import CitizenMessageIn, CitizenReopenIn, CitizenTicketView, RatingIn, Verification
+from ..verification import verify
 from ..views import citizen_view
-from .deps import ServiceCaller, Services, Svc, WriteSession
+from .deps import ServiceCaller, Services, Svc
 
 router = APIRouter(prefix="/api/v1/tickets/{code}", tags=["citizen"])
 
+# A ticket code as the service makes them (BHXH-<year>-<number>); anything else is 422.
+Code = Annotated[str, Path(max_length=32, pattern=r"^BHXH-[0-9]{4}-[0-9]{6,12}$")]
 
-def verified(svc: Services, session: Session, code: str, check: Verification) -> Ticket:
-    """The ticket if the phone digits match. A wrong code and wrong digits get the same 404
-    and both count as a failure for that code; after too many, 429 until they age out."""
+PROOF_ERRORS = {
+    404: {"description": "Unknown code, or a receipt or digits that do not match (same body)"},
+    422: {"description": "No proof, digits other than four ASCII digits, a malformed receipt"},
+    429: {"description": "too_many_attempts, or receipt_required (digits locked for this code)"},
+}
+
+
+def act(
+    svc: Services, code: str, proof: Verification,
+    action: Callable[[Session, Ticket, datetime], None],
+) -> CitizenTicketView:  # fmt: skip
+    """Verify, then apply `action` to the ticket in a write transaction; the citizen's view."""
     now = svc.clock.now()
-    if svc.verification.blocked(code, now):
-        raise ApiError(
-            429,
-            "too_many_attempts",
-            "Nhập sai quá nhiều lần, vui lòng thử lại sau",
-            "Too many failed verifications; try again later",
-        )
-    try:
-        ticket: Ticket | None = lifecycle.load(session, code)
-    except ApiError:
-        ticket = None
-    digits = ticket.citizen_phone[-4:] if ticket else "----"
-    if ticket is None or not hmac.compare_digest(digits, check.phone_last4):
-        svc.verification.fail(code, now)
-        raise not_found(
-            "Không tìm thấy yêu cầu với mã và số điện thoại này",
-            "No ticket with this code and phone number",
-        )
-    return ticket
+    verify(svc.db, svc.settings, code, proof, now)
+    with svc.db.session(write=True) as session:
+        ticket = lifecycle.load(session, code)
+        action(session, ticket, now)
+        return citizen_view(session, ticket)
 
 
 @router.post(
     "/citizen-view",
     response_model=CitizenTicketView,
     summary="Trạng thái cho công dân / Status for the citizen",
+    responses=PROOF_ERRORS,
 )
-def view(
-    code: str, check: Verification, _caller: ServiceCaller, svc: Svc, session: WriteSession
-) -> CitizenTicketView:
-    return citizen_view(session, verified(svc, session, code, check))
+def view(code: Code, check: Verification, _caller: ServiceCaller, svc: Svc) -> CitizenTicketView:
+    verify(svc.db, svc.settings, code, check, svc.clock.now())
+    with svc.db.session() as session:
+        return citizen_view(session, lifecycle.load(session, code, lock=False))
 
 
 @router.post(
@@ -59,36 +60,37 @@ def view(
     response_model=CitizenTicketView,
     status_code=201,
     summary="Tin nhắn của công dân / Citizen message (resumes a paused clock)",
+    responses=PROOF_ERRORS,
 )
 def message(
-    code: str, body: CitizenMessageIn, _caller: ServiceCaller, svc: Svc, session: WriteSession
+    code: Code, body: CitizenMessageIn, _caller: ServiceCaller, svc: Svc
 ) -> CitizenTicketView:
-    ticket = verified(svc, session, code, body)
-    lifecycle.citizen_message(session, ticket, svc.clock.now(), body.body)
-    return citizen_view(session, ticket)
+    return act(svc, code, body, lambda s, t, now: lifecycle.citizen_message(s, t, now, body.body))
 
 
 @router.post(
-    "/rating", response_model=CitizenTicketView, summary="Đánh giá mức độ hài lòng / Rating"
+    "/rating",
+    response_model=CitizenTicketView,
+    summary="Đánh giá mức độ hài lòng / Rating",
+    responses=PROOF_ERRORS,
 )
-def rating(
-    code: str, body: RatingIn, _caller: ServiceCaller, svc: Svc, session: WriteSession
-) -> CitizenTicketView:
-    ticket = verified(svc, session, code, body)
-    lifecycle.rate(session, ticket, svc.clock.now(), body.rating, body.comment)
-    return citizen_view(session, ticket)
+def rating(code: Code, body: RatingIn, _caller: ServiceCaller, svc: Svc) -> CitizenTicketView:
+    return act(
+        svc, code, body, lambda s, t, now: lifecycle.rate(s, t, now, body.rating, body.comment)
+    )
 
 
 @router.post(
     "/citizen-reopen",
     response_model=CitizenTicketView,
     summary="Công dân yêu cầu mở lại / Citizen reopens",
+    responses=PROOF_ERRORS,
 )
 def reopen(
-    code: str, body: CitizenReopenIn, _caller: ServiceCaller, svc: Svc, session: WriteSession
+    code: Code, body: CitizenReopenIn, _caller: ServiceCaller, svc: Svc
 ) -> CitizenTicketView:
-    ticket = verified(svc, session, code, body)
-    lifecycle.reopen(
-        session, ticket, "citizen", svc.clock.now(), body.reason, svc.settings.reopen_days
-    )
-    return citizen_view(session, ticket)
+    days = svc.settings.reopen_days
+    return act(
+        svc, code, body,
+        lambda s, t, now: lifecycle.reopen(s, t, "citizen", now, body.reason, days),
+    )  # fmt: skip

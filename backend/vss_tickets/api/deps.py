@@ -18,7 +18,6 @@ from ..config import Settings
 from ..db import Database
 from ..errors import ApiError
 from ..models import Staff
-from ..throttle import FailureWindow
 
 
 @dataclass
@@ -28,11 +27,16 @@ class Services:
     settings: Settings
     db: Database
     clock: Clock
-    verification: FailureWindow
 
 
 async def services(request: Request) -> Services:
     return request.app.state.services
+
+
+def client_address(request: Request) -> str:
+    """The caller's IP address (behind a reverse proxy, the one it forwards: uvicorn reads
+    X-Forwarded-For from the addresses in FORWARDED_ALLOW_IPS, default 127.0.0.1)."""
+    return request.client.host if request.client else "unknown"
 
 
 Svc = Annotated[Services, Depends(services)]
@@ -75,8 +79,7 @@ def any_caller(token: Token, svc: Svc) -> Caller:
     """The assistant (service token) or a logged-in staff member."""
     if is_service_token(token, svc.settings.service_token):
         return Caller(staff=None)
-    with svc.db.session() as session:
-        staff = staff_for_token(session, token, svc.clock.now())
+    staff = staff_for_token(svc.db, token, svc.clock.now(), svc.settings.session_idle_minutes)
     if staff is None:
         raise _unauthorised()
     return Caller(staff=staff)

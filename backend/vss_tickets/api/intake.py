@@ -13,7 +13,7 @@ from ..errors import not_found
 from ..intake import create_ticket, find_ticket
 from ..models import Consultation, Unit
 from ..reference import route_ticket
-from ..schemas import RoutingOut, RoutingQuery, TicketCreate, TicketDetail, TicketOut
+from ..schemas import RoutingOut, RoutingQuery, TicketCreate, TicketCreated, TicketDetail
 from ..views import ticket_detail, ticket_out, unit_out
 from .deps import AnyCaller, ReadSession, ServiceCaller, Svc
 
@@ -27,9 +27,14 @@ def missing_ticket(code: str) -> Exception:
 @router.post(
     "/tickets",
     status_code=201,
-    response_model=TicketOut,
+    response_model=TicketCreated,
     summary="Create a ticket / Tạo yêu cầu",
-    responses={200: {"description": "Replay of an earlier request with the same Idempotency-Key"}},
+    responses={
+        200: {
+            "description": "Replay of an earlier request with the same Idempotency-Key (the "
+            "transcript may differ): the same ticket with a new receipt"
+        }
+    },
 )
 def create(
     payload: TicketCreate,
@@ -37,11 +42,11 @@ def create(
     svc: Svc,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Response:
-    ticket, created = create_ticket(
+    ticket, created, receipt = create_ticket(
         svc.db, payload, idempotency_key, svc.clock, svc.settings.ref_structure
     )
     # Serialised by pydantic-core in one step (the same JSON as model_dump + json.dumps).
-    body = ticket_out(ticket, reveal=False).model_dump_json()
+    body = ticket_out(ticket, False, TicketCreated, receipt=receipt).model_dump_json()
     return Response(body, status_code=201 if created else 200, media_type="application/json")
 
 

@@ -165,11 +165,7 @@ def close(act: Acting) -> TicketDetail:
 
 @router.post(ACTION + "reopen", response_model=TicketDetail, summary="Mở lại / Reopen")
 def reopen(body: ReasonIn, act: Acting) -> TicketDetail:
-    def by_staff(session: Session, ticket: Ticket, staff: Staff, now: datetime) -> None:
-        lifecycle.reopen(session, ticket, f"staff:{staff.username}", now, body.reason, days)
-
-    days = act.settings.reopen_days
-    return act.run(by_staff)
+    return act.run(lifecycle.reopen, body.reason, act.settings.reopen_days)
 
 
 @router.post(

@@ -49,7 +49,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "close": lambda s, t, st, now, d, cfg: lifecycle.close(s, t, st, now),
     "reopen": lambda s, t, st, now, d, cfg: lifecycle.reopen(
-        s, t, f"staff:{st.username}", now, ReasonIn(reason=d.reason).reason, cfg.reopen_days
+        s, t, st, now, ReasonIn(reason=d.reason).reason, cfg.reopen_days
     ),
 }
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from .. import auth
-from ..api.deps import Svc
+from ..api.deps import Svc, client_address
 from ..api.staff import my_consultations
 from ..errors import ApiError
 from ..export import csv_lines
@@ -76,23 +76,14 @@ def login(
         check_csrf(request, csrf, login=True)
     except CsrfError:
         return error_page(request, None, 403, Texts(request_lang(request))("csrf"))
-    s = svc.settings
-    # Failed attempts must be kept (core's throttling counts them), so this session commits.
-    with svc.db.session(write=True) as session:
-        try:
-            token, _, staff = auth.login(
-                session, username.strip(), password, svc.clock.now(),
-                max_failures=s.login_max_failures, window_seconds=s.login_window_seconds,
-                session_hours=s.session_hours,
-            )  # fmt: skip
-            role = staff.role
-        except ApiError as exc:
-            refused = exc
-        else:
-            refused = None
-    if refused is not None:
+    try:
+        token, _, staff = auth.login(
+            svc.db, username.strip(), password, client_address(request), svc.clock.now(),
+            svc.settings,
+        )  # fmt: skip
+    except ApiError as refused:
         return _login_page(request, svc, refused.status, error=refused.message, username=username)
-    response = RedirectResponse(_home(role), status_code=303)
+    response = RedirectResponse(_home(staff.role), status_code=303)
     set_session(response, svc, token)
     return response
 
@@ -103,8 +94,7 @@ def logout(request: Request, svc: Svc, csrf: Text = "") -> Response:
     token = session_token(request)
     if refusal is not None or staff is None or token is None:
         return refusal or to_login()
-    with svc.db.session(write=True) as session:
-        auth.logout(session, token)
+    auth.logout(svc.db, token)
     response = to_login()
     clear_session(response)
     return response

@@ -51,8 +51,7 @@ def current_staff(request: Request, svc: Services) -> Staff | None:
     token = session_token(request)
     if token is None:
         return None
-    with svc.db.session() as session:
-        return staff_for_token(session, token, svc.clock.now())
+    return staff_for_token(svc.db, token, svc.clock.now(), svc.settings.session_idle_minutes)
 
 
 def session_csrf(token: str) -> str:
