@@ -107,7 +107,7 @@ class ActionCheckStatus(Action):
         code, digits = (tracker.get_slot(slot) for slot in STATUS_SLOTS)
         cleared = [SlotSet(slot, None) for slot in STATUS_SLOTS]
         try:
-            ticket = TicketClient().citizen_view(code, digits)
+            ticket = TicketClient().citizen_view(code, digits, tracker.sender_id)
         except TicketServiceError as exc:
             key = {404: "status_not_found", 429: "status_locked"}.get(exc.status or 0)
             if key is None:

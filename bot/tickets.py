@@ -66,10 +66,10 @@ class TicketClient:
         body = {"kind": kind, "topic": topic, "province": province}
         return self._request("POST", "/api/v1/routing/preview", json=body)
 
-    def citizen_view(self, code: str, phone_last4: str) -> dict[str, Any]:
+    def citizen_view(self, code: str, phone_last4: str, conversation_id: str) -> dict[str, Any]:
         """What a verified citizen may see (404 for an unknown code or wrong digits alike,
-        429 once the code is locked after repeated failures)."""
-        body = {"phone_last4": phone_last4}
+        429 after repeated failures from this conversation, or for this code from anywhere)."""
+        body = {"phone_last4": phone_last4, "conversation_id": conversation_id}
         return self._request("POST", f"/api/v1/tickets/{code}/citizen-view", json=body)
 
     def get_ticket(self, code: str) -> dict[str, Any]:
