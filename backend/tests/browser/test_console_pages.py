@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from tests.browser.conftest import login, shot
-from tests.test_console import CITIZEN
+from tests.test_console import FULL_CITIZEN
 from vss_tickets.reference import reference_data
 
 UNITS = reference_data("current").units
@@ -65,7 +65,7 @@ def test_only_units_that_can_receive_tickets_are_offered(page, server):
 
 
 def test_the_consulted_unit_reads_the_ticket_and_answers_on_the_same_page(page, server):
-    code = server.file_ticket(conversation_id="pages-3", citizen=CITIZEN)["code"]
+    code = server.file_ticket(conversation_id="pages-3", citizen=FULL_CITIZEN)["code"]
     login(page, "can.bo.hn")
     page.goto(f"/console/tickets/{code}")
     page.click("#do-accept")
@@ -104,7 +104,7 @@ def test_the_consulted_unit_reads_the_ticket_and_answers_on_the_same_page(page, 
 def test_the_assigned_officer_reveals_cccd_and_bhxh_code_and_each_reveal_is_audited(
     page, plain_page, server
 ):
-    code = server.file_ticket(conversation_id="pages-4", citizen=CITIZEN)["code"]
+    code = server.file_ticket(conversation_id="pages-4", citizen=FULL_CITIZEN)["code"]
     login(plain_page, "dong.nghiep.hn")  # a colleague of the unit, not the assignee
     plain_page.goto(f"/console/tickets/{code}")
     assert plain_page.locator("#cccd-masked").inner_text() == "********6789"
