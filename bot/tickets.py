@@ -76,9 +76,10 @@ class TicketClient:
         """Read one ticket by its code."""
         return self._request("GET", f"/api/v1/tickets/{code}")
 
-    def pending_outbox(self, limit: int = 50) -> list[dict[str, Any]]:
-        """Notifications due for delivery, oldest first."""
-        return self._request("GET", "/api/v1/outbox", params={"limit": limit})
+    def claim_outbox(self, limit: int = 50) -> list[dict[str, Any]]:
+        """Notifications due for delivery, oldest first, leased to this process for a while
+        (another ``deliver`` is not offered them meanwhile)."""
+        return self._request("POST", "/api/v1/outbox/claim", params={"limit": limit})
 
     def ack_outbox(self, notification_id: int) -> dict[str, Any]:
         """Record that a notification reached the conversation."""

@@ -149,9 +149,10 @@ class Stack:
         process = self._spawn("rasa", [str(BOT_PY), "-m", "bot.cli", "rasa"], ROOT)
         wait_until_healthy(f"{self.rasa_url}/webhooks/health/", process, 600)
 
-    def start_delivery(self) -> None:
-        """The outbox delivery loop (no port: it only calls the ticket service and Rasa)."""
-        self._spawn("deliver", [str(BOT_PY), "-m", "bot.cli", "deliver"], ROOT)
+    def start_delivery(self, name: str = "deliver") -> None:
+        """An outbox delivery loop (no port: it only calls the ticket service and Rasa); any
+        number may run under different names."""
+        self._spawn(name, [str(BOT_PY), "-m", "bot.cli", "deliver"], ROOT)
 
     def start(self) -> None:
         self.start_tickets()
