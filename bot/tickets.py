@@ -94,14 +94,19 @@ class TicketClient:
     def sweep_chats(self) -> list[dict[str, Any]]:
         """Expire live chats nobody took in time; the active ones (``code``,
         ``conversation_id``, ``channel``, ``language``, ``state``, ``officer``,
-        ``requested_at``)."""
+        ``requested_at``, ``relayed_until``)."""
         return self._request("POST", "/api/v1/chats/sweep")
 
-    def add_chat_message(self, code: str, conversation_id: str, body: str) -> dict[str, Any]:
-        """Append a citizen's message to a live chat (404: another conversation, 409: the chat
-        is no longer active)."""
-        return self._request("POST", f"/api/v1/tickets/{code}/chat-messages",
-                             json={"conversation_id": conversation_id, "body": body})
+    def add_chat_message(
+        self, code: str, conversation_id: str, body: str, sent_at: float
+    ) -> dict[str, Any]:
+        """Append a citizen's message, written at ``sent_at`` (conversation time), to a live
+        chat; ``duplicate`` when it was already passed on (404: another conversation, 409: the
+        chat is no longer active)."""
+        return self._request(
+            "POST", f"/api/v1/tickets/{code}/chat-messages",
+            json={"conversation_id": conversation_id, "body": body, "sent_at": sent_at},
+        )
 
     def office_hours(self) -> dict[str, Any]:
         """Whether staff are at work now: ``open``, ``now``, ``next_open`` (ISO 8601, +07:00;
