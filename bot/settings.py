@@ -52,6 +52,7 @@ class Settings:
     actions_host: str
     actions_port: int
     actions_url: str
+    action_threads: int
     tracker_db_url: str
     tickets_url: str
     tickets_token: str
@@ -87,6 +88,7 @@ class Settings:
             actions_host=actions_host,
             actions_port=actions_port,
             actions_url=get("ACTIONS_URL", f"http://{actions_host}:{actions_port}/webhook"),
+            action_threads=int(get("ACTION_THREADS", "32")),
             tracker_db_url=get("TRACKER_DB_URL", f"sqlite:///{ROOT / 'var' / 'tracker.db'}"),
             tickets_url=get("TICKETS_URL", tickets_default),
             tickets_token=get("TICKETS_SERVICE_TOKEN", DEV_TICKETS_TOKEN),
