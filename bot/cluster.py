@@ -111,13 +111,16 @@ def create_databases(postgres: str, names: list[str]) -> None:
     """Create the PostgreSQL databases that do not exist yet."""
     import psycopg2
 
-    with psycopg2.connect(f"{postgres}/postgres", connect_timeout=3) as admin:
-        admin.autocommit = True
+    admin = psycopg2.connect(f"{postgres}/postgres", connect_timeout=3)
+    admin.autocommit = True  # CREATE DATABASE runs outside a transaction
+    try:
         with admin.cursor() as cur:
             for name in names:
                 cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
                 if cur.fetchone() is None:
                     cur.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        admin.close()
 
 
 def main() -> None:
