@@ -37,31 +37,53 @@ ROUTES = {
 
 @dataclass(frozen=True)
 class Topology:
-    """Ports of the load balancer's two fronts and of the processes behind them."""
+    """Where the load balancer listens (its two fronts) and the addresses behind them
+    (``host:port``)."""
 
-    front_port: int
-    actions_front_port: int
-    rasa_ports: tuple[int, ...]
-    actions_ports: tuple[int, ...]
-    host: str = "127.0.0.1"
+    front: str
+    actions_front: str
+    rasa: tuple[str, ...]
+    actions: tuple[str, ...]
+    dns: bool = False  # names re-resolved while running (pods that restart get new addresses)
+
+    @classmethod
+    def local(cls, front_port: int, actions_front_port: int, rasa_ports: tuple[int, ...],
+              actions_ports: tuple[int, ...]) -> Topology:
+        """Everything on 127.0.0.1."""
+        def at(port: int) -> str:
+            return f"127.0.0.1:{port}"
+
+        return cls(at(front_port), at(actions_front_port), tuple(map(at, rasa_ports)),
+                   tuple(map(at, actions_ports)))
 
 
-def _servers(ports: tuple[int, ...], host: str, prefix: str, health: str) -> list[str]:
+def kubernetes_topology(replicas: int = 2, namespace: str = "vss") -> Topology:
+    """The Rasa StatefulSet's pods behind haproxy (deploy/kubernetes/config.yaml); the action
+    servers are balanced by their own Service."""
+    rasa = tuple(f"rasa-{i}.rasa.{namespace}.svc.cluster.local:5005" for i in range(replicas))
+    return Topology("0.0.0.0:5005", "", rasa, (), dns=True)
+
+
+def _servers(addresses: tuple[str, ...], prefix: str, health: str, dns: bool) -> list[str]:
     # Fixed ids: every backend builds the same hash ring, so one key picks one replica in all.
-    return [f"  server {prefix}{i} {host}:{port} id {i} check inter 1s fall 2 rise 2"
-            for i, port in enumerate(ports, 1)] + [f"  option httpchk GET {health}"]
+    # ``init-addr last,libc,none``: a name not resolvable yet (a pod starting) is no error.
+    resolve = " resolvers dns" if dns else ""
+    return [f"  server {prefix}{i} {address} id {i} check inter 1s fall 2 rise 2"
+            f" init-addr last,libc,none{resolve}" for i, address in enumerate(addresses, 1)
+            ] + [f"  option httpchk GET {health}"]
 
 
 def haproxy_config(topology: Topology) -> str:
     """haproxy's configuration for ``topology``."""
     t = topology
-    rasa = _servers(t.rasa_ports, t.host, "rasa", HEALTH)
+    rasa = _servers(t.rasa, "rasa", HEALTH, t.dns)
     lines = [
         "global", "  maxconn 4000",
+        *(["resolvers dns", "  parse-resolv-conf", "  hold valid 5s"] if t.dns else []),
         "defaults", "  mode http", "  timeout connect 2s", "  timeout client 120s",
         "  timeout server 120s", "  timeout tunnel 1h", "  option redispatch", "  retries 2",
         "  retry-on conn-failure empty-response",
-        "frontend rasa", f"  bind {t.host}:{t.front_port}",
+        "frontend rasa", f"  bind {t.front}",
         "  option http-buffer-request",  # the body is read before hashing on the sender
         "  http-request set-header X-Forwarded-For %[src]",
         "  http-response set-header X-Replica %s",
@@ -76,17 +98,18 @@ def haproxy_config(topology: Topology) -> str:
               "  cookie VSS_REPLICA insert indirect nocache httponly", *[
                   f"{line} cookie r{i}" if line.startswith("  server") else line
                   for i, line in enumerate(rasa, 1)]]
-    lines += ["frontend actions", f"  bind {t.host}:{t.actions_front_port}",
-              "  default_backend actions", "backend actions", "  balance leastconn",
-              *_servers(t.actions_ports, t.host, "actions", "/health")]
+    if t.actions:  # on Kubernetes the action servers' Service balances them: no front here
+        lines += ["frontend actions", f"  bind {t.actions_front}",
+                  "  default_backend actions", "backend actions", "  balance leastconn",
+                  *_servers(t.actions, "actions", "/health", t.dns)]
     return "\n".join(lines) + "\n"
 
 
 def environment(topology: Topology, postgres: str, redis: str) -> dict[str, str]:
     """The variables every process of the cluster shares."""
     return {
-        "RASA_PORT": str(topology.front_port),
-        "ACTIONS_URL": f"http://{topology.host}:{topology.actions_front_port}/webhook",
+        "RASA_PORT": topology.front.rsplit(":", 1)[1],
+        "ACTIONS_URL": f"http://{topology.actions_front}/webhook",
         "TRACKER_DB_URL": f"{postgres}/vss_cluster_tracker",
         "TICKETS_DATABASE_URL": f"{postgres}/vss_cluster_tickets",
         "LOCK_STORE_URL": f"{redis}/1",
@@ -97,10 +120,13 @@ def environment(topology: Topology, postgres: str, redis: str) -> dict[str, str]
 def procfile(topology: Topology, deliverers: int = 2) -> str:
     """honcho's Procfile: every process, each replica on its own port."""
     bot = ".venv/bin/python -m bot.cli"
-    lines = [f"rasa-{i}: RASA_PORT={port} exec {bot} rasa"
-             for i, port in enumerate(topology.rasa_ports, 1)]
-    lines += [f"actions-{i}: ACTIONS_PORT={port} exec {bot} actions"
-              for i, port in enumerate(topology.actions_ports, 1)]
+    def port(address: str) -> str:
+        return address.rsplit(":", 1)[1]
+
+    lines = [f"rasa-{i}: RASA_PORT={port(address)} exec {bot} rasa"
+             for i, address in enumerate(topology.rasa, 1)]
+    lines += [f"actions-{i}: ACTIONS_PORT={port(address)} exec {bot} actions"
+              for i, address in enumerate(topology.actions, 1)]
     lines += [f"deliver-{i}: exec {bot} deliver" for i in range(1, deliverers + 1)]
     lines += ["tickets: cd backend && exec .venv/bin/python -m vss_tickets.cli serve",
               "haproxy: exec haproxy -db -f var/cluster/haproxy.cfg"]
@@ -129,7 +155,7 @@ def main() -> None:
         sys.exit("haproxy not found: install it (sudo apt-get install haproxy) or `make haproxy`")
     replicas = int(os.environ.get("CLUSTER_RASA_REPLICAS", "2"))
     servers = int(os.environ.get("CLUSTER_ACTION_SERVERS", "2"))
-    topology = Topology(
+    topology = Topology.local(
         front_port=int(os.environ.get("RASA_PORT", "5005")),
         actions_front_port=int(os.environ.get("ACTIONS_PORT", "5055")),
         rasa_ports=tuple(5100 + i for i in range(1, replicas + 1)),
@@ -146,8 +172,8 @@ def main() -> None:
     (folder / "Procfile").write_text(procfile(topology))
     (folder / "cluster.env").write_text("".join(f"{k}={v}\n" for k, v in env.items()))
     print(f"cluster: {replicas} Rasa replicas, {servers} action servers, 2 deliver, haproxy on "
-          f":{topology.front_port} (chat, REST, webhooks, API) and :{topology.actions_front_port}"
-          f" (actions); files in {Path('var/cluster')}")
+          f"{topology.front} (chat, REST, webhooks, API) and {topology.actions_front} (actions);"
+          f" files in {Path('var/cluster')}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import redis
 import requests
 import socketio
 
-from bot.cluster import Topology, haproxy_config
+from bot.cluster import Topology, environment, haproxy_config
 from tests.e2e.conftest import throwaway_postgres
 from tests.stack import BOT_PY, RASA_TOKEN, Stack, free_port, wait_until_healthy
 
@@ -34,10 +34,10 @@ class Cluster:
 
     @property
     def front(self) -> str:
-        return f"http://127.0.0.1:{self.topology.front_port}"
+        return f"http://{self.topology.front}"
 
     def replica(self, index: int) -> str:
-        return f"http://127.0.0.1:{self.topology.rasa_ports[index]}"
+        return f"http://{self.topology.rasa[index]}"
 
 
 def say(url: str, sender: str, text: str) -> requests.Response:
@@ -69,14 +69,11 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         tickets_db = cleanup.enter_context(throwaway_postgres())
         stack = Stack.configure(tmp_path_factory.mktemp("cluster"))
         cleanup.callback(stack.stop_all)
-        topology = Topology(front_port=free_port(), actions_front_port=free_port(),
-                            rasa_ports=(free_port(), free_port()),
-                            actions_ports=(free_port(), free_port()))
+        rasa_ports, actions_ports = (free_port(), free_port()), (free_port(), free_port())
+        topology = Topology.local(free_port(), free_port(), rasa_ports, actions_ports)
         stack.env.update({
-            "RASA_PORT": str(topology.front_port),
-            "ACTIONS_URL": f"http://127.0.0.1:{topology.actions_front_port}/webhook",
+            **environment(topology, "postgresql://unused", REDIS),
             "TRACKER_DB_URL": tracker_db, "TICKETS_DATABASE_URL": tickets_db,
-            "LOCK_STORE_URL": f"{REDIS}/1", "SOCKETIO_REDIS_URL": f"{REDIS}/2",
         })
         try:
             stack.start_tickets()
@@ -84,13 +81,13 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             config.write_text(haproxy_config(topology))
             stack.spawn("haproxy", ["haproxy", "-db", "-f", str(config)])
             bot = [str(BOT_PY), "-m", "bot.cli"]
-            for i, port in enumerate(topology.actions_ports, 1):
+            for i, port in enumerate(actions_ports, 1):
                 stack.spawn(f"actions-{i}", [*bot, "actions"], ACTIONS_PORT=str(port))
             replicas = [stack.spawn(f"rasa-{i}", [*bot, "rasa"], RASA_PORT=str(port))
-                        for i, port in enumerate(topology.rasa_ports, 1)]
-            for process, port in zip(replicas, topology.rasa_ports, strict=True):
+                        for i, port in enumerate(rasa_ports, 1)]
+            for process, port in zip(replicas, rasa_ports, strict=True):
                 wait_until_healthy(f"http://127.0.0.1:{port}/webhooks/health/", process, 900)
-            wait_until_healthy(f"http://127.0.0.1:{topology.front_port}/webhooks/health/",
+            wait_until_healthy(f"http://{topology.front}/webhooks/health/",
                                stack.processes["haproxy"], 30)
         except Exception:
             print(stack.logs())
