@@ -15,7 +15,7 @@ TICKETS_PY := backend/.venv/bin/python
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install web browser run train init-db test lint validate test-backend test-bot test-e2e clean
+.PHONY: help install web browser haproxy run run-cluster train init-db test lint validate test-backend test-bot test-e2e clean
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -49,6 +49,12 @@ browser:  ## Debian's Chromium for the browser tests (installed when root; else 
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
 	else echo "Chromium not found: browser tests will skip. Install: sudo apt-get install chromium"; fi
 
+haproxy:  ## Debian's haproxy for the cluster (installed when root; else its tests skip)
+	@if command -v haproxy >/dev/null; then haproxy -v | head -1; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get install -y -qq haproxy || (apt-get update -qq && apt-get install -y -qq haproxy); \
+	else echo "haproxy not found: cluster tests will skip. Install: sudo apt-get install haproxy"; fi
+
 # --- running -----------------------------------------------------------------------
 
 train: install  ## train a model unless one exists for the current data and config
@@ -60,6 +66,13 @@ init-db: install  ## create or migrate the ticket database and load the referenc
 run: train init-db  ## start Rasa, the action server and the ticket service (Ctrl-C stops all)
 	@$(BOT_PY) -m bot.cli urls
 	.venv/bin/honcho start -f Procfile
+
+CLUSTER := var/cluster
+run-cluster: train haproxy  ## the production topology here: 2 Rasa, 2 action servers, haproxy, PostgreSQL, Redis
+	$(BOT_PY) -m bot.cluster
+	set -a && . $(CLUSTER)/cluster.env && set +a && cd backend && .venv/bin/python -m vss_tickets.cli init-db
+	@set -a && . $(CLUSTER)/cluster.env && set +a && $(BOT_PY) -m bot.cli urls
+	.venv/bin/honcho start -d . -f $(CLUSTER)/Procfile -e $(CLUSTER)/cluster.env
 
 # --- tests -------------------------------------------------------------------------
 
@@ -79,7 +92,7 @@ test-bot: train browser  ## the assistant's unit and component tests (uses the t
 	.venv/bin/pytest -q -m "not e2e"
 	.venv/bin/rasa test core --stories tests/stories --model "$$($(BOT_PY) -m bot.cli model-path)" --out var/test-stories --fail-on-prediction-errors --no-plot
 
-test-e2e: train browser  ## end-to-end: real Rasa, action server and ticket service over HTTP
+test-e2e: train browser haproxy  ## end-to-end: real Rasa, action server and ticket service over HTTP
 	.venv/bin/pytest -q -m e2e tests/e2e tests/security
 	# Playwright's sync API keeps an event loop running: browser tests get their own process.
 	.venv/bin/pytest -q -m e2e tests/browser

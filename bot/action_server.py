@@ -4,17 +4,28 @@
 rasa-sdk 3.6 checks no token itself; the check is a Sanic request middleware attached through
 rasa-sdk's own extension hook (``attach_sanic_app_extensions``), so the server is otherwise the
 one ``rasa run actions`` starts (same arguments, logging and workers).
+
+rasa-sdk runs an action's synchronous ``run`` on its event loop, so one action waiting for the
+ticket service (up to 10 s a try, three tries) stalled every conversation of the server. Here
+the synchronous actions run in a thread pool (``ACTION_THREADS``, 32 by default): a slow ticket
+service delays only the conversations that call it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
+import inspect
 import logging
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pluggy
+import rasa_sdk.endpoint
 from rasa_sdk.__main__ import main_from_args
 from rasa_sdk.endpoint import create_argument_parser
+from rasa_sdk.executor import ActionExecutor
 from rasa_sdk.plugin import plugin_manager
 from sanic import Sanic, response
 from sanic.request import Request
@@ -57,8 +68,29 @@ class TokenPlugin:
         app.register_middleware(self.check, "request")
 
 
-def run(token: str, port: int, package: str = "actions") -> None:
-    """Serve the actions of ``package`` on ``port`` (host: ``SANIC_HOST``) until stopped."""
+class ThreadedExecutor(ActionExecutor):
+    """rasa-sdk's executor, with each synchronous action run in ``pool``."""
+
+    pool: ThreadPoolExecutor | None = None
+
+    def register_function(self, name: str, f: Callable[..., Any]) -> None:
+        if inspect.iscoroutinefunction(f) or self.pool is None:
+            super().register_function(name, f)
+            return
+        pool = self.pool
+
+        async def in_thread(dispatcher: Any, tracker: Any, domain: Any) -> Any:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(pool, f, dispatcher, tracker, domain)
+
+        super().register_function(name, in_thread)
+
+
+def run(token: str, port: int, package: str = "actions", threads: int = 32) -> None:
+    """Serve the actions of ``package`` on ``port`` (host: ``SANIC_HOST``) until stopped,
+    the synchronous ones on ``threads`` threads."""
+    ThreadedExecutor.pool = ThreadPoolExecutor(threads, thread_name_prefix="action")
+    rasa_sdk.endpoint.ActionExecutor = ThreadedExecutor  # the class create_app instantiates
     plugin_manager().register(TokenPlugin(token))
     main_from_args(create_argument_parser().parse_args(
         ["--actions", package, "--port", str(port)]))

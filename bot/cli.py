@@ -126,7 +126,7 @@ def serve_actions() -> None:
     os.chdir(ROOT)
     from bot.action_server import run
 
-    run(settings.actions_token, settings.actions_port)
+    run(settings.actions_token, settings.actions_port, threads=settings.action_threads)
 
 
 def deliver() -> None:

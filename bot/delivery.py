@@ -111,7 +111,7 @@ class OutboxDelivery(RasaLink):
     def run_once(self, limit: int = 50) -> Outcome:
         """Deliver what is pending now; never raises for one bad notification."""
         outcome = Outcome()
-        for item in self.tickets.pending_outbox(limit):
+        for item in self.tickets.claim_outbox(limit):
             error = self._send(item)
             if error is None:
                 self.tickets.ack_outbox(item["id"])

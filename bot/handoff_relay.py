@@ -6,9 +6,9 @@ and posts each new citizen message to the ticket as a chat message. Rasa keeps l
 citizen's messages while the conversation is paused, without answering them.
 
 "New" means typed after the conversation was paused for the chat (Rasa's own clock, so the two
-services' clocks need not agree) and after the last message already forwarded. The last forwarded
-message's time is kept in memory per ticket: after a restart forwarding starts again from the
-pause, so a message may reach the officer twice, never not at all.
+services' clocks need not agree) and after the last message already forwarded. The ticket service
+keeps that position (``relayed_until``, in Rasa's time) and adds a message only if it comes after
+it, so any number of relays may run, and restart, without passing a message on twice.
 Button payloads ("/affirm") and intents triggered by a program are not forwarded.
 """
 
@@ -22,8 +22,7 @@ from typing import Any
 import requests
 
 from bot.rasa_link import RasaLink
-from bot.settings import Settings
-from bot.tickets import TicketClient, TicketServiceError
+from bot.tickets import TicketServiceError
 from bot.user_text import typed
 
 logger = logging.getLogger(__name__)
@@ -55,23 +54,15 @@ def paused_since(events: Iterable[dict[str, Any]], chat: dict[str, Any]) -> floa
 class HandoffRelay(RasaLink):
     """Moves the citizen's messages from paused conversations in Rasa to their live chats."""
 
-    def __init__(self, tickets: TicketClient | None = None, settings: Settings | None = None):
-        super().__init__(tickets, settings)
-        self.forwarded: dict[str, float] = {}  # ticket code -> last forwarded message's time
-
     def run_once(self) -> int:
         """Sweep the chats and forward what is new; the number of messages forwarded.
         Raises TicketServiceError when the sweep itself fails; one chat's failure is logged."""
-        chats = self.tickets.sweep_chats()
         forwarded = 0
-        for chat in chats:
+        for chat in self.tickets.sweep_chats():
             try:
                 forwarded += self._forward(chat)
             except (TicketServiceError, requests.RequestException, KeyError, ValueError) as exc:
                 logger.warning("chat %s not relayed: %s", chat.get("code"), exc)
-        active = {chat.get("code") for chat in chats}
-        for code in [code for code in self.forwarded if code not in active]:
-            del self.forwarded[code]  # released or expired: nothing more to forward
         return forwarded
 
     def _forward(self, chat: dict[str, Any]) -> int:
@@ -79,17 +70,15 @@ class HandoffRelay(RasaLink):
         if not conversation:
             return 0
         history = self.conversation_events(conversation)
-        since = max(self.forwarded.get(code, 0.0), paused_since(history, chat))
+        since = max(float(chat.get("relayed_until") or 0.0), paused_since(history, chat))
         count = 0
         for words, stamp in new_messages(history, since):
             try:
-                self.tickets.add_chat_message(code, conversation, words)
+                added = self.tickets.add_chat_message(code, conversation, words, stamp)
             except TicketServiceError as exc:
                 if exc.status in (404, 409):  # not this conversation's, or no longer active
                     logger.info("chat %s refused a message (%s): stopped", code, exc.status)
-                    self.forwarded[code] = float("inf")
                     return count
                 raise
-            self.forwarded[code] = stamp
-            count += 1
+            count += not added.get("duplicate")
         return count

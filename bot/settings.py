@@ -52,7 +52,9 @@ class Settings:
     actions_host: str
     actions_port: int
     actions_url: str
+    action_threads: int
     tracker_db_url: str
+    lock_store_url: str
     tickets_url: str
     tickets_token: str
     cors_origins: str
@@ -87,7 +89,9 @@ class Settings:
             actions_host=actions_host,
             actions_port=actions_port,
             actions_url=get("ACTIONS_URL", f"http://{actions_host}:{actions_port}/webhook"),
+            action_threads=int(get("ACTION_THREADS", "32")),
             tracker_db_url=get("TRACKER_DB_URL", f"sqlite:///{ROOT / 'var' / 'tracker.db'}"),
+            lock_store_url=env.get("LOCK_STORE_URL", ""),
             tickets_url=get("TICKETS_URL", tickets_default),
             tickets_token=get("TICKETS_SERVICE_TOKEN", DEV_TICKETS_TOKEN),
             cors_origins=get("RASA_CORS_ORIGINS", ""),
@@ -131,6 +135,7 @@ class Settings:
             "ACTIONS_URL": self.actions_url,
             "ACTIONS_TOKEN": self.actions_token,
             "TRACKER_DB_URL": self.tracker_db_url,
+            "LOCK_STORE_URL": self.lock_store_url,
             "TICKETS_URL": self.tickets_url,
             "TICKETS_SERVICE_TOKEN": self.tickets_token,
         }

@@ -76,9 +76,10 @@ class TicketClient:
         """Read one ticket by its code."""
         return self._request("GET", f"/api/v1/tickets/{code}")
 
-    def pending_outbox(self, limit: int = 50) -> list[dict[str, Any]]:
-        """Notifications due for delivery, oldest first."""
-        return self._request("GET", "/api/v1/outbox", params={"limit": limit})
+    def claim_outbox(self, limit: int = 50) -> list[dict[str, Any]]:
+        """Notifications due for delivery, oldest first, leased to this process for a while
+        (another ``deliver`` is not offered them meanwhile)."""
+        return self._request("POST", "/api/v1/outbox/claim", params={"limit": limit})
 
     def ack_outbox(self, notification_id: int) -> dict[str, Any]:
         """Record that a notification reached the conversation."""
@@ -93,14 +94,19 @@ class TicketClient:
     def sweep_chats(self) -> list[dict[str, Any]]:
         """Expire live chats nobody took in time; the active ones (``code``,
         ``conversation_id``, ``channel``, ``language``, ``state``, ``officer``,
-        ``requested_at``)."""
+        ``requested_at``, ``relayed_until``)."""
         return self._request("POST", "/api/v1/chats/sweep")
 
-    def add_chat_message(self, code: str, conversation_id: str, body: str) -> dict[str, Any]:
-        """Append a citizen's message to a live chat (404: another conversation, 409: the chat
-        is no longer active)."""
-        return self._request("POST", f"/api/v1/tickets/{code}/chat-messages",
-                             json={"conversation_id": conversation_id, "body": body})
+    def add_chat_message(
+        self, code: str, conversation_id: str, body: str, sent_at: float
+    ) -> dict[str, Any]:
+        """Append a citizen's message, written at ``sent_at`` (conversation time), to a live
+        chat; ``duplicate`` when it was already passed on (404: another conversation, 409: the
+        chat is no longer active)."""
+        return self._request(
+            "POST", f"/api/v1/tickets/{code}/chat-messages",
+            json={"conversation_id": conversation_id, "body": body, "sent_at": sent_at},
+        )
 
     def office_hours(self) -> dict[str, Any]:
         """Whether staff are at work now: ``open``, ``now``, ``next_open`` (ISO 8601, +07:00;

@@ -24,6 +24,7 @@ So what is stored is masked, and what a running form still needs comes back at `
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +42,7 @@ CLEAR_SLOTS = ("phone", "id_number", "submission", "handoff_request")
 # Keys of an event whose values are names, not what anybody typed.
 _NAMES = frozenset({"event", "name", "input_channel", "message_id"})
 DAY = 86400.0
+CREATE_TRIES = 3
 
 Base = declarative_base()
 
@@ -84,11 +86,21 @@ class MaskingTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore`` storing events masked, the values a form needs kept apart (above)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.engine.dialect.name == "sqlite":  # deleted rows are overwritten, not left over
-            sa.event.listen(self.engine, "connect", _secure_delete)
-            self.engine.dispose()
-        Base.metadata.create_all(self.engine)
+        # Replicas starting together on one PostgreSQL race to create the tables: the loser of
+        # a CREATE TABLE gets "already exists" (DuplicateTable, or a unique violation in
+        # pg_type) and tries again, finding them made.
+        for attempt in range(1, CREATE_TRIES + 1):
+            try:
+                super().__init__(*args, **kwargs)
+                if self.engine.dialect.name == "sqlite":  # deleted rows are overwritten
+                    sa.event.listen(self.engine, "connect", _secure_delete)
+                    self.engine.dispose()
+                Base.metadata.create_all(self.engine)
+                return
+            except (sa.exc.ProgrammingError, sa.exc.IntegrityError):
+                if attempt == CREATE_TRIES:
+                    raise
+                time.sleep(0.5 * attempt)
 
     def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator:
         """The events Rasa is about to store, masked."""

@@ -25,6 +25,8 @@ class FakeTicketService:
 
     status: int = 201
     office_hours: dict[str, Any] | None = None  # answer of GET /api/v1/office-hours (else 404)
+    # While set and not yet released, every request waits for it (a slow ticket service).
+    hold: threading.Event | None = None
     requests: list[dict[str, Any]] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
 
@@ -41,6 +43,8 @@ class FakeTicketService:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 record = {"path": self.path, "headers": dict(self.headers), "body": body}
                 fake.requests.append(record)
+                if fake.hold is not None:
+                    fake.hold.wait(60)
                 if self.path == "/api/v1/routing/preview":
                     known = body["province"].lower() != "atlantis"
                     self._answer(200 if known else 422, {"unit": TICKET["unit"], "reasons": []}
@@ -50,6 +54,8 @@ class FakeTicketService:
 
             def do_GET(self) -> None:  # noqa: N802 - http.server API
                 fake.requests.append({"path": self.path, "headers": dict(self.headers)})
+                if fake.hold is not None:
+                    fake.hold.wait(60)
                 if self.path == "/api/v1/office-hours" and fake.office_hours is not None:
                     self._answer(200, fake.office_hours)
                 else:

@@ -100,10 +100,13 @@ class Stack:
         stack.set_clock(None)
         return stack
 
-    def _spawn(self, name: str, command: list[str], cwd: Path) -> subprocess.Popen:
+    def spawn(
+        self, name: str, command: list[str], cwd: Path = ROOT, **env: str
+    ) -> subprocess.Popen:
+        """Start ``command`` as process ``name`` with the stack's environment plus ``env``."""
         log = open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(
-            command, cwd=cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            command, cwd=cwd, env={**self.env, **env}, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         self.processes[name] = process
@@ -123,7 +126,7 @@ class Stack:
             cwd=backend, env=self.env, check=True, capture_output=True,
         )
         serve = [str(TICKETS_PY), "-m", "vss_tickets.cli", "serve"]
-        process = self._spawn("tickets", serve, backend)
+        process = self.spawn("tickets", serve, backend)
         wait_until_healthy(f"{self.tickets_url}/health", process, 180)
 
     def staff_session(self, unit: str, username: str, password: str) -> requests.Session:
@@ -142,16 +145,17 @@ class Stack:
         return session
 
     def start_actions(self) -> None:
-        process = self._spawn("actions", [str(BOT_PY), "-m", "bot.cli", "actions"], ROOT)
+        process = self.spawn("actions", [str(BOT_PY), "-m", "bot.cli", "actions"], ROOT)
         wait_until_healthy(f"{self.actions_url}/health", process, 180)
 
     def start_rasa(self) -> None:
-        process = self._spawn("rasa", [str(BOT_PY), "-m", "bot.cli", "rasa"], ROOT)
+        process = self.spawn("rasa", [str(BOT_PY), "-m", "bot.cli", "rasa"], ROOT)
         wait_until_healthy(f"{self.rasa_url}/webhooks/health/", process, 600)
 
-    def start_delivery(self) -> None:
-        """The outbox delivery loop (no port: it only calls the ticket service and Rasa)."""
-        self._spawn("deliver", [str(BOT_PY), "-m", "bot.cli", "deliver"], ROOT)
+    def start_delivery(self, name: str = "deliver") -> None:
+        """An outbox delivery loop (no port: it only calls the ticket service and Rasa); any
+        number may run under different names."""
+        self.spawn(name, [str(BOT_PY), "-m", "bot.cli", "deliver"], ROOT)
 
     def start(self) -> None:
         self.start_tickets()
@@ -169,6 +173,12 @@ class Stack:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+    def kill(self, name: str) -> None:
+        """Kill one process at once (SIGKILL), as a crash would."""
+        process = self.processes.pop(name)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
     def stop_all(self) -> None:
         for name in list(self.processes):

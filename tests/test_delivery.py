@@ -88,24 +88,31 @@ def test_only_typed_messages_after_the_pause_are_passed_on() -> None:
 
 
 class Chats:
-    """The ticket service's live-chat endpoints: active chats, and chat messages received
-    (a chat listed in ``closed`` refuses them with 409)."""
+    """The ticket service's live-chat endpoints: active chats with the relay's position, and
+    chat messages received (a chat listed in ``closed`` refuses them with 409)."""
 
     def __init__(self, *codes: str) -> None:
         self.active = list(codes)
         self.closed: set[str] = set()
         self.received: list[tuple[str, str]] = []
+        self.relayed_until: dict[str, float] = {}
 
     def sweep_chats(self) -> list[dict[str, Any]]:
         return [{"code": code, "conversation_id": f"conv-{code}",
-                 "requested_at": "2026-03-02T09:00:00+07:00"} for code in self.active]
+                 "requested_at": "2026-03-02T09:00:00+07:00",
+                 "relayed_until": self.relayed_until.get(code)} for code in self.active]
 
-    def add_chat_message(self, code: str, conversation_id: str, body: str) -> dict[str, Any]:
+    def add_chat_message(
+        self, code: str, conversation_id: str, body: str, sent_at: float
+    ) -> dict[str, Any]:
         if code in self.closed:
             raise TicketServiceError("ticket service answered 409", status=409)
         assert conversation_id == f"conv-{code}"
+        if sent_at <= self.relayed_until.get(code, 0.0):
+            return {"duplicate": True}
+        self.relayed_until[code] = sent_at
         self.received.append((code, body))
-        return {}
+        return {"duplicate": False}
 
 
 class Relay(HandoffRelay):
@@ -124,23 +131,20 @@ def said(*texts: str, start: float = 21.0) -> list[dict[str, Any]]:
         {"event": "user", "timestamp": start + i, "text": text} for i, text in enumerate(texts)]
 
 
-def test_each_message_is_passed_on_once_and_an_ended_chat_is_forgotten() -> None:
+def test_each_message_is_passed_on_once_by_any_number_of_relays() -> None:
     chats = Chats("A", "B")
     history = {"conv-A": said("một", "hai"), "conv-B": said("ba")}
     relay = Relay(chats, history)
     assert relay.run_once() == 3
     history["conv-A"] += said("bốn", start=30.0)[1:]
-    assert relay.run_once() == 1  # only the new one
-    assert chats.received == [("A", "một"), ("A", "hai"), ("B", "ba"), ("A", "bốn")]
-    chats.active = ["B"]  # A released or expired
-    relay.run_once()
-    assert set(relay.forwarded) == {"B"}
-
-
-def test_a_chat_that_refuses_messages_is_not_retried_while_listed() -> None:
-    chats = Chats("A")
-    chats.closed.add("A")  # ended between the sweep and the message
-    relay = Relay(chats, {"conv-A": said("một", "hai")})
+    other = Relay(chats, history)  # a second deliver process, or this one restarted
+    assert other.run_once() == 1  # only the new one
     assert relay.run_once() == 0
-    chats.closed.clear()
-    assert relay.run_once() == 0 and chats.received == []  # stopped, not re-sent
+    assert chats.received == [("A", "một"), ("A", "hai"), ("B", "ba"), ("A", "bốn")]
+
+
+def test_a_chat_that_refuses_messages_stops_the_pass_for_that_chat() -> None:
+    chats = Chats("A", "B")
+    chats.closed.add("A")  # ended between the sweep and the message
+    relay = Relay(chats, {"conv-A": said("một", "hai"), "conv-B": said("ba")})
+    assert relay.run_once() == 1 and chats.received == [("B", "ba")]

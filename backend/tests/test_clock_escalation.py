@@ -10,11 +10,13 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import CITIZEN, SERVICE, create
 from vss_tickets.app import create_app
-from vss_tickets.escalation import run_escalation
+from vss_tickets.db import Database
+from vss_tickets.escalation import only_host, run_escalation
 from vss_tickets.reference import extend_deadline
 
 BACKEND = Path(__file__).resolve().parents[1]
@@ -117,3 +119,20 @@ def test_the_service_runs_the_escalation_job_itself(settings, clock, client):
             time.sleep(0.2)
         ticket = periodic.get(f"/api/v1/tickets/{code}", headers=SERVICE).json()
     assert ticket["escalation_level"] == 1 and ticket["escalated_to"] == "vss"
+
+
+def test_one_host_escalates_at_a_time(client, db, clock, settings, backend):
+    """While another host holds the escalation lock a run escalates nothing; then it does."""
+    if backend[0] != "postgresql":
+        pytest.skip("SQLite serves one host: no lock between hosts to test")
+    code = create(client)["code"]
+    clock.advance(days=16)  # past the acceptance deadline
+    other_host = Database(settings.database_url)
+    try:
+        with only_host(other_host) as got:
+            assert got
+            held = run_escalation(db, clock)
+            assert held.skipped and held.tickets == []
+    finally:
+        other_host.dispose()
+    assert run_escalation(db, clock).tickets == [(code, "vss")]

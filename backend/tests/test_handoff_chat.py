@@ -174,6 +174,7 @@ def test_sweep_expires_after_the_wait_not_before(client, staff, db, clock):
     assert chats[1] == {
         "code": second, "conversation_id": "conv-2", "channel": "zalo", "language": "en",
         "state": "waiting", "officer": None, "requested_at": chats[1]["requested_at"],
+        "relayed_until": None,
     }  # fmt: skip
     assert datetime.fromisoformat(chats[0]["requested_at"]) == MONDAY
     assert events(db, first) == []
@@ -236,7 +237,8 @@ def test_chat_messages_reach_the_thread_only_for_the_conversation(client, staff,
     decomposed = "Tôi cần ho\u0302\u0303 trợ"  # combining marks, NFC on the way in
     response = say(client, code, f"  {decomposed}  ")
     assert response.status_code == 201, response.text
-    assert response.json() == {"code": code, "state": "received", "chat_state": "waiting"}
+    assert response.json() == {"code": code, "state": "received", "chat_state": "waiting",
+                               "duplicate": False}
 
     unknown = say(client, "BHXH-2026-999999", "xin chào")
     wrong = say(client, code, "xin chào", conversation_id="conv-other")
@@ -285,7 +287,8 @@ def test_no_chat_means_409_and_a_citizen_message_resumes_a_paused_ticket(client,
     assert detail(client, code)["state"] == "waiting_citizen"
     answer = say(client, code, "Số sổ của tôi là ******7890")
     assert answer.status_code == 201
-    assert answer.json() == {"code": code, "state": "in_progress", "chat_state": "held"}
+    assert answer.json() == {"code": code, "state": "in_progress", "chat_state": "held",
+                             "duplicate": False}
 
 
 def test_staff_reply_on_a_held_chat_queues_staff_reply(client, staff, db):

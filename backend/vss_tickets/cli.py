@@ -115,6 +115,9 @@ def cmd_escalate(settings: Settings, _: argparse.Namespace) -> int:
         report = run_escalation(db, Clock.from_env())
     finally:
         db.dispose()
+    if report.skipped:
+        print("another host is running the escalation now: nothing done")
+        return 0
     for code, unit in report.tickets:
         print(f"escalated {code} to {unit}")
     print(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, text
 
 from . import audit
 from .clock import VIETNAM, Clock
@@ -22,6 +24,28 @@ log = logging.getLogger(__name__)
 class EscalationReport:
     tickets: list[tuple[str, str]] = field(default_factory=list)  # (code, escalated to)
     consultations: list[int] = field(default_factory=list)
+    skipped: bool = False  # another host was running it
+
+
+# PostgreSQL advisory lock taken for a run: one host escalates at a time, the others skip.
+ADVISORY_LOCK = 0x56535345  # "VSSE"
+
+
+@contextmanager
+def only_host(db: Database) -> Iterator[bool]:
+    """Whether this process may run the escalation now: on PostgreSQL, whether it got the
+    session advisory lock (held until the block ends); on SQLite (one host) always."""
+    if db.is_sqlite:
+        yield True
+        return
+    with db.engine.connect() as conn:
+        got = bool(conn.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK}))
+        try:
+            yield got
+        finally:
+            if got:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK})
+            conn.rollback()
 
 
 def missed_deadlines(ticket: Ticket, today: date) -> list[tuple[date, str]]:
@@ -44,7 +68,13 @@ def missed_deadlines(ticket: Ticket, today: date) -> list[tuple[date, str]]:
 
 def run_escalation(db: Database, clock: Clock) -> EscalationReport:
     """Escalate every ticket with more missed deadlines than escalations so far, one
-    transaction per ticket; report overdue consultations once on their ticket's trail."""
+    transaction per ticket; report overdue consultations once on their ticket's trail.
+    Skipped (``skipped``) while another host runs it."""
+    with only_host(db) as mine:
+        return _escalate(db, clock) if mine else EscalationReport(skipped=True)
+
+
+def _escalate(db: Database, clock: Clock) -> EscalationReport:
     now = clock.now()
     today = now.astimezone(VIETNAM).date()
     report = EscalationReport()

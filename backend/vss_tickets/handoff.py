@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from . import audit, lifecycle
@@ -138,11 +138,18 @@ def active(session: Session) -> list[Ticket]:
 
 
 def citizen_message(
-    session: Session, code: str, conversation_id: str, body: str, now: datetime
-) -> Ticket:
-    """Append the citizen's chat message to the thread (the lifecycle's citizen message).
-    Unknown code and another conversation get the same 404; a chat neither waiting nor held
-    answers 409 `chat_not_active`."""
+    session: Session,
+    code: str,
+    conversation_id: str,
+    body: str,
+    now: datetime,
+    sent_at: float | None = None,
+) -> tuple[Ticket, bool]:
+    """Append the citizen's chat message to the thread (the lifecycle's citizen message);
+    the ticket and whether it was added. A message `sent_at` (conversation time) not after
+    the last one passed on is a repeat and is not added. Unknown code and another
+    conversation get the same 404; a chat neither waiting nor held answers 409
+    `chat_not_active`."""
     ticket = lifecycle.load(session, code)  # 404 for an unknown code
     if ticket.conversation_id != conversation_id:
         raise not_found(f"Không tìm thấy yêu cầu {code}", f"No ticket {code}")
@@ -153,5 +160,25 @@ def citizen_message(
             f"Trao đổi trực tiếp về yêu cầu {code} đã kết thúc hoặc không có",
             f"There is no active live chat on ticket {code}",
         )
+    if sent_at is not None and not _advance_relay(session, ticket, sent_at):
+        return ticket, False
     lifecycle.citizen_message(session, ticket, now, body)
-    return ticket
+    return ticket, True
+
+
+def _advance_relay(session: Session, ticket: Ticket, sent_at: float) -> bool:
+    """Move the relay's position to `sent_at` if it is later; one statement, so of two relays
+    passing on the same message at once exactly one moves it (PostgreSQL re-checks the
+    condition after the other's commit; SQLite has one writer)."""
+    moved = session.execute(
+        update(Ticket)
+        .where(
+            Ticket.id == ticket.id,
+            or_(Ticket.chat_relayed_until.is_(None), Ticket.chat_relayed_until < sent_at),
+        )
+        .values(chat_relayed_until=sent_at)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount:
+        ticket.chat_relayed_until = sent_at
+    return bool(moved.rowcount)

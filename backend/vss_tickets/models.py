@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -194,6 +195,9 @@ class Ticket(Base):
     chat_officer: Mapped[str | None] = mapped_column(String(64))
     chat_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     chat_closed_reason: Mapped[str | None] = mapped_column(String(16))
+    # The conversation time (Unix seconds, the assistant's clock) of the last citizen message
+    # the assistant passed on: every relay process starts after it, none passes one on twice.
+    chat_relayed_until: Mapped[float | None] = mapped_column(Float)
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from .errors import not_found
@@ -15,6 +15,9 @@ from .models import OutboxNotification, Ticket
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=1)
 MAX_ATTEMPTS = 10
+# How long a claimed notification stays with the `deliver` process that claimed it: offered to
+# another only if neither an acknowledgement nor a failure came back in that time.
+LEASE = timedelta(minutes=2)
 
 STATE_LABELS: dict[str, tuple[str, str]] = {
     "received": ("đã tiếp nhận", "received"),
@@ -51,10 +54,10 @@ def notify(session: Session, ticket: Ticket, event: str, at: datetime, **payload
     )
 
 
-def pending(session: Session, limit: int, now: datetime) -> list[tuple[OutboxNotification, str]]:
-    """Oldest notifications due for delivery (neither delivered, given up, nor backing off),
-    with their ticket codes."""
-    rows = session.execute(
+def _due(now: datetime) -> Select[tuple[OutboxNotification, str]]:
+    """Notifications due for delivery (neither delivered, given up, backing off nor leased),
+    oldest first, with their ticket codes."""
+    return (
         select(OutboxNotification, Ticket.code)
         .join(Ticket, Ticket.id == OutboxNotification.ticket_id)
         .where(
@@ -66,9 +69,27 @@ def pending(session: Session, limit: int, now: datetime) -> list[tuple[OutboxNot
             ),
         )
         .order_by(OutboxNotification.id)
-        .limit(limit)
     )
-    return [(n, code) for n, code in rows]
+
+
+def pending(session: Session, limit: int, now: datetime) -> list[tuple[OutboxNotification, str]]:
+    """The oldest notifications due for delivery, without claiming them."""
+    return [(n, code) for n, code in session.execute(_due(now).limit(limit))]
+
+
+def claim(
+    session: Session, limit: int, now: datetime, lease: timedelta = LEASE
+) -> list[tuple[OutboxNotification, str]]:
+    """Take the oldest due notifications for one `deliver` process until `now + lease`.
+
+    The lease is the row's next attempt time, so no other process is offered the row until
+    it runs out; an acknowledgement or a failure ends it. PostgreSQL skips rows another
+    transaction is claiming (``FOR UPDATE SKIP LOCKED``); SQLite has one writer at a time."""
+    query = _due(now).limit(limit).with_for_update(skip_locked=True, of=OutboxNotification)
+    rows = [(n, code) for n, code in session.execute(query)]
+    for notification, _code in rows:
+        notification.next_attempt_at = now + lease
+    return rows
 
 
 def for_ticket(session: Session, code: str) -> list[OutboxNotification]:

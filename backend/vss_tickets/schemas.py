@@ -368,12 +368,16 @@ class ChatMessageIn(Request):
 
     conversation_id: str = Field(min_length=1, max_length=200)
     body: ChatText
+    # When the citizen wrote it in the conversation (Unix seconds): a message not after the
+    # last one passed on is a repeat from another relay and is not added again.
+    sent_at: float | None = Field(default=None, ge=0)
 
 
 class ChatMessageOut(BaseModel):
     code: str
     state: State
     chat_state: ChatState
+    duplicate: bool = False
 
 
 class ActiveChat(BaseModel):
@@ -386,6 +390,7 @@ class ActiveChat(BaseModel):
     state: Literal["waiting", "held"]
     officer: str | None
     requested_at: datetime
+    relayed_until: float | None = None
 
 
 class OutboxItem(BaseModel):

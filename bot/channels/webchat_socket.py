@@ -7,6 +7,7 @@ the bilingual "please shorten" notice instead of a turn. Everything else is Rasa
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
+from bot.channels.socket_rooms import share_rooms
 from bot.channels.webhook import MAX_USER_TEXT, TOO_LONG_NOTICE
 
 
@@ -28,4 +30,6 @@ class CheckedSocketIOInput(SocketIOInput):
                 return
             await on_new_message(message)
 
-        return super().blueprint(checked)
+        blueprint = super().blueprint(checked)
+        share_rooms(self.sio, os.environ.get("SOCKETIO_REDIS_URL", ""))
+        return blueprint

@@ -30,6 +30,7 @@ def sweep(_caller: ServiceCaller, svc: Svc, session: WriteSession) -> list[Activ
             state=t.chat_state,  # type: ignore[arg-type]
             officer=t.chat_officer,
             requested_at=t.chat_requested_at,  # type: ignore[arg-type]
+            relayed_until=t.chat_relayed_until,
         )
         for t in handoff.active(session)
     ]
@@ -48,11 +49,12 @@ def sweep(_caller: ServiceCaller, svc: Svc, session: WriteSession) -> list[Activ
 def chat_message(
     code: str, body: ChatMessageIn, _caller: ServiceCaller, svc: Svc, session: WriteSession
 ) -> ChatMessageOut:
-    ticket = handoff.citizen_message(
-        session, code, body.conversation_id, body.body, svc.clock.now()
+    ticket, added = handoff.citizen_message(
+        session, code, body.conversation_id, body.body, svc.clock.now(), body.sent_at
     )
     return ChatMessageOut(
         code=ticket.code,
         state=ticket.state,  # type: ignore[arg-type]
         chat_state=ticket.chat_state,  # type: ignore[arg-type]
+        duplicate=not added,
     )

@@ -22,18 +22,36 @@ def pending(
     session: ReadSession,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[OutboxItem]:
-    return [
-        OutboxItem(
-            id=n.id,
-            ticket_code=code,
-            event=n.event,
-            channel=n.channel,
-            conversation_id=n.conversation_id,
-            payload=n.payload,
-            created_at=n.created_at,
-        )
-        for n, code in outbox.pending(session, limit, svc.clock.now())
-    ]
+    """What is due now, for a look: nothing is claimed (``deliver`` uses ``/outbox/claim``)."""
+    return [item(n, code) for n, code in outbox.pending(session, limit, svc.clock.now())]
+
+
+@router.post(
+    "/outbox/claim",
+    response_model=list[OutboxItem],
+    summary="Nhận thông báo để gửi / Claim notifications to deliver",
+)
+def claim(
+    _caller: ServiceCaller,
+    svc: Svc,
+    session: WriteSession,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[OutboxItem]:
+    """The oldest due notifications, leased to the caller for two minutes: any number of
+    ``deliver`` processes may claim at once, each row goes to one of them."""
+    return [item(n, code) for n, code in outbox.claim(session, limit, svc.clock.now())]
+
+
+def item(n: OutboxNotification, code: str) -> OutboxItem:
+    return OutboxItem(
+        id=n.id,
+        ticket_code=code,
+        event=n.event,
+        channel=n.channel,
+        conversation_id=n.conversation_id,
+        payload=n.payload,
+        created_at=n.created_at,
+    )
 
 
 @router.post("/outbox/{notification_id}/ack", summary="Xác nhận đã gửi / Acknowledge delivery")

@@ -1,0 +1,95 @@
+"""A slow ticket service delays only the conversations waiting for it: the real action server
+answers a knowledge question while other conversations' ticket submissions hang (issue #18)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+
+from bot.settings import ROOT
+from tests.fake_tickets import FakeTicketService
+from tests.stack import BOT_PY, free_port, wait_until_healthy
+from tests.test_intake_actions import FORM_SLOTS_FILLED
+
+TOKEN = "test-only-actions-token-5d1e8b2c9a47"
+
+
+def call(action: str, sender: str, text: str, slots: dict) -> dict:
+    """What Rasa POSTs to the action server for ``action`` in conversation ``sender``."""
+    return {
+        "next_action": action,
+        "sender_id": sender,
+        "version": "3.6.21",
+        "domain": {},
+        "tracker": {
+            "sender_id": sender,
+            "slots": {"language": "vi", **slots},
+            "latest_message": {"text": text, "intent": {"name": "ask_question"},
+                               "entities": []},
+            "events": [{"event": "user", "text": text, "input_channel": "rest"}],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        },
+    }
+
+
+@pytest.fixture
+def slow_service() -> Iterator[FakeTicketService]:
+    fake = FakeTicketService(hold=threading.Event()).start()
+    yield fake
+    fake.hold.set()
+    fake.stop()
+
+
+@pytest.fixture
+def action_server(slow_service: FakeTicketService, tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "APP_ENV": "test", "ACTIONS_PORT": str(port), "ACTIONS_TOKEN": TOKEN,
+           "TICKETS_URL": slow_service.url}
+    log = tmp_path / "actions.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([str(BOT_PY), "-m", "bot.cli", "actions"], cwd=ROOT, env=env,
+                                   stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(f"{url}/health", process, 180)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(30)
+        print(log.read_text(errors="replace")[-3000:])
+
+
+def test_a_knowledge_answer_does_not_wait_for_a_hanging_ticket_service(
+    action_server: str, slow_service: FakeTicketService
+) -> None:
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+
+    def post(body: dict, timeout: float) -> requests.Response:
+        return requests.post(f"{action_server}/webhook", json=body, headers=headers,
+                             timeout=timeout)
+
+    with ThreadPoolExecutor(3) as pool:
+        submits = [pool.submit(post, call("action_submit_ticket", f"rest:slow-{i}", "/affirm",
+                                          FORM_SLOTS_FILLED), 120) for i in range(3)]
+        while not slow_service.creates():  # a submission is hanging in the ticket service
+            assert not any(s.done() for s in submits)
+        question = call("action_answer_question", "rest:asker", "rút bảo hiểm xã hội một lần", {})
+        # The ticket client waits 10 s for an answer, three times over: an action server that
+        # runs actions on its event loop could not answer this before those 10 s.
+        answer = post(question, timeout=8)
+        assert answer.status_code == 200
+        assert answer.json()["responses"], answer.json()
+        assert not slow_service.hold.is_set() and not any(s.done() for s in submits)
+        slow_service.hold.set()
+        results = [s.result() for s in submits]
+    assert all(r.status_code == 200 for r in results)
