@@ -8,10 +8,11 @@ from fastapi import APIRouter, Header
 from fastapi.responses import Response
 from sqlalchemy import select
 
+from ..attachments import claim_staged
 from ..auth import in_scope
 from ..errors import not_found
 from ..intake import create_ticket, find_ticket
-from ..models import Consultation, Unit
+from ..models import Consultation, Ticket, Unit
 from ..reference import route_ticket
 from ..schemas import RoutingOut, RoutingQuery, TicketCreate, TicketCreated, TicketDetail
 from ..views import ticket_detail, ticket_out, unit_out
@@ -45,6 +46,11 @@ def create(
     ticket, created, receipt = create_ticket(
         svc.db, payload, idempotency_key, svc.clock, svc.settings.ref_structure
     )
+    if payload.conversation_id:  # the files the citizen sent while filing it
+        with svc.db.session(write=True) as session:
+            stored = session.get(Ticket, ticket.id)
+            if stored is not None:
+                claim_staged(session, stored, svc.clock.now())
     # Serialised by pydantic-core in one step (the same JSON as model_dump + json.dumps).
     body = ticket_out(ticket, False, TicketCreated, receipt=receipt).model_dump_json()
     return Response(body, status_code=201 if created else 200, media_type="application/json")
