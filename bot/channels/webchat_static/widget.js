@@ -12,7 +12,7 @@
       online: "Đã kết nối lại.", tooLong: "Tin nhắn dài quá 2000 ký tự, vui lòng rút ngắn.",
       historyFailed: "Không tải được lịch sử trò chuyện.",
       welcome: "Xin chào! Tôi có thể giải đáp về BHXH, BHYT, BHTN và tiếp nhận phản ánh, khiếu nại.",
-      file: "📎 Gửi ảnh, tệp PDF", camera: "📷 Chụp ảnh",
+      file: "Gửi ảnh, tệp PDF", camera: "Chụp ảnh", sentFile: "Tệp đính kèm:",
       attachHint: "Ảnh (JPEG, PNG, WebP) hoặc PDF; có thể kéo thả tệp vào khung trò chuyện.",
       uploadFailed: "Không gửi được tệp, vui lòng thử lại.",
     },
@@ -25,7 +25,7 @@
       online: "Reconnected.", tooLong: "The message is longer than 2,000 characters; please shorten it.",
       historyFailed: "The conversation history could not be loaded.",
       welcome: "Hello! I answer questions on social, health and unemployment insurance and take complaints.",
-      file: "📎 Send a photo or PDF", camera: "📷 Take a photo",
+      file: "Send a photo or PDF", camera: "Take a photo", sentFile: "Attachment:",
       attachHint: "Photos (JPEG, PNG, WebP) or PDF; you can also drop files on the conversation.",
       uploadFailed: "The file could not be sent; please try again.",
     },
@@ -193,7 +193,7 @@
   }
 
   async function upload(file) {
-    const element = bubble("user", "📎 " + file.name + " (" + sizeText(file.size) + ")");
+    const element = bubble("user", t("sentFile") + " " + file.name + " (" + sizeText(file.size) + ")");
     element.classList.add("pending");
     setTyping(true);
     try {
