@@ -18,7 +18,7 @@ from tests.channels.test_messenger import delivery, psid, text_event
 from tests.channels.test_messenger import post as post_messenger
 from tests.channels.test_zalo import post as post_zalo
 from tests.channels.test_zalo import zalo_event
-from tests.e2e.test_channels import Rasa, fake_graph, fake_zalo, zalo_texts  # noqa: F401
+from tests.e2e.test_channels import Rasa, zalo_texts
 from tests.e2e.test_intake_to_staff import file_complaint_without_diacritics
 from tests.stack import RASA_TOKEN, Stack
 
@@ -90,7 +90,7 @@ def wait_for_text(texts: Callable[[], str], wanted: str, timeout: float = 60) ->
 
 
 def test_a_zalo_photo_sent_before_filing_ends_on_the_ticket(
-    stack: Stack, fake_zalo: FakeZalo  # noqa: F811
+    stack: Stack, fake_zalo: FakeZalo
 ) -> None:
     rasa, user = Rasa(stack), zalo_event()["sender"]["id"]
     image = zalo_event(None, event_name="user_send_image", user=user)
@@ -110,7 +110,7 @@ def test_a_zalo_photo_sent_before_filing_ends_on_the_ticket(
 
 
 def test_a_messenger_document_sent_after_filing_goes_onto_the_open_ticket(
-    stack: Stack, fake_graph: FakeGraph  # noqa: F811
+    stack: Stack, fake_graph: FakeGraph
 ) -> None:
     rasa, user = Rasa(stack), psid()
     chat = TrackedChat(stack, user,

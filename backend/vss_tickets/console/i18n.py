@@ -47,6 +47,7 @@ ACTION_LABELS = {
 
 WORDS = {
     "attachments": ("Tệp người dân gửi", "Files from the citizen"),
+    "new_file": ("Tệp mới của người dân", "New file from the citizen"),
     "no_attachments": ("Người dân chưa gửi tệp nào.", "The citizen has sent no files."),
     "file": ("Tệp", "File"),
     "file_type": ("Loại tệp", "Type"),
