@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import struct
+import subprocess
+import sys
 import zlib
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +20,10 @@ from sqlalchemy.orm import undefer
 
 from tests.conftest import SERVICE, create
 from tests.test_console import Console
+from tests.test_server_process import BACKEND
 from vss_tickets.app import create_app
+from vss_tickets.attachments import purge_staged
+from vss_tickets.clock import CLOCK_FILE_VARIABLE
 from vss_tickets.models import Attachment, AuditEvent
 
 
@@ -36,6 +43,7 @@ def png(width: int = 4, height: int = 3) -> bytes:
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(64)
 WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + bytes(32)
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+DAYS_30 = timedelta(days=30)
 HTML = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 
@@ -243,3 +251,34 @@ def test_in_the_operators_folder_the_bytes_are_checked_on_every_download(
         assert client.get(url).content == png()
         (folder / digest).write_bytes(png(5, 5))  # changed on the disk
         assert client.get(url).status_code == 500
+
+
+def test_files_no_ticket_took_are_purged_after_the_days_given(settings, clock, db, tmp_path: Path):
+    in_folder = dataclasses.replace(settings, attachment_dir=str(tmp_path / "files"))
+    with TestClient(create_app(in_folder, clock)) as client:
+        upload(client, png(), "a.png")  # staged, and its ticket comes
+        create(client)
+        upload(client, png(), "same.png", conversation="conv-2")  # the same bytes, never filed
+        upload(client, PDF, "b.pdf", conversation="conv-3")  # never filed
+        clock.advance(days=31)
+        upload(client, JPEG, "recent.jpg", conversation="conv-4")
+    with db.session(write=True) as session:
+        purged = purge_staged(session, in_folder, clock.now() - DAYS_30)
+    assert purged == 2
+    assert [r.filename for r in rows(db)] == ["a.png", "recent.jpg"]
+    kept = {p.name for p in (tmp_path / "files").iterdir()}
+    assert kept == {hashlib.sha256(png()).hexdigest(), hashlib.sha256(JPEG).hexdigest()}
+
+
+def test_cli_purges_for_cron(client, settings, db):
+    upload(client, PDF, "b.pdf", conversation="conv-3")  # staged on the frozen clock (2026)
+    env = {**os.environ, "TICKETS_DATABASE_URL": settings.database_url}
+    env.pop(CLOCK_FILE_VARIABLE, None)
+    result = subprocess.run(
+        [sys.executable, "-m", "vss_tickets.cli", "purge-staged-files", "--days", "30"],
+        cwd=BACKEND, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    # The command uses the real date, at least 30 days after 2 March 2026.
+    assert "1 staged files older than 30 days deleted" in result.stdout
+    assert rows(db) == []

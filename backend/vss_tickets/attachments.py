@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, undefer
 
 from . import audit
@@ -227,6 +227,26 @@ def claim_staged(session: Session, ticket: Ticket, now: datetime) -> int:
         _record_added(session, ticket, attachment, now)
     session.flush()
     return len(staged)
+
+
+def purge_staged(session: Session, settings: Settings, before: datetime) -> int:
+    """Delete the files staged before `before` that no ticket took (the citizen never filed
+    one): the rows, and in the folder each file no other row still uses. How many rows."""
+    stale = list(
+        session.scalars(
+            select(Attachment).where(Attachment.ticket_id.is_(None), Attachment.created_at < before)
+        )
+    )
+    if not stale:
+        return 0
+    session.execute(delete(Attachment).where(Attachment.id.in_([a.id for a in stale])))
+    store = Store(settings.attachment_dir)
+    if store.folder is not None:
+        digests = {a.sha256 for a in stale}
+        kept = set(session.scalars(select(Attachment.sha256).where(Attachment.sha256.in_(digests))))
+        for digest in digests - kept:
+            (store.folder / digest).unlink(missing_ok=True)
+    return len(stale)
 
 
 def of_ticket(session: Session, ticket_id: int) -> list[Attachment]:
