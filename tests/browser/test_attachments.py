@@ -20,6 +20,19 @@ pytestmark = pytest.mark.e2e
 TIMEOUT = 60_000
 PASSWORD = "Mat-khau-tep-2026"
 DOC_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "img"
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(200)
+# Drags a JPEG over the conversation and drops it, as a desktop browser does; answers whether
+# the page showed its drop zone meanwhile.
+DROP = """(bytes) => {
+  const data = new DataTransfer();
+  data.items.add(new File([new Uint8Array(bytes)], "giay-hen.jpg", { type: "image/jpeg" }));
+  const chat = document.querySelector(".chat"), options = { dataTransfer: data, bubbles: true,
+                                                             cancelable: true };
+  chat.querySelector(".log").dispatchEvent(new DragEvent("dragover", options));
+  const shown = chat.classList.contains("dragging");
+  chat.querySelector(".log").dispatchEvent(new DragEvent("drop", options));
+  return shown;
+}"""
 
 
 def screenshot(page, name: str) -> None:  # noqa: ANN001 - a Playwright page
@@ -64,8 +77,15 @@ def test_a_photo_from_the_web_chat_appears_on_the_ticket_and_bad_files_are_refus
         "Chưa nhận tệp anh-chup.jpg: trợ lý chỉ nhận ảnh (JPEG, PNG, WebP) hoặc tệp PDF.")
     expect(page.locator(".msg.user.failed")).to_have_count(2)
     screenshot(page, "webchat-attachments.png")
+
+    dragging = page.evaluate(DROP, list(JPEG))  # a file dropped on the conversation (desktop)
+    assert dragging is True  # the drop zone was shown while the file was over it
+    expect(bots).to_have_count(5)
+    expect(bots.nth(4)).to_contain_text("Đã nhận ảnh giay-hen.jpg")
+    expect(page.locator(".chat.dragging")).to_have_count(0)
     kept = [row[:3] for row in stored(stack, session)]
-    assert kept == [("the-bhyt-bi-tu-choi.png", "image/png", len(PNG))]  # nothing else
+    assert kept == [("the-bhyt-bi-tu-choi.png", "image/png", len(PNG)),
+                    ("giay-hen.jpg", "image/jpeg", len(JPEG))]  # nothing of the refused ones
 
     def type_in_page(text: str) -> None:
         page.fill("#text", text)
@@ -76,7 +96,8 @@ def test_a_photo_from_the_web_chat_appears_on_the_ticket_and_bad_files_are_refus
 
     chat = TrackedChat(stack, session, type_in_page, bot_texts)
     code = file_complaint_without_diacritics(chat)
-    assert files_on_ticket(stack, code) == [("the-bhyt-bi-tu-choi.png", "image/png", "socketio")]
+    assert files_on_ticket(stack, code) == [("the-bhyt-bi-tu-choi.png", "image/png", "socketio"),
+                                            ("giay-hen.jpg", "image/jpeg", "socketio")]
     context.close()
 
     stack.staff_session("bhxh.ha-noi", "officer.files", PASSWORD)  # the account
@@ -92,7 +113,7 @@ def test_a_photo_from_the_web_chat_appears_on_the_ticket_and_bad_files_are_refus
     files = officer.locator("#attachments")
     expect(files).to_contain_text("the-bhyt-bi-tu-choi.png")
     expect(files).to_contain_text("image/png")
-    view = files.get_by_role("link", name="Xem ảnh")
+    view = files.get_by_role("link", name="Xem ảnh").first  # the PNG, sent first
     shown = officer.request.get(view.get_attribute("href"))
     assert shown.status == 200 and shown.body() == PNG
     assert shown.headers["content-type"] == "image/png"
