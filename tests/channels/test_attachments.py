@@ -179,3 +179,10 @@ def test_allowed_hosts_and_sizes() -> None:
     assert not host_allowed("file:///etc/passwd", hosts)
     assert human_size(1_258_291, "vi") == "1,2 MB" and human_size(1_258_291, "en") == "1.2 MB"
     assert human_size(2048, "vi") == "2,0 KB"
+
+
+def test_the_allowed_hosts_come_from_one_setting() -> None:
+    assert Settings.from_env({}).attachment_hosts == (
+        "https://zdn.vn", "https://zadn.vn", "https://fbcdn.net", "https://fbsbx.com")
+    listed = Settings.from_env({"ATTACHMENT_HOSTS": " https://a.example , ,http://127.0.0.1 "})
+    assert listed.attachment_hosts == ("https://a.example", "http://127.0.0.1")
