@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session, undefer
 
 from . import audit
 from .config import Settings
+from .db import Database
 from .errors import ApiError
 from .lifecycle import OPEN_STATES
 from .models import Attachment, AuditEvent, Staff, Ticket
@@ -202,31 +203,30 @@ def add(
     return attachment
 
 
-def claim_staged(session: Session, ticket: Ticket, now: datetime) -> int:
-    """Move the files staged by the ticket's conversation onto it; how many moved."""
-    if not ticket.conversation_id:
-        return 0
-    staged = list(
-        session.scalars(
-            select(Attachment)
-            .where(
-                Attachment.conversation_id == ticket.conversation_id,
-                Attachment.ticket_id.is_(None),
-            )
-            .order_by(Attachment.id)
+def claim_staged(db: Database, ticket_id: int, conversation_id: str, now: datetime) -> int:
+    """Move the files staged by the conversation onto its new ticket; how many moved. Only a
+    read when there are none (the usual case: no write transaction for every ticket)."""
+    staged = _staged(conversation_id)
+    with db.session() as session:
+        if session.scalar(select(Attachment.id).where(staged).limit(1)) is None:
+            return 0
+    with db.session(write=True) as session:
+        ticket = session.get(Ticket, ticket_id)
+        files = list(session.scalars(select(Attachment).where(staged).order_by(Attachment.id)))
+        if ticket is None or not files:
+            return 0
+        session.execute(
+            update(Attachment)
+            .where(Attachment.id.in_([a.id for a in files]))
+            .values(ticket_id=ticket.id)
         )
-    )
-    if not staged:
-        return 0
-    session.execute(
-        update(Attachment)
-        .where(Attachment.id.in_([a.id for a in staged]))
-        .values(ticket_id=ticket.id)
-    )
-    for attachment in staged:
-        _record_added(session, ticket, attachment, now)
-    session.flush()
-    return len(staged)
+        for attachment in files:
+            _record_added(session, ticket, attachment, now)
+    return len(files)
+
+
+def _staged(conversation_id: str) -> ColumnElement[bool]:
+    return (Attachment.conversation_id == conversation_id) & Attachment.ticket_id.is_(None)
 
 
 def purge_staged(session: Session, settings: Settings, before: datetime) -> int:

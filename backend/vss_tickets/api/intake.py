@@ -12,7 +12,7 @@ from ..attachments import claim_staged
 from ..auth import in_scope
 from ..errors import not_found
 from ..intake import create_ticket, find_ticket
-from ..models import Consultation, Ticket, Unit
+from ..models import Consultation, Unit
 from ..reference import route_ticket
 from ..schemas import RoutingOut, RoutingQuery, TicketCreate, TicketCreated, TicketDetail
 from ..views import ticket_detail, ticket_out, unit_out
@@ -47,10 +47,7 @@ def create(
         svc.db, payload, idempotency_key, svc.clock, svc.settings.ref_structure
     )
     if payload.conversation_id:  # the files the citizen sent while filing it
-        with svc.db.session(write=True) as session:
-            stored = session.get(Ticket, ticket.id)
-            if stored is not None:
-                claim_staged(session, stored, svc.clock.now())
+        claim_staged(svc.db, ticket.id, payload.conversation_id, svc.clock.now())
     # Serialised by pydantic-core in one step (the same JSON as model_dump + json.dumps).
     body = ticket_out(ticket, False, TicketCreated, receipt=receipt).model_dump_json()
     return Response(body, status_code=201 if created else 200, media_type="application/json")
