@@ -28,6 +28,9 @@ MIN_DISTINCT_CHARACTERS = 10  # "aaaa…" or "changeme-changeme-…" is no secre
 # Printable ASCII without spaces or "$" (endpoints.yml expands "$" and sends the action server's
 # token in a header).
 _SECRET_CHARACTERS = re.compile(r"[!-#%-~]+")
+# Where Zalo and Messenger keep the files citizens send (their CDNs; subdomains included): the
+# only hosts the assistant downloads attachments from (bot/attachments.py).
+ATTACHMENT_HOSTS = "https://zdn.vn,https://zadn.vn,https://fbcdn.net,https://fbsbx.com"
 # Channel secrets (bot/channels): name -> development default, refused in production.
 CHANNEL_SECRETS = {
     "ZALO_OA_SECRET_KEY": "dev-only-zalo-oa-secret-key",
@@ -67,6 +70,7 @@ class Settings:
     channels_state_db: Path
     channel_secrets: dict[str, str]
     retention_days: float
+    attachment_hosts: tuple[str, ...]  # scheme://host the citizens' files are fetched from
     clock_file: str  # tests only (bot/clock.py)
 
     @classmethod
@@ -104,6 +108,8 @@ class Settings:
             channels_state_db=Path(get("CHANNELS_STATE_DB", str(ROOT / "var" / "channels.db"))),
             channel_secrets={k: get(k, v) for k, v in CHANNEL_SECRETS.items()},
             retention_days=float(get("CONVERSATION_RETENTION_DAYS", "30")),
+            attachment_hosts=tuple(h.strip() for h in get("ATTACHMENT_HOSTS", ATTACHMENT_HOSTS)
+                                   .split(",") if h.strip()),
             clock_file=get(CLOCK_FILE, ""),
         )
 

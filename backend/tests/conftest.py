@@ -40,7 +40,7 @@ PASSWORD = "correct-horse-battery"  # test-only password of the accounts made be
 MONDAY = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 
 TABLES = (
-    "outbox, idempotency_keys, audit_events, consultations, messages, tickets, "
+    "attachments, outbox, idempotency_keys, audit_events, consultations, messages, tickets, "
     "ticket_code_counters, staff_sessions, failed_attempts, staff"
 )
 

@@ -58,6 +58,11 @@ def test_upgrade_downgrade_upgrade(empty_url):
     assert chat <= column_names(empty_url, "tickets")
     assert "receipt_hash" in column_names(empty_url, "tickets")
     assert "last_seen_at" in column_names(empty_url, "staff_sessions")
+    assert "chat_relayed_until" in column_names(empty_url, "tickets")
+    downgrade(empty_url, "0008")  # undoes 0009
+    assert "chat_relayed_until" not in column_names(empty_url, "tickets")
+    downgrade(empty_url, "0007")  # undoes 0008
+    assert "attachments" not in tables(empty_url)
     downgrade(empty_url, "0006")  # undoes 0007
     assert "failed_attempts" not in tables(empty_url) and "login_failures" in tables(empty_url)
     assert "receipt_hash" not in column_names(empty_url, "tickets")

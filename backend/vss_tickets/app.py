@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .api import chats, citizen, health, intake, office_hours, outbox, sessions, staff
+from .api import attachments, chats, citizen, health, intake, office_hours, outbox, sessions, staff
 from .api.deps import Services
 from .clock import Clock
 from .config import Settings
@@ -95,7 +95,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.add_middleware(SecurityHeadersMiddleware)
     install_error_handlers(app)
     app.include_router(health.router)
-    for module in (intake, citizen, staff, sessions, outbox, office_hours, chats):
+    for module in (intake, citizen, staff, sessions, outbox, office_hours, chats, attachments):
         app.include_router(module.router)
     app.include_router(console_router)
     return app

@@ -127,6 +127,24 @@ def cmd_escalate(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_purge_staged_files(settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from .attachments import purge_staged
+    from .clock import Clock
+    from .db import Database
+
+    db = Database(settings.database_url)
+    try:
+        with db.session(write=True) as session:
+            before = Clock.from_env().now() - timedelta(days=args.days)
+            purged = purge_staged(session, settings, before)
+    finally:
+        db.dispose()
+    print(f"{purged} staged files older than {args.days} days deleted")
+    return 0
+
+
 COMMANDS = {
     "init-db": cmd_init_db,
     "serve": cmd_serve,
@@ -135,6 +153,7 @@ COMMANDS = {
     "reset-password": cmd_account,
     "revoke-sessions": cmd_account,
     "escalate": cmd_escalate,
+    "purge-staged-files": cmd_purge_staged_files,
 }
 
 
@@ -155,6 +174,10 @@ def parser() -> argparse.ArgumentParser:
     ):
         sub.add_parser(name, help=what).add_argument("--username", required=True)
     sub.add_parser("escalate", help="escalate overdue tickets once (for cron)")
+    purge = sub.add_parser(
+        "purge-staged-files", help="delete citizens' files no ticket took (for cron)"
+    )
+    purge.add_argument("--days", type=int, default=30, help="older than this (default 30)")
     return p
 
 

@@ -29,6 +29,8 @@
 | TICKETS_ESCALATION_INTERVAL | 300 | seconds between in-process escalation runs (0 = off) |
 | TICKETS_OFFICE_HOURS | 07:30-11:30,13:00-16:30 | staff hours on working days (Vietnam time) |
 | TICKETS_HANDOFF_WAIT_SECONDS | 300 | how long a live chat waits for an officer before it expires |
+| TICKETS_ATTACHMENT_MAX_BYTES | 10485760 | largest photo or document a citizen may send (10 MB) |
+| TICKETS_ATTACHMENT_DIR | (unset) | folder for the citizens' files; unset: kept in the database |
 | VSS_CLOCK_FILE | (unset) | tests only: a file setting the clock (clock.py); not in production |
 
 The reopen and consultation periods are project policy, not statutory values. The default office
@@ -50,6 +52,8 @@ from .office_hours import DEFAULT_OFFICE_HOURS, Period, parse_office_hours
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEV_SERVICE_TOKEN = "dev-only-tickets-token-change-me"
+# Files are held in memory while checked: no setting may allow more than this (50 MB).
+MAX_ATTACHMENT_CEILING = 50 * 1024 * 1024
 
 
 class ConfigError(RuntimeError):
@@ -103,6 +107,8 @@ class Settings:
     escalation_interval: int = 300
     office_hours: str = DEFAULT_OFFICE_HOURS
     handoff_wait_seconds: int = 300
+    attachment_max_bytes: int = 10 * 1024 * 1024
+    attachment_dir: str = ""
     clock_file: str = ""  # tests only: VSS_CLOCK_FILE (clock.py)
 
     def __post_init__(self) -> None:
@@ -152,6 +158,8 @@ class Settings:
             escalation_interval=_int("TICKETS_ESCALATION_INTERVAL", 300),
             office_hours=env.get("TICKETS_OFFICE_HOURS") or DEFAULT_OFFICE_HOURS,
             handoff_wait_seconds=_int("TICKETS_HANDOFF_WAIT_SECONDS", 300),
+            attachment_max_bytes=_int("TICKETS_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
+            attachment_dir=env.get("TICKETS_ATTACHMENT_DIR") or "",
             clock_file=env.get(CLOCK_FILE_VARIABLE) or "",
         )
 
@@ -169,6 +177,10 @@ class Settings:
         """Refuse development defaults in production."""
         if self.session_idle_minutes < 1:
             raise ConfigError("TICKETS_SESSION_IDLE_MINUTES must be at least 1")
+        if not 1 <= self.attachment_max_bytes <= MAX_ATTACHMENT_CEILING:
+            raise ConfigError(
+                f"TICKETS_ATTACHMENT_MAX_BYTES must be between 1 and {MAX_ATTACHMENT_CEILING}"
+            )
         if self.app_env != "production":
             return
         if self.service_token == DEV_SERVICE_TOKEN or len(self.service_token) < 24:

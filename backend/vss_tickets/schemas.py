@@ -417,3 +417,21 @@ class DeliveryFailureIn(Request):
     """Why a delivery failed (shown to staff; must not contain personal data)."""
 
     error: str = Field(min_length=1, max_length=500)
+
+
+class AttachmentOut(BaseModel):
+    """A citizen's file as kept: on `ticket`, or staged (null) until the conversation files one."""
+
+    id: int
+    ticket: str | None
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+
+
+class AttachmentLimits(BaseModel):
+    """What the service accepts: the largest file, and the types (sniffed from the content)."""
+
+    max_bytes: int
+    media_types: list[str]

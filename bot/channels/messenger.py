@@ -19,6 +19,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.files import messenger_files
 from bot.channels.graph_api import GraphClient, MessengerOutput
 from bot.channels.webhook import (
     WebhookError,
@@ -126,15 +127,22 @@ class MessengerInput(WebhookInput):
             except WebhookError as error:
                 logger.warning("Messenger webhook refused: %s", error.message)
                 return error.response()
-            todo = []
+            todo, with_files = [], 0
+            agent = getattr(request.app.ctx, "agent", None)
             for event in events_of(delivery):
                 text = user_input(event)
                 sender = str((event.get("sender") or {}).get("id", ""))
                 if text is not None and sender and self._first_time(event):
                     body = event.get("message") or event.get("postback") or {}
-                    todo.append((sender, text, body.get("mid")))
+                    if files := messenger_files(event):
+                        self.background.spawn(self.receive_files(self.get_output_channel(),
+                                                                 sender, files, agent),
+                                              "Messenger attachments")
+                        with_files += 1
+                    else:
+                        todo.append((sender, text, body.get("mid")))
             if todo:
                 self.background.spawn(self.handle(todo, on_new_message), "Messenger delivery")
-            return response.json({"status": "EVENT_RECEIVED", "accepted": len(todo)})
+            return response.json({"status": "EVENT_RECEIVED", "accepted": len(todo) + with_files})
 
         return bp

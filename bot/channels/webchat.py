@@ -4,7 +4,9 @@
 floating button and frame. The page talks to Rasa's ``socketio`` channel (session
 persistence on) and loads its history from ``/webhooks/webchat/history/<session id>``:
 the session id is a random 32-hex secret kept in the browser, and only conversations
-held entirely on the web channel are returned. Nothing is loaded from outside the server.
+held entirely on the web channel are returned. Photos and documents are posted to
+``/webhooks/webchat/attachments/<session id>`` (bot/attachments.py). Nothing is loaded
+from outside the server.
 """
 
 from __future__ import annotations
@@ -13,13 +15,16 @@ import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.transcript import is_web_conversation, transcript
+from bot.attachments import Attachments, conversation_language
+from bot.channels.transcript import WEB_CHANNEL, is_web_conversation, transcript
+from bot.settings import Settings
 
 STATIC = Path(__file__).with_name("webchat_static")
 SESSION_ID = re.compile(r"[0-9a-f]{32}")
@@ -32,7 +37,10 @@ ASSETS = {
 
 
 class WebChatInput(InputChannel):
-    """``/webhooks/webchat/``: the page, its assets and the history endpoint."""
+    """``/webhooks/webchat/``: the page, its assets, the history and the citizen's files."""
+
+    def __init__(self) -> None:
+        self.attachments = Attachments(Settings.from_env())
 
     @classmethod
     def name(cls) -> str:
@@ -76,6 +84,29 @@ class WebChatInput(InputChannel):
             if not is_web_conversation(events):
                 return response.json({"error": "not_found"}, status=404)
             return response.json({"session_id": session_id, "messages": transcript(events)},
+                                 headers={"Cache-Control": "no-store"})
+
+        @bp.route("/attachments/<session_id>", methods=["POST"])
+        async def attachment(request: Request, session_id: str) -> HTTPResponse:
+            """A photo or document from the page (the body, its name in ``X-File-Name``,
+            percent-encoded): kept for the conversation, answered with what the bot says."""
+            if not SESSION_ID.fullmatch(session_id):
+                return response.json({"error": "bad_session_id",
+                                      "message": "session id must be 32 hex characters"},
+                                     status=400)
+            agent = getattr(request.app.ctx, "agent", None)
+            if agent is None or agent.tracker_store is None:
+                return response.json({"error": "starting"}, status=503)
+            tracker = await agent.tracker_store.retrieve(session_id)
+            if not is_web_conversation(list(tracker.events) if tracker is not None else []):
+                return response.json({"error": "not_found"}, status=404)
+            name = unquote(request.headers.get("X-File-Name", ""))[:255] or "tep"
+            lang = request.args.get("lang")
+            language = lang if lang in ("vi", "en") else await conversation_language(
+                agent, session_id)
+            kept, text = await self.attachments.receive(session_id, WEB_CHANNEL, None, name,
+                                                        request.body or b"", language)
+            return response.json({"stored": kept, "text": text},
                                  headers={"Cache-Control": "no-store"})
 
         return bp

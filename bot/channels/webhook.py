@@ -14,6 +14,7 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.attachments import Attachments, RemoteFile, conversation_language
 from bot.channels.state import SeenEvents
 from bot.settings import Settings
 
@@ -26,11 +27,13 @@ TOO_LONG_NOTICE = (
     "Tin nhắn quá dài (tối đa 2000 ký tự). Bạn vui lòng chia thành các tin ngắn hơn.\n"
     "Your message is too long (2,000 characters at most). Please send it in shorter parts."
 )
+# For what a channel delivers that is neither text nor a photo or document (stickers, audio,
+# video, locations, links); photos and documents go to bot/attachments.py.
 ATTACHMENT_NOTICE = (
-    "Hiện trợ lý chỉ đọc được tin nhắn chữ. Bạn vui lòng mô tả nội dung bằng lời; nếu cần gửi "
-    "giấy tờ, hãy nộp qua Cổng Dịch vụ công hoặc cơ quan BHXH.\n"
-    "I can only read text for now. Please describe it in words; documents can be filed through "
-    "the Public Service Portal or a VSS office."
+    "Trợ lý đọc được tin nhắn chữ và nhận ảnh (JPEG, PNG, WebP) hoặc tệp PDF, nhưng không đọc "
+    "được loại tin này. Bạn vui lòng mô tả bằng lời, hoặc gửi giấy tờ dưới dạng ảnh hay PDF.\n"
+    "I read text and accept photos (JPEG, PNG, WebP) and PDF documents, but not this kind of "
+    "message. Please describe it in words, or send the document as a photo or a PDF."
 )
 
 
@@ -87,6 +90,7 @@ class WebhookInput(InputChannel):
     def __init__(self, settings: Settings) -> None:
         self.seen = SeenEvents(settings.channels_state_db, self.name())
         self.background = Background()
+        self.attachments = Attachments(settings)
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WebhookInput:
@@ -103,3 +107,13 @@ class WebhookInput(InputChannel):
         else:
             await on_new_message(UserMessage(text, output, sender, input_channel=self.name(),
                                              message_id=message_id, metadata=metadata))
+
+    async def receive_files(self, output: OutputChannel, sender: str, files: list[RemoteFile],
+                            agent: Any) -> None:
+        """Fetch and keep the citizen's files, one after the other, and say what was received
+        (or why not) in the conversation's language."""
+        language = await conversation_language(agent, sender)
+        for file in files:
+            _, text = await self.attachments.receive(sender, self.name(), file, file.name, None,
+                                                     language)
+            await output.send_text_message(sender, text)

@@ -2,7 +2,8 @@
 
 The webhook checks ``X-ZEvent-Signature: mac=<sha256(app_id + body + timestamp + OA secret)>``,
 answers 200 at once and runs the bot turn in the background. A redelivered event (same
-``msg_id``) is processed once. Images, files and stickers get a polite notice; ``follow``
+``msg_id``) is processed once. Photos and documents go onto the citizen's ticket
+(bot/attachments.py); stickers and other media get a polite notice; ``follow``
 starts with a greeting; ``unfollow`` and delivery receipts are acknowledged and ignored.
 """
 
@@ -18,6 +19,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.files import zalo_files
 from bot.channels.render import FittingOutput, fit
 from bot.channels.webhook import (
     WebhookError,
@@ -140,7 +142,11 @@ class ZaloInput(WebhookInput):
             user = (event.get("sender") or event.get("follower") or {}).get("id", "")
             key = message.get("msg_id") or f"{name}:{user}:{event.get('timestamp')}"
             if handled and self.seen.first_time(str(key)):
-                self.background.spawn(self.handle(event, on_new_message), f"Zalo {name}")
+                files = zalo_files(event)
+                work = (self.receive_files(self.get_output_channel(), str(user), files,
+                                           getattr(request.app.ctx, "agent", None))
+                        if files else self.handle(event, on_new_message))
+                self.background.spawn(work, f"Zalo {name}")
                 return response.json({"status": "accepted"})
             return response.json({"status": "ignored" if not handled else "duplicate"})
 

@@ -27,4 +27,6 @@ def channel_env(zalo_url: str, graph_url: str, state_db: str) -> dict[str, str]:
         "FACEBOOK_PAGE_ACCESS_TOKEN": FB_PAGE_TOKEN,
         "GRAPH_API_BASE": graph_url,
         "GRAPH_API_VERSION": GRAPH_VERSION,
+        # The fakes' file hosts (tests/channels/fake_*.py `host_file`) are on 127.0.0.1.
+        "ATTACHMENT_HOSTS": "http://127.0.0.1",
     }

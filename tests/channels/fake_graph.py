@@ -5,18 +5,25 @@
 (RESPONSE, UPDATE or MESSAGE_TAG); text ≤ 2000 characters; quick replies ≤ 13 with titles
 ≤ 20; a button template has 1–3 buttons (titles ≤ 20) and text ≤ 640; ``sender_action`` is
 typing_on, typing_off or mark_seen and comes without a message. Bad parameters give error 100.
+
+``GET /cdn/<name>?oe=…&oh=…``: the files citizens sent (``host_file``), as Meta's CDN serves
+the ``attachments[].payload.url`` of a message: the URL is signed and expires (``oe``, hex
+seconds; ``oh``, its signature); a changed, unsigned or expired URL gets 403.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import itertools
 import re
 from typing import Any
 
 from aiohttp import web
 
-from tests.channels.fakeserver import ThreadedServer
+from bot import clock
+from tests.channels.fakeserver import ThreadedServer, serve_file
 
 ACTIONS = {"typing_on", "typing_off", "mark_seen"}
 MESSAGING_TYPES = {"RESPONSE", "UPDATE", "MESSAGE_TAG"}
@@ -62,9 +69,36 @@ class FakeGraph(ThreadedServer):
         self.versions: set[str] = set()
         self.delay = 0.0
         self._ids = itertools.count(1)
+        self.files: dict[str, tuple[bytes, bool]] = {}
+        self.downloads: list[tuple[str, int]] = []  # (name, HTTP status)
+        self._cdn_key = b"fake-cdn-signing-key"
         app = web.Application()
         app.router.add_post("/{version}/me/messages", self.messages)
+        app.router.add_get("/cdn/{name}", self.file)
         super().__init__(app, port)
+
+    def _signature(self, name: str, expires: str) -> str:
+        return hmac.new(self._cdn_key, f"{name}:{expires}".encode(), hashlib.sha256).hexdigest()
+
+    def host_file(self, name: str, data: bytes, ttl: float = 3600, chunked: bool = False) -> str:
+        """Keep a file a citizen sent; its signed URL (valid ``ttl`` seconds) as in the event."""
+        self.files[name] = (data, chunked)
+        expires = format(int(clock.timestamp() + ttl), "x")
+        return f"{self.url}/cdn/{name}?oe={expires}&oh={self._signature(name, expires)}"
+
+    async def file(self, request: web.Request) -> web.StreamResponse:
+        name, expires = request.match_info["name"], request.query.get("oe", "")
+        signed = hmac.compare_digest(request.query.get("oh", ""), self._signature(name, expires))
+        fresh = re.fullmatch(r"[0-9a-f]+", expires) and int(expires, 16) > clock.timestamp()
+        if not signed or not fresh:
+            self.downloads.append((name, 403))
+            return web.Response(status=403, text="URL signature expired")
+        if name not in self.files:
+            self.downloads.append((name, 404))
+            return web.Response(status=404)
+        self.downloads.append((name, 200))
+        data, chunked = self.files[name]
+        return await serve_file(request, data, chunked=chunked)
 
     @staticmethod
     def _error(code: int, message: str, kind: str = "OAuthException") -> web.Response:

@@ -6,6 +6,9 @@
 * ``POST /v4/oa/access_token``: header ``secret_key`` = app secret, form ``app_id``,
   ``grant_type=refresh_token`` and a refresh token that was issued and not used yet: each
   refresh token works once. Answers take ``refresh_delay`` seconds so overlaps show up.
+* ``GET /cdn/<name>``: the files citizens sent (``host_file``), as the CDN behind the
+  ``payload.url`` of ``user_send_image`` / ``user_send_file`` serves them: only files that were
+  sent (else 404), with a Content-Length unless ``chunked``, after ``file_delay`` seconds.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 from aiohttp import web
 
 from bot import clock
-from tests.channels.fakeserver import ThreadedServer
+from tests.channels.fakeserver import ThreadedServer, serve_file
 
 BUTTON_TYPES = {"oa.open.url", "oa.query.show", "oa.query.hide", "oa.open.sms", "oa.open.phone"}
 
@@ -35,12 +38,29 @@ class FakeZalo(ThreadedServer):
         self.rejected: list[dict[str, Any]] = []
         self.scripted_errors: list[int] = []
         self.refresh_delay = 0.0
+        self.files: dict[str, tuple[bytes, bool]] = {}
+        self.file_delay = 0.0
+        self.downloads: list[str] = []
         self.in_flight = self.max_in_flight = 0
         self._counter = itertools.count(1)
         app = web.Application()
         app.router.add_post("/v3.0/oa/message/cs", self.message)
         app.router.add_post("/v4/oa/access_token", self.token)
+        app.router.add_get("/cdn/{name}", self.file)
         super().__init__(app, port)
+
+    def host_file(self, name: str, data: bytes, chunked: bool = False) -> str:
+        """Keep a file a citizen sent; its URL as Zalo puts it in the event."""
+        self.files[name] = (data, chunked)
+        return f"{self.url}/cdn/{name}"
+
+    async def file(self, request: web.Request) -> web.StreamResponse:
+        name = request.match_info["name"]
+        self.downloads.append(name)
+        if name not in self.files:
+            return web.Response(status=404)
+        data, chunked = self.files[name]
+        return await serve_file(request, data, chunked=chunked, delay=self.file_delay)
 
     def expire_access_tokens(self) -> None:
         self.access_tokens = dict.fromkeys(self.access_tokens, 0.0)

@@ -43,3 +43,21 @@ class ThreadedServer:
         asyncio.run_coroutine_threadsafe(self._stop(), self.loop).result(10)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(10)
+
+
+async def serve_file(request: web.Request, data: bytes, *, chunked: bool = False,
+                     delay: float = 0.0) -> web.StreamResponse:
+    """``data`` as a CDN sends it: with its Content-Length, or (``chunked``) in 64 KB chunks
+    without one, after ``delay`` seconds (as a slow host)."""
+    await asyncio.sleep(delay)
+    if not chunked:
+        return web.Response(body=data, content_type="application/octet-stream")
+    stream = web.StreamResponse()
+    stream.enable_chunked_encoding()
+    await stream.prepare(request)
+    for start in range(0, len(data), 64 * 1024):
+        try:
+            await stream.write(data[start:start + 64 * 1024])
+        except (ConnectionResetError, RuntimeError):  # the client stopped reading: fine
+            break
+    return stream

@@ -154,14 +154,13 @@ def test_long_text_split_and_duplicates_processed_once(harness: Harness,
     assert texts_for(harness, twice) == ["một lần thôi"]
 
 
-def test_attachments_and_oversized_text_get_notices(harness: Harness,
-                                                   fake_graph: FakeGraph) -> None:
-    photo, big = psid(), psid()
-    image = text_event(photo, "", attachments=[{"type": "image", "payload": {"url": "https://x"}}])
+def test_audio_and_oversized_text_get_notices(harness: Harness, fake_graph: FakeGraph) -> None:
+    photo, big = psid(), psid()  # photos and documents: test_attachments.py
+    image = text_event(photo, "", attachments=[{"type": "audio", "payload": {"url": "https://x"}}])
     del image["message"]["text"]
     post(harness, delivery([image, text_event(big, "x" * 2001)]))
     wait_for(lambda: fake_graph.messages_to(photo) and fake_graph.messages_to(big))
-    assert "only read text" in fake_graph.messages_to(photo)[0]["text"]
+    assert "not this kind of message" in fake_graph.messages_to(photo)[0]["text"]
     assert "quá dài" in fake_graph.messages_to(big)[0]["text"]
     assert texts_for(harness, photo) == [] and texts_for(harness, big) == []
 

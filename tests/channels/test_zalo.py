@@ -144,9 +144,9 @@ def test_buttons_become_zalo_buttons_and_overflow_is_listed(harness: Harness,
         assert f"• Lựa chọn số {i}" in seven["text"]
 
 
-def test_attachments_follow_and_unfollow(harness: Harness, fake_zalo: FakeZalo) -> None:
-    image = zalo_event(None, event_name="user_send_image")
-    image["message"]["attachments"] = [{"type": "image", "payload": {"url": "https://x/y.jpg"}}]
+def test_stickers_follow_and_unfollow(harness: Harness, fake_zalo: FakeZalo) -> None:
+    image = zalo_event(None, event_name="user_send_sticker")  # photos: test_attachments.py
+    image["message"]["attachments"] = [{"type": "sticker", "payload": {"id": "1", "url": "x"}}]
     follow, unfollow = zalo_event(event_name="follow"), zalo_event(event_name="unfollow")
     assert post(harness, image).json() == {"status": "accepted"}
     assert post(harness, follow).json() == {"status": "accepted"}
@@ -154,7 +154,8 @@ def test_attachments_follow_and_unfollow(harness: Harness, fake_zalo: FakeZalo) 
     wait_for(lambda: replies_to(fake_zalo, image["sender"]["id"])
              and texts_for(harness, follow["follower"]["id"]))
     [notice] = replies_to(fake_zalo, image["sender"]["id"])
-    assert "chỉ đọc được tin nhắn chữ" in notice["text"] and "only read text" in notice["text"]
+    assert "không đọc được loại tin này" in notice["text"] and "PDF" in notice["text"]
+    assert "not this kind of message" in notice["text"]
     assert texts_for(harness, follow["follower"]["id"]) == ["/greet"]
     assert texts_for(harness, image["sender"]["id"]) == []
     assert replies_to(fake_zalo, unfollow["follower"]["id"]) == []

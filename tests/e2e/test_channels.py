@@ -8,21 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable, Iterator
-from urllib.parse import urlparse
+from collections.abc import Callable
 
-import pytest
 import requests
 import socketio
 
 from tests.channels.conftest import wait_for
-from tests.channels.credentials import (
-    FB_PAGE_TOKEN,
-    ZALO_ACCESS_TOKEN,
-    ZALO_APP_ID,
-    ZALO_APP_SECRET,
-    ZALO_REFRESH_TOKEN,
-)
 from tests.channels.fake_graph import FakeGraph
 from tests.channels.fake_zalo import FakeZalo
 from tests.channels.test_messenger import delivery, psid, text_event
@@ -31,25 +22,6 @@ from tests.channels.test_zalo import post as post_zalo
 from tests.channels.test_zalo import zalo_event
 from tests.instants import SUNDAY_NIGHT
 from tests.stack import RASA_TOKEN, Stack
-
-
-def _port(url: str) -> int:
-    return int(urlparse(url).port or 0)
-
-
-@pytest.fixture(scope="module")
-def fake_zalo(stack: Stack) -> Iterator[FakeZalo]:
-    server = FakeZalo(ZALO_APP_ID, ZALO_APP_SECRET, ZALO_ACCESS_TOKEN, ZALO_REFRESH_TOKEN,
-                      port=_port(stack.env["ZALO_API_BASE"])).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def fake_graph(stack: Stack) -> Iterator[FakeGraph]:
-    server = FakeGraph(FB_PAGE_TOKEN, port=_port(stack.env["GRAPH_API_BASE"])).start()
-    yield server
-    server.stop()
 
 
 class Rasa:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header
 from fastapi.responses import Response
 from sqlalchemy import select
 
+from ..attachments import claim_staged
 from ..auth import in_scope
 from ..errors import not_found
 from ..intake import create_ticket, find_ticket
@@ -45,6 +46,8 @@ def create(
     ticket, created, receipt = create_ticket(
         svc.db, payload, idempotency_key, svc.clock, svc.settings.ref_structure
     )
+    if payload.conversation_id:  # the files the citizen sent while filing it
+        claim_staged(svc.db, ticket.id, payload.conversation_id, svc.clock.now())
     # Serialised by pydantic-core in one step (the same JSON as model_dump + json.dumps).
     body = ticket_out(ticket, False, TicketCreated, receipt=receipt).model_dump_json()
     return Response(body, status_code=201 if created else 200, media_type="application/json")

@@ -41,9 +41,24 @@ ACTION_LABELS = {
     ),
     "reveal": ("Xem số cá nhân đầy đủ", "Saw a personal number in full"),
     "answer": ("Trả lời xin ý kiến", "Answer the consultation"),
+    "attachment_added": ("Người dân gửi tệp", "The citizen sent a file"),
+    "attachment_downloaded": ("Mở tệp của người dân", "Opened a file of the citizen"),
 }
 
 WORDS = {
+    "attachments": ("Tệp người dân gửi", "Files from the citizen"),
+    "new_file": ("Tệp mới của người dân", "New file from the citizen"),
+    "no_attachments": ("Người dân chưa gửi tệp nào.", "The citizen has sent no files."),
+    "file": ("Tệp", "File"),
+    "file_type": ("Loại tệp", "Type"),
+    "file_size": ("Dung lượng", "Size"),
+    "open_file": ("Mở", "Open"),
+    "view_file": ("Xem ảnh", "View"),
+    "download_file": ("Tải về", "Download"),
+    "files_audited": (
+        "Mỗi lần xem hoặc tải về được ghi vào nhật ký.",
+        "Every view or download is recorded in the audit trail.",
+    ),
     "app": ("Bàn làm việc cán bộ BHXH", "VSS staff console"),
     "login": ("Đăng nhập", "Log in"),
     "logout": ("Đăng xuất", "Log out"),

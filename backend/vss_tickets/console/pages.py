@@ -38,7 +38,15 @@ def _detail(value: object) -> str:
     return "; ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
+def _size(size: int, lang: str) -> str:
+    """A file size as people read it: 1,2 MB in Vietnamese, 1.2 MB in English."""
+    value, unit = (size / 1024 / 1024, "MB") if size >= 1024 * 1024 else (size / 1024, "KB")
+    text = f"{value:.1f}" if value < 100 else f"{value:.0f}"
+    return f"{text.replace('.', ',') if lang == 'vi' else text} {unit}"
+
+
 _env.filters["local"] = _local
+_env.filters["size"] = _size
 _env.filters["detail"] = _detail
 
 # Scripts and styles only from this server's files (console.js, console.css; no inline code),

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from .. import lifecycle
+from .. import attachments, lifecycle
 from ..api.deps import Svc
 from ..auth import in_scope
 from ..errors import ApiError
@@ -64,13 +65,14 @@ def _page(
             else []
         )
         chat = chat_actions(ticket, staff) if handles else []
+        files = attachments.of_ticket(session, ticket.id) if handles else []
         personal = numbers(ticket, staff, handles, revealed)
     return render(
         request, "ticket.html", staff, status=status, d=detail, handles=handles, units=units,
         numbers=personal, to_answer=[c for c in mine if c.status == "open"],
         deadlines=deadline_rows(detail.deadlines, svc.clock.today()),
         actions=available(detail.state) if handles else [], chat_actions=chat,
-        done=request.query_params.get("done"), live_url=ticket_url(code),
+        done=request.query_params.get("done"), live_url=ticket_url(code), files=files,
         **ctx,
     )  # fmt: skip
 
@@ -140,6 +142,47 @@ def reveal(code: str, field: str, request: Request, svc: Svc, csrf: ShortField =
     except ApiError as exc:
         return api_error_page(request, staff, exc)
     return _page(request, svc, staff, code, revealed=field)
+
+
+@router.get("/tickets/{code}/attachments/{attachment_id}")
+def attachment(
+    code: str, attachment_id: int, request: Request, svc: Svc,
+    view: Annotated[str, Query(max_length=1)] = "",
+) -> Response:  # fmt: skip
+    """One of the citizen's files, for staff of the ticket's unit only (a consulted unit and
+    anyone else get 404), each download in the audit trail. Never shown as a page: a photo
+    opens as an image (`?view=1`), everything else downloads, under a policy that runs
+    nothing."""
+    staff = current_staff(request, svc)
+    if staff is None:
+        return to_login()
+    try:
+        with svc.db.session(write=True) as session:
+            ticket, handles = ticket_access(session, staff, code)
+            if not handles:
+                raise ApiError(404, "not_found", "Không tìm thấy", "Not found")
+            file, data = attachments.download(
+                session, svc.settings, ticket, attachment_id, staff, svc.clock.now()
+            )
+    except ApiError as exc:
+        return api_error_page(request, staff, exc)
+    inline = view == "1" and file.media_type.startswith("image/")
+    return Response(data, media_type=file.media_type, headers=file_headers(file.filename, inline))
+
+
+def file_headers(filename: str, inline: bool) -> dict[str, str]:
+    """Headers of a citizen's file: its name (RFC 6266), no sniffing (the middleware), nothing
+    run or embedded from it."""
+    disposition = "inline" if inline else "attachment"
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    return {
+        "Content-Disposition": (
+            f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+        ),
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Cross-Origin-Resource-Policy": "same-origin",
+        "X-Frame-Options": "DENY",
+    }
 
 
 @router.get("/tickets/{code}/transferred", response_class=HTMLResponse)

@@ -12,6 +12,9 @@
       online: "Đã kết nối lại.", tooLong: "Tin nhắn dài quá 2000 ký tự, vui lòng rút ngắn.",
       historyFailed: "Không tải được lịch sử trò chuyện.",
       welcome: "Xin chào! Tôi có thể giải đáp về BHXH, BHYT, BHTN và tiếp nhận phản ánh, khiếu nại.",
+      file: "Gửi ảnh, tệp PDF", camera: "Chụp ảnh", sentFile: "Tệp đính kèm:",
+      attachHint: "Ảnh (JPEG, PNG, WebP) hoặc PDF; có thể kéo thả tệp vào khung trò chuyện.",
+      uploadFailed: "Không gửi được tệp, vui lòng thử lại.",
     },
     en: {
       other: "Tiếng Việt", otherLabel: "Chuyển sang tiếng Việt", close: "Close", closeLabel: "Close the chat window",
@@ -22,6 +25,9 @@
       online: "Reconnected.", tooLong: "The message is longer than 2,000 characters; please shorten it.",
       historyFailed: "The conversation history could not be loaded.",
       welcome: "Hello! I answer questions on social, health and unemployment insurance and take complaints.",
+      file: "Send a photo or PDF", camera: "Take a photo", sentFile: "Attachment:",
+      attachHint: "Photos (JPEG, PNG, WebP) or PDF; you can also drop files on the conversation.",
+      uploadFailed: "The file could not be sent; please try again.",
     },
   };
   const MAX = 2000;
@@ -57,6 +63,9 @@
     $("send").textContent = t("send");
     $("hint").textContent = t("hint");
     $("typing-text").textContent = t("typing");
+    $("file-label").textContent = t("file");
+    $("file-label").title = t("attachHint");
+    $("camera-label").textContent = t("camera");
   }
 
   function bubble(who, text) {
@@ -173,6 +182,60 @@
   socket.on("bot_uttered", (message) => {
     setTyping(false);
     showBot(message, true);
+  });
+
+  // Photos and documents go over HTTP to the server, which checks them (type from the content,
+  // size) and answers with what the assistant says about them.
+  function sizeText(bytes) {
+    const mb = bytes >= 1048576;
+    const text = (bytes / (mb ? 1048576 : 1024)).toFixed(1);
+    return (lang === "vi" ? text.replace(".", ",") : text) + (mb ? " MB" : " KB");
+  }
+
+  async function upload(file) {
+    const element = bubble("user", t("sentFile") + " " + file.name + " (" + sizeText(file.size) + ")");
+    element.classList.add("pending");
+    setTyping(true);
+    try {
+      const reply = await fetch("attachments/" + session + "?lang=" + lang, {
+        method: "POST", body: file, cache: "no-store",
+        headers: { "Content-Type": "application/octet-stream", "X-File-Name": encodeURIComponent(file.name) },
+      });
+      const answer = await reply.json();
+      if (!reply.ok || !answer.text) throw new Error(String(reply.status));
+      element.classList.remove("pending");
+      if (!answer.stored) element.classList.add("failed");
+      bubble("bot", answer.text);
+    } catch (error) {
+      element.classList.replace("pending", "failed");
+      status.textContent = t("uploadFailed");
+    } finally {
+      setTyping(false);
+    }
+  }
+
+  async function uploadAll(files) {
+    for (const file of Array.from(files || [])) await upload(file);
+  }
+  for (const id of ["file", "camera"]) {
+    $(id).addEventListener("change", async (event) => {
+      await uploadAll(event.target.files);
+      event.target.value = "";
+    });
+  }
+  const chatBox = document.querySelector(".chat");
+  chatBox.addEventListener("dragover", (event) => {
+    if (!event.dataTransfer || !Array.from(event.dataTransfer.types).includes("Files")) return;
+    event.preventDefault();
+    chatBox.classList.add("dragging");
+  });
+  chatBox.addEventListener("dragleave", (event) => {
+    if (!chatBox.contains(event.relatedTarget)) chatBox.classList.remove("dragging");
+  });
+  chatBox.addEventListener("drop", (event) => {
+    event.preventDefault();
+    chatBox.classList.remove("dragging");
+    uploadAll(event.dataTransfer && event.dataTransfer.files);
   });
 
   $("composer").addEventListener("submit", (event) => {
