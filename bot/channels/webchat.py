@@ -19,10 +19,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import conversation_ids
+from bot.channels.limits import cap_request_size
 from bot.channels.transcript import is_web_conversation, transcript
+from bot.channels.webchat_session import KEY_HEADER, SESSION_ID, SessionKeys
+from bot.settings import Settings
 
 STATIC = Path(__file__).with_name("webchat_static")
-SESSION_ID = re.compile(r"[0-9a-f]{32}")
 ASSETS = {
     "widget.js": "text/javascript; charset=utf-8",
     "widget.css": "text/css; charset=utf-8",
@@ -38,9 +41,12 @@ class WebChatInput(InputChannel):
     def name(cls) -> str:
         return "webchat"
 
+    def __init__(self, keys: SessionKeys) -> None:
+        self.keys = keys
+
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WebChatInput:
-        return cls()
+        return cls(SessionKeys(Settings.from_env()))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("webchat_page", __name__)
@@ -68,14 +74,19 @@ class WebChatInput(InputChannel):
                 return response.json({"error": "bad_session_id",
                                       "message": "session id must be 32 hex characters"},
                                      status=400)
+            if not self.keys.valid(session_id, request.headers.get(KEY_HEADER)):
+                return response.json({"error": "bad_session_key",
+                                      "message": f"{KEY_HEADER} is not this session's key"},
+                                     status=403)
             agent = getattr(request.app.ctx, "agent", None)
             if agent is None or agent.tracker_store is None:
                 return response.json({"error": "starting"}, status=503)
-            tracker = await agent.tracker_store.retrieve(session_id)
+            tracker = await agent.tracker_store.retrieve(
+                conversation_ids.make("socketio", session_id))
             events = list(tracker.events) if tracker is not None else []
             if not is_web_conversation(events):
                 return response.json({"error": "not_found"}, status=404)
             return response.json({"session_id": session_id, "messages": transcript(events)},
                                  headers={"Cache-Control": "no-store"})
 
-        return bp
+        return cap_request_size(bp)

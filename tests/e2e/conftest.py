@@ -26,7 +26,8 @@ class Chat:
 
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
-        self.sender = f"e2e-{uuid.uuid4().hex[:12]}"
+        # the conversation id: the REST channel's namespace (bot/conversation_ids.py)
+        self.sender = f"rest:e2e-{uuid.uuid4().hex[:12]}"
 
     def say(self, message: str) -> list[dict]:
         response = requests.post(

@@ -44,7 +44,9 @@ def file_complaint_without_diacritics(chat: Chat) -> str:
 def test_complaint_status_and_staff_reply_reach_the_citizen(chat: Chat, stack: Stack) -> None:
     code = file_complaint_without_diacritics(chat)
 
-    status = chat.say_text(f"kiem tra phieu {code}")  # same conversation: no digits asked
+    # the conversation holds the code, yet the proof is asked for (tests/security)
+    assert "4 số cuối" in chat.say_text(f"kiem tra phieu {code}")
+    status = chat.say_text("6666")
     assert code in status and "Đã tiếp nhận" in status and "Hà Nội" in status
 
     officer = stack.staff_session("bhxh.ha-noi", "officer.e2e", "Mat-khau-e2e-2026")
