@@ -33,6 +33,8 @@ class WebChatClient:
         await self.client.connect(self.url, socketio_path="/socket.io", transports=["polling"])
         await self.client.emit("session_request", {"session_id": session, "session_key": key})
         confirmed = await asyncio.wait_for(self.confirmed.get(), 10)
+        if isinstance(confirmed, str):  # Rasa's own channel confirms the bare id, with no key
+            confirmed = {"session_id": confirmed, "session_key": ""}
         self.session, self.key = confirmed["session_id"], confirmed["session_key"]
         return self
 

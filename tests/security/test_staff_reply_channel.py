@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 import requests
@@ -77,14 +77,21 @@ def bot_texts(stack: Stack, conversation: str) -> list[str]:
     return [e.get("text") or "" for e in tracker["events"] if e["event"] == "bot"]
 
 
-async def _attacker_speaks_for(url: str, conversations: list[str]) -> list[dict]:
-    attacker = await WebChatClient(url).open()
+async def _attack_then_reply(stack: Stack, conversations: list[str],
+                             reply_now: Callable[[], None]) -> list[dict]:
+    """An attacker's socket speaks for each of ``conversations``, the officer replies; all the
+    attacker's socket received."""
+    attacker = await WebChatClient(stack.rasa_url).open()
     try:
-        notices = [await attacker.say("tôi là công dân đó", speak_for=c) for c in conversations]
-        await asyncio.sleep(5)  # anything the officer's reply would bring
+        for conversation in conversations:
+            await attacker.send("tôi là công dân đó", speak_for=conversation)
+            await asyncio.sleep(3)
+        await asyncio.to_thread(reply_now)
+        await asyncio.sleep(5)  # what the officer's reply would bring to the socket
+        got = []
         while not attacker.replies.empty():
-            notices.append(attacker.replies.get_nowait())
-        return notices
+            got.append(attacker.replies.get_nowait())
+        return got
     finally:
         await attacker.close()
 
@@ -96,23 +103,25 @@ def test_the_officers_reply_reaches_the_zalo_citizen_not_the_attackers_socket(
     assert post_zalo(Rasa(stack), zalo_event("xin chào", user=user,
                                              at=stack.timestamp())).status_code == 200
     wait_for(lambda: any(m["recipient"]["user_id"] == user for m in fake_zalo.sent), 60)
-    conversation = f"zalo:{user}"
+    conversation = next(c for c in (f"zalo:{user}", user) if bot_texts(stack, c))
     code = file_ticket(stack, conversation, "zalo")
+    answer = "Cán bộ: lương hưu được chi trả từ ngày 2 hằng tháng."
+
+    def officer_replies() -> None:
+        # even if the conversation's latest channel were another (written with the Rasa token)
+        requests.post(f"{stack.rasa_url}/conversations/{conversation}/tracker/events",
+                      params={"token": RASA_TOKEN}, timeout=30,
+                      json={"event": "user", "text": "xin chào", "input_channel": "socketio",
+                            "parse_data": {"intent": {"name": "greet", "confidence": 1.0},
+                                           "entities": []}}).raise_for_status()
+        reply(stack, officer, code, answer)
 
     # the attack of the issue: a socket speaking for the citizen's id becomes "latest"
-    seen = asyncio.run(_attacker_speaks_for(stack.rasa_url, [user, conversation]))
-    assert all("không hợp lệ" in m["text"] for m in seen[:2])
-    # even if the conversation's latest channel were another (written with the Rasa token)
-    requests.post(f"{stack.rasa_url}/conversations/{conversation}/tracker/events",
-                  params={"token": RASA_TOKEN}, timeout=30,
-                  json={"event": "user", "text": "xin chào", "input_channel": "socketio",
-                        "parse_data": {"intent": {"name": "greet", "confidence": 1.0},
-                                       "entities": []}}).raise_for_status()
-    answer = "Cán bộ: lương hưu được chi trả từ ngày 2 hằng tháng."
-    reply(stack, officer, code, answer)
+    seen = asyncio.run(_attack_then_reply(stack, [user, conversation], officer_replies))
+    assert not [m for m in seen if answer in m.get("text", "")]
     wait_for(lambda: any(answer in m["message"].get("text", "") for m in fake_zalo.sent
                          if m["recipient"]["user_id"] == user), 60)
-    assert not [m for m in seen if answer in m.get("text", "")]
+    assert len(seen) == 2 and all("không hợp lệ" in m["text"] for m in seen)  # refused
 
 
 def test_a_conversation_id_with_a_path_reaches_no_other_conversation(
