@@ -73,18 +73,10 @@ def citizen(url: str, seconds: float) -> list[float]:
     return latencies
 
 
-def _post(url: str, body: bytes) -> int:
-    try:
-        return requests.post(url, data=body, timeout=120,
-                             headers={"Content-Type": "application/json"}).status_code
-    except requests.RequestException as exc:
-        return -len(type(exc).__name__)  # a refused connection counts, never stops the flood
-
-
 def rest_flood(stack: Stack, big: bool) -> int:
-    text = MB1 if big else KB100
-    return _post(f"{stack.rasa_url}/webhooks/rest/webhook",
-                 json.dumps({"sender": "flood-rest", "message": text}).encode())
+    body = json.dumps({"sender": "flood-rest", "message": MB1 if big else KB100})
+    return requests.post(f"{stack.rasa_url}/webhooks/rest/webhook", data=body.encode(),
+                         timeout=120, headers={"Content-Type": "application/json"}).status_code
 
 
 def zalo_flood(stack: Stack, big: bool) -> int:
@@ -99,10 +91,7 @@ def messenger_flood(stack: Stack, big: bool) -> int:
 
 def history_flood(stack: Stack, big: bool) -> int:
     url = f"{stack.rasa_url}/webhooks/webchat/history/{'0' * 32}"
-    try:
-        return requests.get(url, data=(MB1 if big else KB100).encode(), timeout=120).status_code
-    except requests.RequestException:
-        return -1
+    return requests.get(url, data=(MB1 if big else KB100).encode(), timeout=120).status_code
 
 
 def socket_flood(stack: Stack, big: bool) -> int:
@@ -135,9 +124,14 @@ FLOODERS: dict[str, Callable[[Stack, bool], int]] = {
 
 
 def flood(stack: Stack, name: str, stop: threading.Event, answers: Counter) -> None:
+    """Send on one channel until ``stop``; count the answers (-1: no answer in time or a
+    refused connection)."""
     big = False
     while not stop.is_set():
-        status = FLOODERS[name](stack, big)
+        try:
+            status = FLOODERS[name](stack, big)
+        except requests.RequestException:
+            status = -1
         answers[(name, "1 MB" if big else "100 KB", status)] += 1
         big = not big
 

@@ -41,8 +41,8 @@ CHANNEL_SECRETS = {
 # The channels that need secrets: in production a channel is off while all of its secrets are
 # unset (at their development defaults), and checked like every other secret once one is set.
 CHANNEL_SECRET_NAMES = {
-    "zalo": ("ZALO_OA_SECRET_KEY", "ZALO_APP_SECRET", "ZALO_ACCESS_TOKEN", "ZALO_REFRESH_TOKEN"),
-    "facebook": ("FACEBOOK_APP_SECRET", "FACEBOOK_VERIFY_TOKEN", "FACEBOOK_PAGE_ACCESS_TOKEN"),
+    channel: tuple(name for name in CHANNEL_SECRETS if name.startswith(prefix))
+    for channel, prefix in (("zalo", "ZALO_"), ("facebook", "FACEBOOK_"))
 }
 
 
