@@ -355,4 +355,6 @@ def _confirmation(tracker: Tracker, ticket: dict[str, Any], kind: str) -> str:
     if resolution:
         due = date.fromisoformat(resolution).strftime("%d/%m/%Y")
         message += text(tracker, "ticket_due", due=due)
+    if ticket.get("receipt"):  # the proof of the ticket, shown once: never kept in a slot
+        return message + text(tracker, "ticket_receipt", receipt=ticket["receipt"])
     return message + text(tracker, "ticket_keep_code")

@@ -138,6 +138,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         " Bạn hãy lưu mã phiếu để tra cứu tình trạng.",
         " Keep the code to check its status.",
     ),
+    "ticket_receipt": (
+        " Mã biên nhận: {receipt}. Bạn hãy lưu mã phiếu và mã biên nhận để tra cứu tình trạng; "
+        "đừng đưa mã biên nhận cho người khác.",
+        " Receipt: {receipt}. Keep the code and the receipt to check the status; do not share "
+        "the receipt with anyone.",
+    ),
     "ask_status_code": (
         "Bạn cho biết mã phiếu (dạng BHXH-2026-000123).",
         "What is the ticket code? (it looks like BHXH-2026-000123)",
@@ -148,13 +154,28 @@ TEXTS: dict[str, tuple[str, str]] = {
         "e.g. BHXH-2026-000123.",
     ),
     "ask_status_digits": (
-        "Để bảo mật, bạn cho biết 4 số cuối của số điện thoại đã dùng khi gửi phiếu.",
+        "Để bảo mật, bạn cho biết 4 số cuối của số điện thoại đã dùng khi gửi phiếu, hoặc mã "
+        "biên nhận (dạng XXXX-XXXX-XXXX).",
         "To protect your data, what are the last 4 digits of the phone number you gave "
-        "when filing?",
+        "when filing, or the receipt (it looks like XXXX-XXXX-XXXX)?",
     ),
     "status_digits_invalid": (
-        "Bạn vui lòng nhập đúng 4 chữ số cuối của số điện thoại (ví dụ 5678).",
-        "Please type exactly the last 4 digits of the phone number (e.g. 5678).",
+        "Bạn vui lòng nhập đúng 4 chữ số cuối của số điện thoại (ví dụ 5678) hoặc mã biên "
+        "nhận (ví dụ 7K2M-9QXD-4HTP).",
+        "Please type exactly the last 4 digits of the phone number (e.g. 5678) or the "
+        "receipt (e.g. 7K2M-9QXD-4HTP).",
+    ),
+    "status_receipt_required": (
+        "Mã phiếu này đã bị nhập sai số điện thoại nhiều lần nên tạm thời chỉ tra cứu được "
+        "bằng mã biên nhận. Bạn vui lòng nhập mã biên nhận (dạng XXXX-XXXX-XXXX).",
+        "This ticket code had too many wrong phone digits, so for now it can only be checked "
+        "with its receipt. Please type the receipt (it looks like XXXX-XXXX-XXXX).",
+    ),
+    "status_too_many": (
+        "Bạn đã nhập sai quá nhiều lần. Bạn vui lòng chờ khoảng {minutes} phút rồi thử lại, "
+        "hoặc gọi tổng đài 1900 9068.",
+        "Too many wrong tries. Please wait about {minutes} minutes and try again, or call "
+        "1900 9068.",
     ),
     "status_summary": (
         "Phiếu {code} ({kind}): {state}. Đơn vị xử lý: {unit}. Hạn trả lời: {due}.",
@@ -170,12 +191,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "4 số cuối điện thoại.",
         "No ticket matches this code and phone number. Please check the code and the last "
         "4 digits.",
-    ),
-    "status_locked": (
-        "Mã phiếu này tạm khóa tra cứu do nhập sai nhiều lần. Bạn vui lòng thử lại sau, hoặc "
-        "gọi tổng đài 1900 9068.",
-        "Status checks for this code are locked for a while after several wrong attempts. "
-        "Please try again later, or call 1900 9068.",
     ),
     "status_unavailable": (
         "Xin lỗi, hiện chưa tra cứu được trạng thái phiếu do hệ thống gặp sự cố. Bạn vui lòng "

@@ -1,8 +1,10 @@
-"""Checking a ticket's status in chat: the code, a verification, then what the citizen may see.
+"""Checking a ticket's status in chat: the code, a proof, then what the citizen may see.
 
-The verification is the last four digits of the phone given at filing, or nothing more when
-the ticket was filed in this same conversation. An unknown code and wrong digits get the same
-reply; the ticket service locks a code after repeated failures.
+The proof is always asked for, whatever the conversation holds: the last four digits of the
+phone given at filing, or the receipt (``XXXX-XXXX-XXXX``) shown with the ticket code. An
+unknown code and a wrong proof get the same reply, and the form asks for the proof again (the
+next thing the citizen types); past the ticket service's limits the citizen is told to wait
+(or to give the receipt, when the digits alone are locked) or to call the hotline.
 """
 
 from __future__ import annotations
@@ -12,22 +14,24 @@ from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import fields
 from actions.replies import button, label, language_of, say, text
-from bot.tickets import TicketClient, TicketServiceError
+from bot.tickets import TicketClient, TicketServiceError, parse_receipt
 
 logger = logging.getLogger(__name__)
 
-STATUS_SLOTS = ("status_code", "status_digits")
+STATUS_SLOTS = ("status_code", "status_digits")  # status_digits: the digits or the receipt
+# How long to wait after too many failures when the ticket service does not say (its
+# TICKETS_VERIFY_LOCK_SECONDS default).
+RETRY_SECONDS = 900
 
 
 class ValidateStatusForm(FormValidationAction):
-    """Checks the code's shape and the four digits; skips the digits for this conversation's
-    own ticket."""
+    """Checks the code's shape and the proof's (four digits or a receipt)."""
 
     def name(self) -> str:
         return "validate_status_form"
@@ -38,19 +42,15 @@ class ValidateStatusForm(FormValidationAction):
         code = fields.parse_ticket_code(value)
         if code is None:
             say(dispatcher, tracker, "status_code_invalid")
-            return {"status_code": None}
-        own = tracker.get_slot("ticket_phone_last4")
-        if code == tracker.get_slot("ticket_code") and own:
-            return {"status_code": code, "status_digits": own}
         return {"status_code": code}
 
     def validate_status_digits(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        digits = fields.parse_last4(value)
-        if digits is None:
+        proof = fields.parse_last4(value) or parse_receipt(value)
+        if proof is None:
             say(dispatcher, tracker, "status_digits_invalid")
-        return {"status_digits": digits}
+        return {"status_digits": proof}
 
 
 class ActionAskStatusCode(Action):
@@ -104,19 +104,35 @@ class ActionCheckStatus(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        code, digits = (tracker.get_slot(slot) for slot in STATUS_SLOTS)
-        cleared = [SlotSet(slot, None) for slot in STATUS_SLOTS]
+        code, proof = (tracker.get_slot(slot) for slot in STATUS_SLOTS)
         try:
-            ticket = TicketClient().citizen_view(code, digits, tracker.sender_id)
+            ticket = TicketClient().citizen_view(code, proof, tracker.sender_id)
         except TicketServiceError as exc:
-            key = {404: "status_not_found", 429: "status_locked"}.get(exc.status or 0)
-            if key is None:
-                logger.warning("status of %s not read: %s", code, exc)
-            say(dispatcher, tracker, key or "status_unavailable",
-                buttons=[button(tracker, "human", "/request_human")])
-            return cleared
+            return refused(dispatcher, tracker, code, exc)
         dispatcher.utter_message(text=describe(tracker, ticket))
-        return cleared
+        return [SlotSet(slot, None) for slot in STATUS_SLOTS]
+
+
+def refused(dispatcher: CollectingDispatcher, tracker: Tracker, code: str,
+            error: TicketServiceError) -> list[EventType]:
+    """What the citizen is told when the status is not shown, and what happens next: after a
+    wrong proof (or the digits locked) the form asks for the proof again, keeping the code."""
+    stop = button(tracker, "stop", "/stop")
+    human = button(tracker, "human", "/request_human")
+    again = [SlotSet("status_digits", None), FollowupAction("status_form")]
+    if error.status == 404:
+        say(dispatcher, tracker, "status_not_found", buttons=[stop])
+        return again
+    if error.status == 429 and error.code == "receipt_required":
+        say(dispatcher, tracker, "status_receipt_required", buttons=[stop])
+        return again
+    if error.status == 429:
+        minutes = -(-(error.retry_after or RETRY_SECONDS) // 60)
+        say(dispatcher, tracker, "status_too_many", minutes=minutes, buttons=[human])
+    else:
+        logger.warning("status of %s not read: %s", code, error)
+        say(dispatcher, tracker, "status_unavailable", buttons=[human])
+    return [SlotSet(slot, None) for slot in STATUS_SLOTS]
 
 
 def describe(tracker: Tracker, ticket: dict[str, Any]) -> str:

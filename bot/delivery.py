@@ -1,8 +1,9 @@
 """Delivers the ticket service's outbox (status changes, staff replies) to the citizen's chat.
 
 Each notification becomes a bot message appended to its conversation through Rasa's HTTP API
-with ``execute_side_effects``: Rasa sends it on the conversation's latest output channel (web
-chat, Zalo, Messenger) and keeps it in the conversation's history. A delivered notification is
+with ``execute_side_effects``: Rasa sends it on the ticket's stored channel (web chat, Zalo,
+Messenger; never the conversation's "latest" channel, which whoever writes to the conversation
+sets) and keeps it in the conversation's history. A delivered notification is
 acknowledged; a failed one is reported to the ticket service, which records the attempt and
 offers it again after a back-off. The notification id is the idempotency key: one that was
 sent but not acknowledged (a crash in between) may be sent twice, never lost.
@@ -23,6 +24,7 @@ from typing import Any
 
 import requests
 
+from bot import conversation_ids
 from bot.handoff_relay import HandoffRelay
 from bot.rasa_link import RasaLink
 from bot.tickets import TicketServiceError
@@ -97,6 +99,20 @@ def events(item: dict[str, Any]) -> list[dict[str, Any]]:
             {**message, "data": {"buttons": [button]}}]
 
 
+def channel_problem(conversation: str, channel: object) -> str | None:
+    """Why a notification cannot go to ``conversation`` on the ticket's stored ``channel``
+    (None when it can): a malformed id, an unknown channel, or an id of another channel."""
+    try:
+        own = conversation_ids.channel_of(conversation)
+    except conversation_ids.BadConversationId:
+        return "the ticket's conversation id is malformed"
+    if channel not in conversation_ids.PREFIXES:
+        return f"the ticket's channel {channel!r} is not one the assistant delivers on"
+    if own is not None and own != channel:
+        return f"the conversation is on {own}, the ticket on {channel}"
+    return None
+
+
 @dataclass
 class Outcome:
     """What one pass over the outbox did."""
@@ -125,11 +141,13 @@ class OutboxDelivery(RasaLink):
 
     def _send(self, item: dict[str, Any]) -> str | None:
         """Append the message to the conversation; the error text, or None when sent."""
-        conversation = item.get("conversation_id")
+        conversation, channel = item.get("conversation_id"), item.get("channel")
         if not conversation:
             return "the ticket has no conversation to deliver to"
+        if problem := channel_problem(conversation, channel):
+            return problem
         try:
-            answer = self.append_events(conversation, events(item))
+            answer = self.append_events(conversation, str(channel), events(item))
         except requests.RequestException as exc:
             return f"Rasa unreachable: {exc.__class__.__name__}"
         return None if answer.ok else f"Rasa answered {answer.status_code}"

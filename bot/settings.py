@@ -41,6 +41,12 @@ CHANNEL_SECRETS = {
     "FACEBOOK_VERIFY_TOKEN": "dev-only-facebook-verify-token",
     "FACEBOOK_PAGE_ACCESS_TOKEN": "dev-only-facebook-page-token",
 }
+# The channels that need secrets: in production a channel is off while all of its secrets are
+# unset (at their development defaults), and checked like every other secret once one is set.
+CHANNEL_SECRET_NAMES = {
+    channel: tuple(name for name in CHANNEL_SECRETS if name.startswith(prefix))
+    for channel, prefix in (("zalo", "ZALO_"), ("facebook", "FACEBOOK_"))
+}
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,7 @@ class Settings:
     graph_api_version: str
     channels_state_db: Path
     channel_secrets: dict[str, str]
+    rest_channel_token: str  # empty: the REST channel is open (off in production)
     retention_days: float
     attachment_hosts: tuple[str, ...]  # scheme://host the citizens' files are fetched from
     clock_file: str  # tests only (bot/clock.py)
@@ -107,16 +114,34 @@ class Settings:
             graph_api_version=get("GRAPH_API_VERSION", "v23.0"),
             channels_state_db=Path(get("CHANNELS_STATE_DB", str(ROOT / "var" / "channels.db"))),
             channel_secrets={k: get(k, v) for k, v in CHANNEL_SECRETS.items()},
+            rest_channel_token=get("REST_CHANNEL_TOKEN", ""),
             retention_days=float(get("CONVERSATION_RETENTION_DAYS", "30")),
             attachment_hosts=tuple(h.strip() for h in get("ATTACHMENT_HOSTS", ATTACHMENT_HOSTS)
                                    .split(",") if h.strip()),
             clock_file=get(CLOCK_FILE, ""),
         )
 
+    def channel_enabled(self, channel: str) -> bool:
+        """Whether an input channel serves requests: always outside production; in production
+        ``rest`` only with ``REST_CHANNEL_TOKEN``, Zalo and Messenger only once a secret of
+        theirs is set (a weak one then stops the start, ``problems()``)."""
+        if self.app_env != "production":
+            return True
+        if channel == "rest":
+            return bool(self.rest_channel_token)
+        names = CHANNEL_SECRET_NAMES.get(channel, ())
+        return any(self.channel_secrets[n] != CHANNEL_SECRETS[n] for n in names) or not names
+
     def secrets(self) -> dict[str, str]:
-        """Every secret of the assistant, by its variable's name."""
-        return {"RASA_TOKEN": self.rasa_token, "ACTIONS_TOKEN": self.actions_token,
-                "TICKETS_SERVICE_TOKEN": self.tickets_token, **self.channel_secrets}
+        """Every secret in use, by its variable's name (a channel that is off has none)."""
+        found = {"RASA_TOKEN": self.rasa_token, "ACTIONS_TOKEN": self.actions_token,
+                 "TICKETS_SERVICE_TOKEN": self.tickets_token}
+        for channel, names in CHANNEL_SECRET_NAMES.items():
+            if self.channel_enabled(channel):
+                found.update({name: self.channel_secrets[name] for name in names})
+        if self.rest_channel_token:
+            found["REST_CHANNEL_TOKEN"] = self.rest_channel_token
+        return found
 
     def problems(self) -> list[str]:
         """Reasons this configuration must not start in production (empty if fine)."""

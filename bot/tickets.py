@@ -8,24 +8,44 @@ exponential back-off; creating a ticket is safe to retry because it carries an
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from bot import conversation_ids
 from bot.settings import Settings
 
 TIMEOUT = (3.05, 10)  # seconds: connect, read
 SHORT_TIMEOUT = (2, 3)  # for answers the citizen is waiting on and that have a fallback
 
 
-class TicketServiceError(Exception):
-    """The ticket service could not be reached (``status`` None) or refused the request."""
+# The receipt the ticket service issues at creation (backend ``vss_tickets/receipt.py``):
+# 12 characters of Crockford's base32 shown as XXXX-XXXX-XXXX, typed back leniently.
+_RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_RECEIPT_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_RECEIPT_SEPARATORS = re.compile(r"[\s.\-]")
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+
+class TicketServiceError(Exception):
+    """The ticket service could not be reached (``status`` None) or refused the request
+    (``code``: its machine-readable error; ``retry_after``: seconds, when it said)."""
+
+    def __init__(self, message: str, status: int | None = None, code: str | None = None,
+                 retry_after: int | None = None) -> None:
         super().__init__(message)
-        self.status = status
+        self.status, self.code, self.retry_after = status, code, retry_after
+
+
+def parse_receipt(value: object) -> str | None:
+    """A typed receipt as ``XXXX-XXXX-XXXX`` (case, spaces and hyphens do not matter; O, I and
+    L read as 0, 1, 1), or None."""
+    raw = _RECEIPT_SEPARATORS.sub("", str(value or "")).upper().translate(_RECEIPT_READ_AS)
+    if len(raw) != 12 or any(c not in _RECEIPT_ALPHABET for c in raw):
+        return None
+    return "-".join(raw[i:i + 4] for i in range(0, 12, 4))
 
 
 def idempotency_key(conversation_id: str, *parts: str) -> str:
@@ -56,7 +76,14 @@ class TicketClient:
         self._session.mount("https://", HTTPAdapter(max_retries=retry))
 
     def create_ticket(self, payload: dict[str, Any], key: str) -> dict[str, Any]:
-        """Create a ticket; returns the service's JSON (with ``code`` and ``unit``)."""
+        """Create a ticket; returns the service's JSON (with ``code``, ``unit``, ``receipt``).
+
+        The conversation id must be a valid one (``bot/conversation_ids.py``) and, when
+        namespaced, decides the ticket's channel (where staff replies are delivered);
+        :class:`conversation_ids.BadConversationId` otherwise, before anything is sent."""
+        channel = conversation_ids.channel_of(payload.get("conversation_id"))
+        if channel is not None:
+            payload = {**payload, "channel": channel}
         return self._request(
             "POST", "/api/v1/tickets", json=payload, headers={"Idempotency-Key": key}
         )
@@ -66,10 +93,12 @@ class TicketClient:
         body = {"kind": kind, "topic": topic, "province": province}
         return self._request("POST", "/api/v1/routing/preview", json=body)
 
-    def citizen_view(self, code: str, phone_last4: str, conversation_id: str) -> dict[str, Any]:
-        """What a verified citizen may see (404 for an unknown code or wrong digits alike,
-        429 after repeated failures from this conversation, or for this code from anywhere)."""
-        body = {"phone_last4": phone_last4, "conversation_id": conversation_id}
+    def citizen_view(self, code: str, proof: str, conversation_id: str) -> dict[str, Any]:
+        """What a verified citizen may see; ``proof`` is the last four phone digits or the
+        receipt (404 for an unknown code or a wrong proof alike; 429 ``too_many_attempts``
+        after repeated failures, ``receipt_required`` when the digits alone are locked)."""
+        factor = "phone_last4" if len(proof) == 4 else "receipt"
+        body = {factor: proof, "conversation_id": conversation_id}
         return self._request("POST", f"/api/v1/tickets/{code}/citizen-view", json=body)
 
     def get_ticket(self, code: str) -> dict[str, Any]:
@@ -125,9 +154,12 @@ class TicketClient:
                 f"ticket service unreachable: {exc.__class__.__name__}"
             ) from exc
         if response.status_code >= 400:
+            code = _error_code(response)
+            retry = response.headers.get("Retry-After", "")
             raise TicketServiceError(
-                f"ticket service answered {response.status_code} ({_error_code(response)})",
-                status=response.status_code,
+                f"ticket service answered {response.status_code} ({code})",
+                status=response.status_code, code=code,
+                retry_after=int(retry) if retry.isdigit() else None,
             )
         return response.json()
 

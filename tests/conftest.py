@@ -15,6 +15,9 @@ import pytest
 
 from bot.clock import CLOCK_FILE, write_clock_file
 from bot.model import model_path
+from tests.channels.fake_graph import FakeGraph
+from tests.channels.fake_zalo import FakeZalo
+from tests.channels.stack_fakes import graph_for, zalo_for
 from tests.stack import Stack
 
 
@@ -67,3 +70,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+# The fakes live as long as the stack, as Zalo and Meta outlive a conversation: Rasa keeps the
+# Zalo tokens it rotated (CHANNELS_STATE_DB), which a fresh fake would not know.
+@pytest.fixture(scope="session")
+def fake_zalo(stack: Stack) -> Iterator[FakeZalo]:
+    server = zalo_for(stack.env)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def fake_graph(stack: Stack) -> Iterator[FakeGraph]:
+    server = graph_for(stack.env)
+    yield server
+    server.stop()

@@ -112,6 +112,10 @@ class Stack:
         self.processes[name] = process
         return process
 
+    def timestamp(self) -> float:
+        """Unix time by the stack's clock (what a platform signing events now would send)."""
+        return time.time() + clock.shift_seconds(Path(self.env[clock.CLOCK_FILE]))
+
     def set_clock(self, moment: datetime | None) -> None:
         """Every process's clock at ``moment`` from now on (None: back to the suite's clock,
         which is this test process's own)."""

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 import requests
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.status import ActionCheckStatus, ValidateStatusForm
-from bot.tickets import TicketClient, idempotency_key
+from bot.tickets import TicketClient, idempotency_key, parse_receipt
 from tests.stack import Stack
 
 PHONE = "0912345678"
@@ -78,16 +78,6 @@ def test_a_typed_code_is_normalised_and_bad_codes_re_asked() -> None:
     assert "BHXH-2026-000123" in dispatcher.messages[0]["text"]
 
 
-def test_this_conversations_own_ticket_needs_no_digits() -> None:
-    own = tracker({"ticket_code": "BHXH-2026-000007", "ticket_phone_last4": "5678"})
-    result = ValidateStatusForm().validate_status_code(
-        "BHXH-2026-000007", CollectingDispatcher(), own, {})
-    assert result == {"status_code": "BHXH-2026-000007", "status_digits": "5678"}
-    other = ValidateStatusForm().validate_status_code(
-        "BHXH-2026-000008", CollectingDispatcher(), own, {})
-    assert other == {"status_code": "BHXH-2026-000008"}
-
-
 def test_digits_accept_the_last_four_or_the_whole_number() -> None:
     form = ValidateStatusForm()
     assert form.validate_status_digits("5678", CollectingDispatcher(), tracker({}), {}) == {
@@ -96,6 +86,14 @@ def test_digits_accept_the_last_four_or_the_whole_number() -> None:
         == {"status_digits": "5678"}
     assert form.validate_status_digits("56", CollectingDispatcher(), tracker({}), {}) == {
         "status_digits": None}
+
+
+def test_the_proof_may_be_the_receipt_typed_leniently() -> None:
+    form = ValidateStatusForm()
+    assert form.validate_status_digits("7k2m 9qxd 4htp", CollectingDispatcher(), tracker({}),
+                                       {}) == {"status_digits": "7K2M-9QXD-4HTP"}
+    assert form.validate_status_digits("7K2M-9QXD-4HTU", CollectingDispatcher(), tracker({}),
+                                       {}) == {"status_digits": None}  # U is not in base32
 
 
 def test_status_shows_state_unit_deadline_and_the_last_staff_message(
@@ -132,8 +130,22 @@ def test_unknown_code_and_wrong_digits_get_the_same_reply_then_the_code_locks(
     assert "Không tìm thấy phiếu" in wrong_digits and code not in wrong_digits
     for digits in ("1111", "2222"):  # the second and third failures for this code
         check(code, digits)
-    locked, _ = check(code, PHONE[-4:])  # even the right digits are refused for a while
-    assert "tạm khóa" in locked
+    locked, events = check(code, PHONE[-4:])  # even the right digits are refused for a while
+    assert "quá nhiều lần" in locked and "15 phút" in locked and "1900 9068" in locked
+    assert "khóa" not in locked
+    assert events == [SlotSet("status_code", None), SlotSet("status_digits", None)]
+
+
+def test_a_wrong_proof_asks_for_it_again_keeping_the_code(client: TicketClient) -> None:
+    code = file_ticket(client, "conv-status-3")["code"]
+    _, events = check(code, "0000")
+    assert events == [SlotSet("status_digits", None), FollowupAction("status_form")]
+
+
+def test_the_receipt_given_at_filing_opens_the_ticket(client: TicketClient) -> None:
+    ticket = file_ticket(client, "conv-status-4")
+    text, _ = check(ticket["code"], parse_receipt(ticket["receipt"]))
+    assert ticket["code"] in text and "Không tìm thấy" not in text
 
 
 def test_an_unreachable_service_is_said_honestly(monkeypatch: pytest.MonkeyPatch) -> None:

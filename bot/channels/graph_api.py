@@ -14,6 +14,7 @@ from typing import Any
 import aiohttp
 
 from bot.channels.render import FittingOutput, fit
+from bot.conversation_ids import local_of
 from bot.knowledge.render import CHANNEL_LIMITS, Limits
 
 logger = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ class MessengerOutput(FittingOutput):
         return "facebook"
 
     async def _message(self, recipient_id: str, message: dict[str, Any]) -> bool:
-        body = {"recipient": {"id": recipient_id}, "messaging_type": "RESPONSE",
+        body = {"recipient": {"id": local_of(recipient_id)}, "messaging_type": "RESPONSE",
                 "message": message}
         try:
             await self.client.post(body)
@@ -95,7 +96,8 @@ class MessengerOutput(FittingOutput):
     async def sender_action(self, recipient_id: str, action: str) -> None:
         """``typing_on``, ``typing_off`` or ``mark_seen`` (failures only logged)."""
         try:
-            await self.client.post({"recipient": {"id": recipient_id}, "sender_action": action})
+            await self.client.post({"recipient": {"id": local_of(recipient_id)},
+                                    "sender_action": action})
         except GraphError as exc:
             logger.warning("Messenger %s not sent: %s", action, exc)
 

@@ -93,7 +93,7 @@ class MessengerInput(WebhookInput):
 
     async def handle(self, events: list[tuple[str, str, str | None]],
                      on_new_message: Callable[..., Any]) -> None:
-        """Bot turns for one delivery's events (sender, text, mid), one after the other."""
+        """Bot turns for one delivery's events (conversation, text, mid), one after the other."""
         output = MessengerOutput(self.client)
         for sender, text, mid in events:
             await output.sender_action(sender, "typing_on")
@@ -131,18 +131,25 @@ class MessengerInput(WebhookInput):
             agent = getattr(request.app.ctx, "agent", None)
             for event in events_of(delivery):
                 text = user_input(event)
-                sender = str((event.get("sender") or {}).get("id", ""))
-                if text is not None and sender and self._first_time(event):
+                sender = (event.get("sender") or {}).get("id")
+                if text is None or not sender:
+                    continue
+                try:
+                    conversation = self.conversation(sender)
+                except WebhookError as error:  # one malformed event of a batch: skipped
+                    logger.warning("Messenger event skipped: %s", error.message)
+                    continue
+                if self._first_time(event):
                     body = event.get("message") or event.get("postback") or {}
                     if files := messenger_files(event):
                         self.background.spawn(self.receive_files(self.get_output_channel(),
-                                                                 sender, files, agent),
+                                                                 conversation, files, agent),
                                               "Messenger attachments")
                         with_files += 1
                     else:
-                        todo.append((sender, text, body.get("mid")))
+                        todo.append((conversation, text, body.get("mid")))
             if todo:
                 self.background.spawn(self.handle(todo, on_new_message), "Messenger delivery")
             return response.json({"status": "EVENT_RECEIVED", "accepted": len(todo) + with_files})
 
-        return bp
+        return self.checked(bp)

@@ -22,12 +22,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import conversation_ids
 from bot.attachments import Attachments, conversation_language
+from bot.channels.limits import MAX_UPLOAD_READ, cap_request_size
 from bot.channels.transcript import WEB_CHANNEL, is_web_conversation, transcript
+from bot.channels.webchat_session import KEY_HEADER, SESSION_ID, SessionKeys
 from bot.settings import Settings
 
 STATIC = Path(__file__).with_name("webchat_static")
-SESSION_ID = re.compile(r"[0-9a-f]{32}")
 ASSETS = {
     "widget.js": "text/javascript; charset=utf-8",
     "widget.css": "text/css; charset=utf-8",
@@ -39,16 +41,17 @@ ASSETS = {
 class WebChatInput(InputChannel):
     """``/webhooks/webchat/``: the page, its assets, the history and the citizen's files."""
 
-    def __init__(self) -> None:
-        self.attachments = Attachments(Settings.from_env())
-
     @classmethod
     def name(cls) -> str:
         return "webchat"
 
+    def __init__(self, keys: SessionKeys) -> None:
+        self.keys = keys
+        self.attachments = Attachments(Settings.from_env())
+
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WebChatInput:
-        return cls()
+        return cls(SessionKeys(Settings.from_env()))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("webchat_page", __name__)
@@ -76,37 +79,54 @@ class WebChatInput(InputChannel):
                 return response.json({"error": "bad_session_id",
                                       "message": "session id must be 32 hex characters"},
                                      status=400)
+            if not self.keys.valid(session_id, request.headers.get(KEY_HEADER)):
+                return response.json({"error": "bad_session_key",
+                                      "message": f"{KEY_HEADER} is not this session's key"},
+                                     status=403)
             agent = getattr(request.app.ctx, "agent", None)
             if agent is None or agent.tracker_store is None:
                 return response.json({"error": "starting"}, status=503)
-            tracker = await agent.tracker_store.retrieve(session_id)
+            tracker = await agent.tracker_store.retrieve(
+                conversation_ids.make("socketio", session_id))
             events = list(tracker.events) if tracker is not None else []
             if not is_web_conversation(events):
                 return response.json({"error": "not_found"}, status=404)
             return response.json({"session_id": session_id, "messages": transcript(events)},
                                  headers={"Cache-Control": "no-store"})
 
-        @bp.route("/attachments/<session_id>", methods=["POST"])
+        @bp.route("/attachments/<session_id>", methods=["POST"], stream=True)
         async def attachment(request: Request, session_id: str) -> HTTPResponse:
             """A photo or document from the page (the body, its name in ``X-File-Name``,
-            percent-encoded): kept for the conversation, answered with what the bot says."""
+            percent-encoded): kept for the conversation, answered with what the bot says.
+            The only route that reads more than ``MAX_BODY_BYTES``: up to ``MAX_UPLOAD_READ``,
+            so that a file over the ticket service's limit gets the bot's answer, not a 413."""
+            assert request.stream is not None  # a streamed route
+            request.stream.request_max_size = MAX_UPLOAD_READ
             if not SESSION_ID.fullmatch(session_id):
                 return response.json({"error": "bad_session_id",
                                       "message": "session id must be 32 hex characters"},
                                      status=400)
+            if not self.keys.valid(session_id, request.headers.get(KEY_HEADER)):
+                return response.json({"error": "bad_session_key",
+                                      "message": f"{KEY_HEADER} is not this session's key"},
+                                     status=403)
             agent = getattr(request.app.ctx, "agent", None)
             if agent is None or agent.tracker_store is None:
                 return response.json({"error": "starting"}, status=503)
-            tracker = await agent.tracker_store.retrieve(session_id)
+            conversation = conversation_ids.make("socketio", session_id)
+            tracker = await agent.tracker_store.retrieve(conversation)
             if not is_web_conversation(list(tracker.events) if tracker is not None else []):
                 return response.json({"error": "not_found"}, status=404)
             name = unquote(request.headers.get("X-File-Name", ""))[:255] or "tep"
             lang = request.args.get("lang")
             language = lang if lang in ("vi", "en") else await conversation_language(
-                agent, session_id)
-            kept, text = await self.attachments.receive(session_id, WEB_CHANNEL, None, name,
-                                                        request.body or b"", language)
+                agent, conversation)
+            body = bytearray()
+            while (chunk := await request.stream.read()) is not None:
+                body += chunk
+            kept, text = await self.attachments.receive(conversation, WEB_CHANNEL, None, name,
+                                                        bytes(body), language)
             return response.json({"stored": kept, "text": text},
                                  headers={"Cache-Control": "no-store"})
 
-        return bp
+        return cap_request_size(bp)

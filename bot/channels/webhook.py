@@ -10,23 +10,23 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
-from sanic import response
+from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import conversation_ids
 from bot.attachments import Attachments, RemoteFile, conversation_language
+from bot.channels.limits import (
+    MAX_BODY_BYTES,
+    TOO_LONG_NOTICE,
+    cap_request_size,
+    too_long,
+)
 from bot.channels.state import SeenEvents
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 256 * 1024
-# Longer citizen messages are not sent to the NLU; the citizen is asked to shorten them.
-MAX_USER_TEXT = 2000
-TOO_LONG_NOTICE = (
-    "Tin nhắn quá dài (tối đa 2000 ký tự). Bạn vui lòng chia thành các tin ngắn hơn.\n"
-    "Your message is too long (2,000 characters at most). Please send it in shorter parts."
-)
 # For what a channel delivers that is neither text nor a photo or document (stickers, audio,
 # video, locations, links); photos and documents go to bot/attachments.py.
 ATTACHMENT_NOTICE = (
@@ -91,18 +91,42 @@ class WebhookInput(InputChannel):
         self.seen = SeenEvents(settings.channels_state_db, self.name())
         self.background = Background()
         self.attachments = Attachments(settings)
+        self.enabled = settings.channel_enabled(self.name())
+
+    def checked(self, bp: Blueprint) -> Blueprint:
+        """``bp`` with the server's request size capped and, when the channel is off
+        (production without its secrets), every route answering 404 ``channel_disabled``."""
+
+        @bp.middleware("request")
+        async def refuse_when_off(request: Request) -> HTTPResponse | None:
+            if self.enabled:
+                return None
+            return WebhookError(404, "channel_disabled",
+                                f"The {self.name()} channel is off: its secrets are not set"
+                                ).response()
+
+        return cap_request_size(bp)
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WebhookInput:
         return cls(Settings.from_env())
 
+    def conversation(self, user: object) -> str:
+        """The conversation id of the platform's ``user`` id (``zalo:…``, ``fb:…``);
+        :class:`WebhookError` for a malformed one."""
+        try:
+            return conversation_ids.make(self.name(), user)
+        except conversation_ids.BadConversationId as exc:
+            raise WebhookError(400, "bad_sender", str(exc)) from exc
+
     async def turn(self, output: OutputChannel, sender: str, text: str,
                    on_new_message: Callable[[UserMessage], Awaitable[Any]],
                    message_id: str | None = None, metadata: dict[str, Any] | None = None) -> None:
-        """A notice for an attachment (no text) or an over-long text, else a bot turn."""
+        """A notice for an attachment (no text) or an over-long text, else a bot turn
+        (``sender``: the conversation id)."""
         if not text:
             await output.send_text_message(sender, ATTACHMENT_NOTICE)
-        elif len(text) > MAX_USER_TEXT:
+        elif too_long(text):
             await output.send_text_message(sender, TOO_LONG_NOTICE)
         else:
             await on_new_message(UserMessage(text, output, sender, input_channel=self.name(),

@@ -19,6 +19,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import clock
 from bot.channels.files import zalo_files
 from bot.channels.render import FittingOutput, fit
 from bot.channels.webhook import (
@@ -28,6 +29,7 @@ from bot.channels.webhook import (
     same_digest,
 )
 from bot.channels.zalo_api import ZaloClient, ZaloConfig, ZaloError
+from bot.conversation_ids import local_of
 from bot.knowledge.render import CHANNEL_LIMITS
 from bot.settings import Settings
 
@@ -39,6 +41,9 @@ ATTACHMENT_EVENTS = {
     "user_send_audio", "user_send_video", "user_send_location", "user_send_link",
 }
 GREETING = "/greet"
+# An event signed more than this long before (or after) now, by the injected clock, is refused:
+# a captured request cannot be replayed once the seen-events table has forgotten it.
+MAX_EVENT_AGE_SECONDS = 15 * 60
 
 
 def signature(app_id: str, raw_body: bytes, timestamp: str, oa_secret: str) -> str:
@@ -65,7 +70,7 @@ class ZaloOutput(FittingOutput):
                                 for c in part.choices]
                 message["attachment"] = {"type": "template", "payload": {"buttons": zalo_buttons}}
             try:
-                await self.client.send({"user_id": recipient_id}, message)
+                await self.client.send({"user_id": local_of(recipient_id)}, message)
             except ZaloError as exc:  # logged with its code; the turn stays in the tracker
                 logger.error("Zalo reply not delivered: %s", exc)
                 return
@@ -106,19 +111,19 @@ class ZaloInput(WebhookInput):
         expected = signature(self.app_id, raw, str(event.get("timestamp", "")), self.oa_secret)
         if not same_digest(header.removeprefix("mac="), expected):
             raise WebhookError(401, "bad_signature", "X-ZEvent-Signature does not match")
+        check_fresh(event)
 
-    async def handle(self, event: dict[str, Any], on_new_message: Callable[..., Any]) -> None:
-        """One bot turn for one verified, first-seen event."""
+    async def handle(self, event: dict[str, Any], conversation: str,
+                     on_new_message: Callable[..., Any]) -> None:
+        """One bot turn for one verified, first-seen event of ``conversation``."""
         name = event.get("event_name", "")
         output = self.get_output_channel()
         if name == "follow":
-            user = str((event.get("follower") or {}).get("id", ""))
-            await on_new_message(UserMessage(GREETING, output, user, input_channel="zalo"))
+            await on_new_message(UserMessage(GREETING, output, conversation, input_channel="zalo"))
             return
-        user = str((event.get("sender") or {}).get("id", ""))
         message = event.get("message") or {}
         text = "" if name in ATTACHMENT_EVENTS else str(message.get("text") or "").strip()
-        await self.turn(output, user, text, on_new_message, message.get("msg_id"),
+        await self.turn(output, conversation, text, on_new_message, message.get("msg_id"),
                         {"zalo_event": name})
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -130,24 +135,39 @@ class ZaloInput(WebhookInput):
 
         @bp.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
+            name = ""
             try:
                 raw, event = read_json(request)
                 self.verify(request, raw, event)
+                name = str(event.get("event_name", ""))
+                handled = name in {"user_send_text", "follow"} | ATTACHMENT_EVENTS
+                user = ((event.get("follower") if name == "follow" else event.get("sender"))
+                        or {}).get("id")
+                conversation = self.conversation(user) if handled else ""
             except WebhookError as error:
                 logger.warning("Zalo webhook refused: %s", error.message)
                 return error.response()
-            name = str(event.get("event_name", ""))
-            handled = name in {"user_send_text", "follow"} | ATTACHMENT_EVENTS
             message = event.get("message") or {}
-            user = (event.get("sender") or event.get("follower") or {}).get("id", "")
             key = message.get("msg_id") or f"{name}:{user}:{event.get('timestamp')}"
             if handled and self.seen.first_time(str(key)):
                 files = zalo_files(event)
-                work = (self.receive_files(self.get_output_channel(), str(user), files,
+                work = (self.receive_files(self.get_output_channel(), conversation, files,
                                            getattr(request.app.ctx, "agent", None))
-                        if files else self.handle(event, on_new_message))
+                        if files else self.handle(event, conversation, on_new_message))
                 self.background.spawn(work, f"Zalo {name}")
                 return response.json({"status": "accepted"})
             return response.json({"status": "ignored" if not handled else "duplicate"})
 
-        return bp
+        return self.checked(bp)
+
+
+def check_fresh(event: dict[str, Any]) -> None:
+    """Raise :class:`WebhookError` unless the event's timestamp (ms) is within
+    ``MAX_EVENT_AGE_SECONDS`` of now."""
+    try:
+        signed_at = int(str(event.get("timestamp", ""))) / 1000
+    except ValueError as exc:
+        raise WebhookError(400, "bad_timestamp", "timestamp must be milliseconds") from exc
+    if abs(clock.timestamp() - signed_at) > MAX_EVENT_AGE_SECONDS:
+        raise WebhookError(403, "stale_event",
+                           f"The event is more than {MAX_EVENT_AGE_SECONDS // 60} minutes old")

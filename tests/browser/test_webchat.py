@@ -59,7 +59,7 @@ def test_a_staff_reply_appears_without_reload(page: Page, stack: Stack) -> None:
     page.press("#text", "Enter")
     expect(bot_messages(page)).to_have_count(2)
     session = page.evaluate("localStorage.getItem('vss-chat-session')")
-    staff_reply(stack, session, "Cán bộ BHXH tỉnh: chúng tôi đã nhận hồ sơ của bạn.")
+    staff_reply(stack, f"web:{session}", "Cán bộ BHXH tỉnh: chúng tôi đã nhận hồ sơ của bạn.")
     expect(bot_messages(page).last).to_contain_text("chúng tôi đã nhận hồ sơ")
     page.screenshot(path=ARTIFACTS / "webchat-staff-reply.png")
 

@@ -1,4 +1,5 @@
-"""A Sanic server with the real channel blueprints and a scripted bot, for channel tests.
+"""A Sanic server with the real channel blueprints (Zalo, Messenger, REST, socket.io) and a
+scripted bot, for channel tests.
 
     python -m tests.channels.harness PORT
 
@@ -19,6 +20,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.messenger import MessengerInput
+from bot.channels.rest import CheckedRestInput
+from bot.channels.webchat_socket import CheckedSocketIOInput
 from bot.channels.zalo import ZaloInput
 
 RECEIVED: list[dict[str, Any]] = []
@@ -43,7 +46,10 @@ async def scripted_bot(message: UserMessage) -> None:
 
 def build() -> Sanic:
     app = Sanic("channel_harness")
-    channels = [ZaloInput.from_credentials(None), MessengerInput.from_credentials(None)]
+    channels = [ZaloInput.from_credentials(None), MessengerInput.from_credentials(None),
+                CheckedRestInput.from_credentials(None),
+                CheckedSocketIOInput.from_credentials({"session_persistence": True,
+                                                       "metadata_key": "customData"})]
     register(channels, app, route="/webhooks/")
     app.add_route(received, "/received")
     app.add_route(health, "/health")

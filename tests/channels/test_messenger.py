@@ -45,7 +45,7 @@ def post(harness: Harness, body: dict | None = None, raw: bytes | None = None,
 
 
 def texts_for(harness: Harness, sender: str) -> list[str]:
-    return [m["text"] for m in harness.received() if m["sender"] == sender]
+    return [m["text"] for m in harness.received() if m["sender"] == f"fb:{sender}"]
 
 
 def test_verify_handshake(harness: Harness) -> None:

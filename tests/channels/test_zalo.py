@@ -18,14 +18,16 @@ from tests.channels.fake_zalo import FakeZalo
 
 
 def zalo_event(text: str | None = "xin chào", event_name: str = "user_send_text",
-               user: str | None = None, msg_id: str | None = None) -> dict:
-    """An event in the shape Zalo posts (ids are strings, timestamp in ms as a string)."""
+               user: str | None = None, msg_id: str | None = None,
+               at: float | None = None) -> dict:
+    """An event in the shape Zalo posts (ids are strings, timestamp in ms as a string), sent
+    ``at`` a Unix time (default: now by this process's clock)."""
     user = user or str(uuid.uuid4().int)[:19]
     event = {
         "app_id": ZALO_APP_ID,
         "user_id_by_app": "55" + user[2:],
         "event_name": event_name,
-        "timestamp": str(int(clock.timestamp() * 1000)),
+        "timestamp": str(int((clock.timestamp() if at is None else at) * 1000)),
         "sender": {"id": user},
         "recipient": {"id": "579745863508352884"},
         "message": {"msg_id": msg_id or uuid.uuid4().hex, "text": text},
@@ -52,7 +54,7 @@ def replies_to(fake: FakeZalo, user: str) -> list[dict]:
 
 
 def texts_for(harness: Harness, user: str) -> list[str]:
-    return [m["text"] for m in harness.received() if m["sender"] == user]
+    return [m["text"] for m in harness.received() if m["sender"] == f"zalo:{user}"]
 
 
 def test_signed_text_is_answered_after_an_immediate_200(harness: Harness,
@@ -65,7 +67,7 @@ def test_signed_text_is_answered_after_an_immediate_200(harness: Harness,
     user = event["sender"]["id"]
     wait_for(lambda: replies_to(fake_zalo, user))
     assert replies_to(fake_zalo, user) == [{"text": "Bạn nói: tra cứu mã số BHXH"}]
-    [got] = [m for m in harness.received() if m["sender"] == user]
+    [got] = [m for m in harness.received() if m["sender"] == f"zalo:{user}"]
     assert got["channel"] == "zalo" and got["message_id"] == event["message"]["msg_id"]
 
 

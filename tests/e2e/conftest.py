@@ -5,21 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from urllib.parse import urlparse
 
 import psycopg2
 import pytest
 import requests
 
-from tests.channels.credentials import (
-    FB_PAGE_TOKEN,
-    ZALO_ACCESS_TOKEN,
-    ZALO_APP_ID,
-    ZALO_APP_SECRET,
-    ZALO_REFRESH_TOKEN,
-)
-from tests.channels.fake_graph import FakeGraph
-from tests.channels.fake_zalo import FakeZalo
 from tests.stack import Stack
 
 
@@ -69,7 +59,8 @@ class Chat:
 
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
-        self.sender = f"e2e-{uuid.uuid4().hex[:12]}"
+        # the conversation id: the REST channel's namespace (bot/conversation_ids.py)
+        self.sender = f"rest:e2e-{uuid.uuid4().hex[:12]}"
 
     def say(self, message: str) -> list[dict]:
         response = requests.post(
@@ -87,24 +78,3 @@ class Chat:
 @pytest.fixture
 def chat(stack: Stack) -> Chat:
     return Chat(stack)
-
-
-def _port(url: str) -> int:
-    return int(urlparse(url).port or 0)
-
-
-# The fakes live as long as the stack, as Zalo and Meta outlive a conversation: Rasa keeps the
-# Zalo tokens it rotated (CHANNELS_STATE_DB), which a fresh fake would not know.
-@pytest.fixture(scope="session")
-def fake_zalo(stack: Stack) -> Iterator[FakeZalo]:
-    server = FakeZalo(ZALO_APP_ID, ZALO_APP_SECRET, ZALO_ACCESS_TOKEN, ZALO_REFRESH_TOKEN,
-                      port=_port(stack.env["ZALO_API_BASE"])).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def fake_graph(stack: Stack) -> Iterator[FakeGraph]:
-    server = FakeGraph(FB_PAGE_TOKEN, port=_port(stack.env["GRAPH_API_BASE"])).start()
-    yield server
-    server.stop()

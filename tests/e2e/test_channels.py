@@ -11,8 +11,9 @@ import uuid
 from collections.abc import Callable
 
 import requests
-import socketio
 
+from bot.channels.webchat_session import SessionKeys
+from bot.settings import Settings
 from tests.channels.conftest import wait_for
 from tests.channels.fake_graph import FakeGraph
 from tests.channels.fake_zalo import FakeZalo
@@ -20,6 +21,7 @@ from tests.channels.test_messenger import delivery, psid, text_event
 from tests.channels.test_messenger import post as post_messenger
 from tests.channels.test_zalo import post as post_zalo
 from tests.channels.test_zalo import zalo_event
+from tests.channels.webchat_client import turns
 from tests.instants import SUNDAY_NIGHT
 from tests.stack import RASA_TOKEN, Stack
 
@@ -55,19 +57,21 @@ def test_zalo_conversation_with_button_and_staff_reply(
 ) -> None:
     at(SUNDAY_NIGHT)  # officers are not at work: the reply offers a ticket with a button
     rasa, user = Rasa(stack), zalo_event()["sender"]["id"]
-    assert post_zalo(rasa, zalo_event("xin chào", user=user)).status_code == 200
+    first = post_zalo(rasa, zalo_event("xin chào", user=user, at=stack.timestamp()))
+    assert first.status_code == 200
     wait_for(lambda: "Xin chào" in zalo_texts(fake_zalo, user), 60)
-    post_zalo(rasa, zalo_event("cho tôi gặp cán bộ", user=user))
+    post_zalo(rasa, zalo_event("cho tôi gặp cán bộ", user=user, at=stack.timestamp()))
     wait_for(lambda: "ngoài giờ làm việc" in zalo_texts(fake_zalo, user), 60)
     with_buttons = [m["message"] for m in fake_zalo.sent if m["recipient"]["user_id"] == user
                     and "attachment" in m["message"]]
     button = with_buttons[-1]["attachment"]["payload"]["buttons"][0]
     assert button["type"] == "oa.query.hide" and button["payload"] == "/file_complaint"
     answered = len(fake_zalo.sent)
-    post_zalo(rasa, zalo_event(button["payload"], user=user))  # what tapping the button sends
+    # what tapping the button sends
+    post_zalo(rasa, zalo_event(button["payload"], user=user, at=stack.timestamp()))
     wait_for(lambda: len(fake_zalo.sent) > answered, 60)
-    assert latest_intent(stack, user) == "file_complaint"
-    staff_reply(stack, user, "Cán bộ BHXH: hồ sơ của bạn đã được tiếp nhận.")
+    assert latest_intent(stack, f"zalo:{user}") == "file_complaint"
+    staff_reply(stack, f"zalo:{user}", "Cán bộ BHXH: hồ sơ của bạn đã được tiếp nhận.")
     wait_for(lambda: "hồ sơ của bạn đã được tiếp nhận" in zalo_texts(fake_zalo, user), 30)
 
 
@@ -89,45 +93,24 @@ def test_messenger_batched_delivery_and_postback(stack: Stack, fake_graph: FakeG
     answered = len(fake_graph.messages_to(first))
     post_messenger(rasa, delivery([postback]))
     wait_for(lambda: len(fake_graph.messages_to(first)) > answered, 60)
-    assert latest_intent(stack, first) == "file_complaint"
+    assert latest_intent(stack, f"fb:{first}") == "file_complaint"
     assert fake_graph.actions_to(first)[:2] == ["typing_on", "typing_off"]
     assert not fake_graph.rejected
 
 
-async def _socket_turns(url: str, session_id: str, messages: list[str]) -> list[dict]:
-    """Speak the rasa-webchat protocol; return the bot_uttered payloads for ``messages``."""
-    client = socketio.AsyncClient()
-    confirmed: asyncio.Queue = asyncio.Queue()
-    replies: asyncio.Queue = asyncio.Queue()
-    client.on("session_confirm", confirmed.put_nowait)
-    client.on("bot_uttered", replies.put_nowait)
-    # long-polling: this python-engineio's websocket client needs aiohttp>=3.10 (Rasa pins 3.9)
-    await client.connect(url, socketio_path="/socket.io", transports=["polling"])
-    try:
-        await client.emit("session_request", {"session_id": session_id})
-        assert await asyncio.wait_for(confirmed.get(), 10) == session_id
-        got = []
-        for message in messages:
-            await client.emit("user_uttered", {"message": message, "session_id": session_id,
-                                               "customData": {"language": "vi"}})
-            got.append(await asyncio.wait_for(replies.get(), 60))
-        return got
-    finally:
-        await client.disconnect()
-
-
 def test_rasa_webchat_protocol_history_and_reconnect(stack: Stack) -> None:
-    session = uuid.uuid4().hex
-    [reply] = asyncio.run(_socket_turns(stack.rasa_url, session, ["xin chào"]))
+    chat, [reply] = asyncio.run(turns(stack.rasa_url, ["xin chào"]))
     assert "Xin chào" in reply["text"]
-    tracker = requests.get(f"{stack.rasa_url}/conversations/{session}/tracker",
+    tracker = requests.get(f"{stack.rasa_url}/conversations/{chat.conversation}/tracker",
                            params={"token": RASA_TOKEN}, timeout=10).json()
     [user] = [e for e in tracker["events"] if e["event"] == "user"]
     assert user["input_channel"] == "socketio" and user["metadata"]["language"] == "vi"
 
-    # a new connection with the same session id continues the same conversation
-    asyncio.run(_socket_turns(stack.rasa_url, session, ["cảm ơn"]))
-    history = requests.get(f"{stack.rasa_url}/webhooks/webchat/history/{session}", timeout=10)
+    # a new connection with the session and its key continues the same conversation
+    again, _ = asyncio.run(turns(stack.rasa_url, ["cảm ơn"], chat.session, chat.key))
+    assert again.session == chat.session
+    history = requests.get(f"{stack.rasa_url}/webhooks/webchat/history/{chat.session}",
+                           headers={"X-Session-Key": chat.key}, timeout=10)
     assert history.status_code == 200 and history.headers["Cache-Control"] == "no-store"
     messages = history.json()["messages"]
     assert [m["text"] for m in messages if m["from"] == "user"] == ["xin chào", "cảm ơn"]
@@ -135,10 +118,9 @@ def test_rasa_webchat_protocol_history_and_reconnect(stack: Stack) -> None:
 
 
 def test_socket_messages_over_2000_characters_get_a_notice(stack: Stack) -> None:
-    session = uuid.uuid4().hex
-    [reply] = asyncio.run(_socket_turns(stack.rasa_url, session, ["a" * 2001]))
+    chat, [reply] = asyncio.run(turns(stack.rasa_url, ["a" * 2001]))
     assert "quá dài" in reply["text"] and "too long" in reply["text"]
-    tracker = requests.get(f"{stack.rasa_url}/conversations/{session}/tracker",
+    tracker = requests.get(f"{stack.rasa_url}/conversations/{chat.conversation}/tracker",
                            params={"token": RASA_TOKEN}, timeout=10).json()
     assert not [e for e in tracker["events"] if e["event"] == "user"]
 
@@ -147,8 +129,12 @@ def test_history_never_returns_other_conversations(stack: Stack) -> None:
     rest_sender = uuid.uuid4().hex
     requests.post(f"{stack.rasa_url}/webhooks/rest/webhook", timeout=60,
                   json={"sender": rest_sender, "message": "xin chào"}).raise_for_status()
+    keys = SessionKeys(Settings.from_env(stack.env))
     base = f"{stack.rasa_url}/webhooks/webchat/history"
-    assert requests.get(f"{base}/{rest_sender}", timeout=10).status_code == 404
+    assert requests.get(f"{base}/{rest_sender}", timeout=10,
+                        headers={"X-Session-Key": keys.key(rest_sender)}).json()["messages"] == []
     bad = requests.get(f"{base}/1234567890123456789", timeout=10)
     assert bad.status_code == 400 and bad.json()["error"] == "bad_session_id"
-    assert requests.get(f"{base}/{uuid.uuid4().hex}", timeout=10).json()["messages"] == []
+    fresh = uuid.uuid4().hex
+    assert requests.get(f"{base}/{fresh}", headers={"X-Session-Key": keys.key(fresh)},
+                        timeout=10).json()["messages"] == []

@@ -44,7 +44,9 @@ def file_complaint_without_diacritics(chat: Chat) -> str:
 def test_complaint_status_and_staff_reply_reach_the_citizen(chat: Chat, stack: Stack) -> None:
     code = file_complaint_without_diacritics(chat)
 
-    status = chat.say_text(f"kiem tra phieu {code}")  # same conversation: no digits asked
+    # the conversation holds the code, yet the proof is asked for (tests/security)
+    assert "4 số cuối" in chat.say_text(f"kiem tra phieu {code}")
+    status = chat.say_text("7666")
     assert code in status and "Đã tiếp nhận" in status and "Hà Nội" in status
 
     officer = stack.staff_session("bhxh.ha-noi", "officer.e2e", "Mat-khau-e2e-2026")
@@ -70,7 +72,8 @@ def test_complaint_status_and_staff_reply_reach_the_citizen(chat: Chat, stack: S
                               headers={"Authorization": f"Bearer {TICKETS_TOKEN}"}).json()
     assert [item["event"] for item in outbox] == ["status_changed", "staff_reply"]
 
-    again = chat.say_text(f"tra cuu phieu {code}")
+    assert "4 số cuối" in chat.say_text(f"tra cuu phieu {code}")
+    again = chat.say_text("7666")
     assert "Đang giải quyết" in again and REPLY in again
 
 
@@ -78,6 +81,5 @@ def test_another_conversation_needs_the_phone_digits(chat: Chat, stack: Stack) -
     code = file_complaint_without_diacritics(chat)
     stranger = Chat(stack)
     assert "4 số cuối" in stranger.say_text(f"tra cuu phieu {code}")
-    assert "Không tìm thấy phiếu" in stranger.say_text("1234")
-    assert "4 số cuối" in stranger.say_text(f"kiem tra phieu {code}")
+    assert "Không tìm thấy phiếu" in stranger.say_text("1234")  # and the digits asked again
     assert code in stranger.say_text("7666")

@@ -1,4 +1,5 @@
-"""Fixtures of the security tests: throw-away SQL databases for the conversation store."""
+"""Fixtures of the security tests: throw-away SQL databases for the conversation store, and
+the channel harness with its fake Zalo and Graph API (tests/channels/conftest.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pathlib import Path
 import psycopg2
 import pytest
 from sqlalchemy.engine import make_url
+
+from tests.channels.conftest import fake_graph, fake_zalo, harness, harness_env  # noqa: F401
 
 # The PostgreSQL server of the test machine (trust authentication), as for the ticket service.
 PG_ADMIN_URL = os.environ.get("TRACKER_TEST_DATABASE_URL",

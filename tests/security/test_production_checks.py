@@ -56,7 +56,7 @@ def test_platform_secrets_are_held_to_the_length_the_platform_issues() -> None:
 
 def test_the_development_defaults_are_refused_each() -> None:
     problems = Settings.from_env({"APP_ENV": "production"}).problems()
-    for name in Settings.from_env({}).secrets():
+    for name in ("RASA_TOKEN", "ACTIONS_TOKEN", "TICKETS_SERVICE_TOKEN"):
         assert f"{name} still has its development default" in problems
 
 

@@ -41,14 +41,13 @@
   if (!TEXT[lang]) lang = "vi";
   const t = (key) => TEXT[lang][key];
 
-  function newSessionId() {
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
-    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  }
+  // The server issues the session and its key (session_confirm); the key, never shown to
+  // staff, resumes the session on a new socket and reads the history.
+  const KEY_KEY = "vss-chat-session-key";
   let session = localStorage.getItem(SESSION_KEY);
-  if (!/^[0-9a-f]{32}$/.test(session || "")) {
-    session = newSessionId();
-    localStorage.setItem(SESSION_KEY, session);
+  let sessionKey = localStorage.getItem(KEY_KEY);
+  function requestSession() {
+    socket.emit("session_request", { session_id: session, session_key: sessionKey });
   }
 
   function applyLanguage() {
@@ -145,11 +144,11 @@
 
   async function loadHistory() {
     try {
-      const reply = await fetch("history/" + session, { cache: "no-store" });
-      if (reply.status === 404) {  // not a web conversation: start a new one
-        session = newSessionId();
-        localStorage.setItem(SESSION_KEY, session);
-        socket.emit("session_request", { session_id: session });
+      const reply = await fetch("history/" + session,
+        { cache: "no-store", headers: { "X-Session-Key": sessionKey } });
+      if (reply.status === 404 || reply.status === 403) {  // start a new conversation
+        session = sessionKey = null;
+        requestSession();
         return false;
       }
       if (!reply.ok) throw new Error(String(reply.status));
@@ -170,9 +169,13 @@
 
   socket.on("connect", () => {
     ready = false;
-    socket.emit("session_request", { session_id: session });
+    requestSession();
   });
-  socket.on("session_confirm", async () => {
+  socket.on("session_confirm", async (confirmed) => {
+    session = confirmed.session_id;
+    sessionKey = confirmed.session_key;
+    localStorage.setItem(SESSION_KEY, session);
+    localStorage.setItem(KEY_KEY, sessionKey);
     if (!(await loadHistory())) return;
     if (status.textContent === t("offline")) status.textContent = t("online");
     ready = true;
