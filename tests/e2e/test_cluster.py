@@ -19,6 +19,7 @@ import redis
 import requests
 import socketio
 
+from bot import conversation_ids
 from bot.cluster import Topology, environment, haproxy_config
 from tests.e2e.conftest import throwaway_postgres
 from tests.stack import BOT_PY, RASA_TOKEN, Stack, free_port, wait_until_healthy
@@ -99,7 +100,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
 
 
 def test_turns_alternating_between_replicas_keep_order_and_slots(cluster: Cluster) -> None:
-    sender = f"e2e-alt-{uuid.uuid4().hex[:10]}"
+    sender = f"rest:e2e-alt-{uuid.uuid4().hex[:10]}"
     turns = ["xin chào", "English please", "hello", "thank you", "bye"]
     answers = [say(cluster.replica(i % 2), sender, text) for i, text in enumerate(turns)]
     # the language chosen on the second replica holds on the first and back
@@ -112,7 +113,8 @@ def test_turns_alternating_between_replicas_keep_order_and_slots(cluster: Cluste
         assert seen["slots"]["language"] == "en"
 
 
-async def _listen(url: str, session_id: str) -> tuple[socketio.AsyncClient, asyncio.Queue]:
+async def _listen(url: str) -> tuple[socketio.AsyncClient, asyncio.Queue, str]:
+    """A web chat client on ``url`` with a new session; its conversation id."""
     client = socketio.AsyncClient()
     replies: asyncio.Queue = asyncio.Queue()
     confirmed: asyncio.Queue = asyncio.Queue()
@@ -120,23 +122,22 @@ async def _listen(url: str, session_id: str) -> tuple[socketio.AsyncClient, asyn
     client.on("session_confirm", confirmed.put_nowait)
     # long-polling: this python-engineio's websocket client needs aiohttp>=3.10 (Rasa pins 3.9)
     await client.connect(url, socketio_path="/socket.io", transports=["polling"])
-    await client.emit("session_request", {"session_id": session_id})
-    await asyncio.wait_for(confirmed.get(), 10)
-    return client, replies
+    await client.emit("session_request", {})
+    session = (await asyncio.wait_for(confirmed.get(), 10))["session_id"]
+    return client, replies, conversation_ids.make("socketio", session)
 
 
 def test_a_message_sent_through_one_replica_reaches_a_socket_on_the_other(
     cluster: Cluster,
 ) -> None:
-    session = uuid.uuid4().hex
-    words = f"Cán bộ trả lời {session[:6]}"
+    words = f"Cán bộ trả lời {uuid.uuid4().hex[:6]}"
 
     async def scenario() -> dict:
-        client, replies = await _listen(cluster.replica(1), session)
+        client, replies, conversation = await _listen(cluster.replica(1))
         try:
             sent = await asyncio.to_thread(
                 requests.post,
-                f"{cluster.replica(0)}/conversations/{session}/tracker/events",
+                f"{cluster.replica(0)}/conversations/{conversation}/tracker/events",
                 params={"token": RASA_TOKEN, "execute_side_effects": "true",
                         "output_channel": "socketio"},
                 json=[{"event": "bot", "text": words}], timeout=30,
@@ -150,7 +151,7 @@ def test_a_message_sent_through_one_replica_reaches_a_socket_on_the_other(
 
 
 def test_killing_the_replica_a_citizen_talks_to_loses_no_turn(cluster: Cluster) -> None:
-    sender = f"e2e-kill-{uuid.uuid4().hex[:10]}"
+    sender = f"rest:e2e-kill-{uuid.uuid4().hex[:10]}"
     first = say(cluster.front, sender, "xin chào")
     serving = first.headers["X-Replica"]  # rasa1 or rasa2
     cluster.stack.kill(serving.replace("rasa", "rasa-"))
