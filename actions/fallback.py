@@ -9,7 +9,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.knowledge import shared_knowledge
 from actions.replies import LABELS, button, language_of, say
-from bot.knowledge.compose import suggestions
+from bot.knowledge.policy import suggestions
 
 MIN_CONFIDENCE = 0.1
 MAX_CHOICES = 3

@@ -12,6 +12,7 @@ import yaml
 
 from bot.knowledge.schema import Entry, KnowledgeError, parse_file
 from bot.knowledge.search import SearchIndex
+from bot.knowledge.semantic import EmbeddingCache, Encoder, SemanticIndex, shared_encoder
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,17 @@ class KnowledgeBase:
     A broken edit is logged and the previous good content stays in use.
     """
 
-    def __init__(self, directory: Path | str = DEFAULT_DIR) -> None:
+    def __init__(
+        self,
+        directory: Path | str = DEFAULT_DIR,
+        *,
+        encoder: Encoder | None | bool = True,
+        cache: EmbeddingCache | None = None,
+    ) -> None:
+        """``encoder``: True for the shared sentence encoder if it loads, None/False for none."""
         self.directory = Path(directory)
+        self._encoder = shared_encoder() if encoder is True else (encoder or None)
+        self._cache = cache or EmbeddingCache()
         self._lock = threading.Lock()
         self._fingerprint: tuple[tuple[str, int, int], ...] | None = None
         self._snapshot: Snapshot | None = None
@@ -70,6 +80,17 @@ class KnowledgeBase:
                 )
             )
 
+    def _index(self, entries: list[Entry]) -> SearchIndex:
+        semantic = None
+        if self._encoder is not None:
+            semantic = SemanticIndex(entries, self._encoder, self._cache)
+        log.info(
+            "knowledge base loaded: %d entries, %s",
+            len(entries),
+            f"semantic ({semantic.computed} texts embedded now)" if semantic else "lexical only",
+        )
+        return SearchIndex(entries, semantic)
+
     def snapshot(self) -> Snapshot:
         """The current content, reloading it first if any file changed."""
         with self._lock:
@@ -82,7 +103,6 @@ class KnowledgeBase:
                         raise
                     log.exception("knowledge reload failed; keeping the previous content")
                 else:
-                    self._snapshot = Snapshot({e.id: e for e in entries}, SearchIndex(entries))
-                    log.info("knowledge base loaded: %d entries", len(entries))
+                    self._snapshot = Snapshot({e.id: e for e in entries}, self._index(entries))
                 self._fingerprint = fingerprint
             return self._snapshot

@@ -29,7 +29,7 @@ def _payload(button: dict) -> tuple[str, dict]:
 def test_confident_answer_in_vietnamese_with_legal_basis(kb: KnowledgeBase) -> None:
     messages, events = _run(ActionAnswerQuestion(kb), make_tracker("tong dai bhxh la so nao"))
     body = messages[0]["text"]
-    assert body.startswith("Trả lời hotline.")
+    assert body.startswith("Câu hỏi: Số tổng đài BHXH là gì?\n\nTrả lời hotline.")
     assert "Căn cứ pháp lý: Luật 41/2024/QH15, Điều 70." in body
     assert "Áp dụng từ 01/07/2025." in body
     assert events == [SlotSet("kb_entry", "hotline")]
@@ -43,21 +43,23 @@ def test_confident_answer_in_vietnamese_with_legal_basis(kb: KnowledgeBase) -> N
 def test_english_slot_gives_the_english_answer(kb: KnowledgeBase) -> None:
     tracker = make_tracker("what is the VSS hotline number", slots={"language": "en"})
     messages, _ = _run(ActionAnswerQuestion(kb), tracker)
-    assert messages[0]["text"].startswith("Answer hotline.")
+    assert messages[0]["text"].startswith("Question: What is the VSS hotline number?\n\nAnswer hotline.")
     assert "Legal basis:" in messages[0]["text"]
     assert messages[-1]["text"] == "Was this helpful?"
 
 
 def test_without_a_language_slot_the_matched_variant_decides(kb: KnowledgeBase) -> None:
     messages, _ = _run(ActionAnswerQuestion(kb), make_tracker("how long is maternity leave"))
-    assert messages[0]["text"].startswith("Answer maternity.")
+    assert messages[0]["text"].startswith("Question: How much maternity benefit do I get?\n\nAnswer maternity.")
 
 
 def test_kb_entry_entity_answers_that_entry(kb: KnowledgeBase) -> None:
     payload = '/ask_question{"kb_entry":"one_time"}'
     tracker = make_tracker(payload, entities=[{"entity": "kb_entry", "value": "one_time"}])
     messages, events = _run(ActionAnswerQuestion(kb), tracker)
-    assert messages[0]["text"].startswith("Trả lời one_time.")
+    assert messages[0]["text"].startswith(
+        "Câu hỏi: Rút bảo hiểm xã hội một lần cần điều kiện gì?\n\nTrả lời one_time."
+    )
     assert events == [SlotSet("kb_entry", "one_time")]
 
 
