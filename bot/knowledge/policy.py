@@ -23,12 +23,23 @@ from bot.knowledge.schema import Entry
 from bot.knowledge.search import Hit, SearchIndex
 from bot.textnorm import expand_abbreviations
 
-ANSWER_SCORE = 0.35  # answer at or above this score ...
-ANSWER_LEAD = 0.08  # ... with at least this lead over the runner-up
-AGREED_SCORE = 0.4  # both engines rank it first: answer from this score ...
-AGREED_LEAD = 0.04  # ... with this smaller lead
-SUGGEST_SCORE = 0.25  # below: not worth showing
-CLOSE = 0.1  # entries within this of the best one are "genuinely close"
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Scores and leads of the policy; fused scores and lexical-only scores differ in scale."""
+
+    answer: float  # answer at or above this score ...
+    lead: float  # ... with at least this lead over the runner-up
+    agreed: float  # both engines rank it first: answer from this score ...
+    agreed_lead: float  # ... with this smaller lead
+    suggest: float  # below: not worth showing
+    close: float  # entries within this of the best one are "genuinely close"
+
+
+FUSED = Thresholds(answer=0.35, lead=0.08, agreed=0.4, agreed_lead=0.06, suggest=0.3, close=0.1)
+# Without the encoder: the lexical engine's thresholds of before (answer 0.30 with a 0.05 lead,
+# show from 0.18), chosen on the entries' own variants and an off-topic list.
+LEXICAL = Thresholds(answer=0.3, lead=0.05, agreed=1.0, agreed_lead=1.0, suggest=0.18, close=0.1)
 MAX_CHOICES = 3
 MAX_RELATED = 2
 CANDIDATES = 5
@@ -47,38 +58,48 @@ class Decision:
     capability: str | None = None
 
 
-def _clearly_best(hits: Sequence[Hit]) -> bool:
+def _clearly_best(hits: Sequence[Hit], limits: Thresholds) -> bool:
     best = hits[0]
     lead = best.score - (hits[1].score if len(hits) > 1 else 0.0)
-    if best.score >= ANSWER_SCORE and lead >= ANSWER_LEAD:
+    if best.score >= limits.answer and lead >= limits.lead:
         return True
-    return best.agreed and best.score >= AGREED_SCORE and lead >= AGREED_LEAD
+    return best.agreed and best.score >= limits.agreed and lead >= limits.agreed_lead
 
 
-def _related(entry: Entry, hits: Sequence[Hit], entries: dict[str, Entry]) -> tuple[str, ...]:
+def _related(
+    entry: Entry, hits: Sequence[Hit], entries: dict[str, Entry], limits: Thresholds
+) -> tuple[str, ...]:
     """Up to MAX_RELATED entries: runners-up worth showing, then the entry's own ``related``."""
-    close = [hit.entry_id for hit in hits[1:] if hit.score >= SUGGEST_SCORE]
+    close = [hit.entry_id for hit in hits[1:] if hit.score >= limits.suggest]
     own = [name for name in entry.related if name in entries]
     chosen = [name for name in dict.fromkeys(close + own) if name != entry.id]
     return tuple(chosen[:MAX_RELATED])
 
 
-def suggestions(hits: Sequence[Hit]) -> list[Hit]:
+def thresholds(index: SearchIndex) -> Thresholds:
+    """The thresholds for the scores of ``index`` (fused, or lexical only)."""
+    return LEXICAL if index.semantic is None else FUSED
+
+
+def suggestions(hits: Sequence[Hit], limits: Thresholds = FUSED) -> list[Hit]:
     """The hits worth showing as buttons (at most MAX_CHOICES)."""
-    return [hit for hit in hits[:MAX_CHOICES] if hit.score >= SUGGEST_SCORE]
+    return [hit for hit in hits[:MAX_CHOICES] if hit.score >= limits.suggest]
 
 
 def decide_hits(
-    hits: Sequence[Hit], entries: dict[str, Entry], language: str | None
+    hits: Sequence[Hit],
+    entries: dict[str, Entry],
+    language: str | None,
+    limits: Thresholds = FUSED,
 ) -> Decision:
     """The decision for search ``hits`` (best first); ``language`` is the conversation's."""
     if not hits:
         return Decision("unknown", language or "vi")
     language = language or hits[0].language
-    if _clearly_best(hits):
+    if _clearly_best(hits, limits):
         entry = entries[hits[0].entry_id]
-        return Decision("answer", language, entry.id, _related(entry, hits, entries))
-    floor = max(SUGGEST_SCORE, hits[0].score - CLOSE)
+        return Decision("answer", language, entry.id, _related(entry, hits, entries, limits))
+    floor = max(limits.suggest, hits[0].score - limits.close)
     close = tuple(hit.entry_id for hit in hits[:MAX_CHOICES] if hit.score >= floor)
     if len(close) >= 2:
         return Decision("choose", language, options=close)
@@ -93,4 +114,5 @@ def decide(
     if capability:
         language = language or guess_language(expand_abbreviations(question))
         return Decision("cannot", language, capability=capability)
-    return decide_hits(index.search(question, k=CANDIDATES), entries, language)
+    hits = index.search(question, k=CANDIDATES)
+    return decide_hits(hits, entries, language, thresholds(index))

@@ -165,9 +165,7 @@ class SemanticIndex:
         self._starts = np.flatnonzero(np.diff(owners, prepend=-1))
         self._encoder = encoder
         self._variants, computed = cache.vectors(encoder, [q for _, q in questions], True)
-        shorts = [
-            nfc(entry.answers[lang].short) for entry in entries for lang in LANGUAGES
-        ]
+        shorts = [nfc(entry.answers[lang].short) for entry in entries for lang in LANGUAGES]
         short_vectors, computed_shorts = cache.vectors(encoder, shorts, False)
         self._shorts = short_vectors.reshape(len(entries), len(LANGUAGES), -1)
         self.computed = computed + computed_shorts

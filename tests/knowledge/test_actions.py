@@ -43,14 +43,18 @@ def test_confident_answer_in_vietnamese_with_legal_basis(kb: KnowledgeBase) -> N
 def test_english_slot_gives_the_english_answer(kb: KnowledgeBase) -> None:
     tracker = make_tracker("what is the VSS hotline number", slots={"language": "en"})
     messages, _ = _run(ActionAnswerQuestion(kb), tracker)
-    assert messages[0]["text"].startswith("Question: What is the VSS hotline number?\n\nAnswer hotline.")
+    assert messages[0]["text"].startswith(
+        "Question: What is the VSS hotline number?\n\nAnswer hotline."
+    )
     assert "Legal basis:" in messages[0]["text"]
     assert messages[-1]["text"] == "Was this helpful?"
 
 
 def test_without_a_language_slot_the_matched_variant_decides(kb: KnowledgeBase) -> None:
     messages, _ = _run(ActionAnswerQuestion(kb), make_tracker("how long is maternity leave"))
-    assert messages[0]["text"].startswith("Question: How much maternity benefit do I get?\n\nAnswer maternity.")
+    assert messages[0]["text"].startswith(
+        "Question: How much maternity benefit do I get?\n\nAnswer maternity."
+    )
 
 
 def test_kb_entry_entity_answers_that_entry(kb: KnowledgeBase) -> None:
