@@ -11,6 +11,7 @@ question's glossary terms in the other language.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +39,7 @@ CROSS_WEIGHT = 0.5
 # and below which it counts nothing (e5 cosines of unrelated texts are rarely below 0.7).
 SEMANTIC_WEIGHT = 0.5
 SEMANTIC_FLOOR = 0.8
+_ENCODING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-encoder")
 
 
 @dataclass(frozen=True)
@@ -198,13 +200,19 @@ class SearchIndex:
 
     def search(self, query: str, k: int = 3) -> list[Hit]:
         """The ``k`` best entries for ``query`` with a score above zero, best first."""
+        # The encoder runs in C without the GIL, so it overlaps the lexical scoring.
+        pending = (
+            _ENCODING.submit(self.semantic.scores, self.semantic_text(query))
+            if self.semantic is not None
+            else None
+        )
         lexical = self.lexical(query)
+        semantic = pending.result() if pending is not None else None
         if lexical is None:
             return []
         scores, by_variant = lexical
         agreed = -1  # the entry both engines rank first, if any
-        if self.semantic is not None:
-            semantic = self.semantic.scores(self.semantic_text(query))
+        if semantic is not None:
             if int(np.argmax(scores)) == int(np.argmax(semantic)):
                 agreed = int(np.argmax(scores))
             scores = fuse(scores, semantic)
