@@ -31,12 +31,12 @@ class Thresholds:
     answer: float  # answer at or above this score ...
     lead: float  # ... with at least this lead over the runner-up
     agreed: float  # both engines rank it first: answer from this score ...
-    agreed_lead: float  # ... with this smaller lead
+    agreed_lead: float  # ... with this (smaller) lead
     suggest: float  # below: not worth showing
     close: float  # entries within this of the best one are "genuinely close"
 
 
-FUSED = Thresholds(answer=0.35, lead=0.08, agreed=0.4, agreed_lead=0.06, suggest=0.3, close=0.1)
+FUSED = Thresholds(answer=0.35, lead=0.06, agreed=0.4, agreed_lead=0.0, suggest=0.27, close=0.1)
 # Without the encoder: the lexical engine's thresholds of before (answer 0.30 with a 0.05 lead,
 # show from 0.18), chosen on the entries' own variants and an off-topic list.
 LEXICAL = Thresholds(answer=0.3, lead=0.05, agreed=1.0, agreed_lead=1.0, suggest=0.18, close=0.1)

@@ -37,7 +37,7 @@ RERANK_VIEWS = (0.4, 0.3, 0.3)  # where a word counts: any variant, short answer
 CROSS_WEIGHT = 0.5
 # Semantic matching (bot/knowledge/semantic.py): its share of the fused score, and the cosine at
 # and below which it counts nothing (e5 cosines of unrelated texts are rarely below 0.7).
-SEMANTIC_WEIGHT = 0.5
+SEMANTIC_WEIGHT = 0.3
 SEMANTIC_FLOOR = 0.8
 _ENCODING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-encoder")
 

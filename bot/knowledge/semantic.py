@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CACHE = REPO_ROOT / "var" / "knowledge_embeddings.npz"
 BATCH = 64
-SHORT_SHARE = 0.3  # of an entry's semantic score, from its short answers (the rest: best variant)
 
 
 class Encoder(Protocol):
@@ -152,7 +151,10 @@ class EmbeddingCache:
 
 
 class SemanticIndex:
-    """Per-entry cosine similarity of a question with the entry's variants and short answers."""
+    """Per-entry cosine similarity of a question with the entry's best question variant.
+
+    The short answers' cosines were tried as a share of the score and left out (docs/knowledge.md).
+    """
 
     def __init__(self, entries: Sequence[Entry], encoder: Encoder, cache: EmbeddingCache) -> None:
         questions = [
@@ -164,16 +166,9 @@ class SemanticIndex:
         owners = np.asarray([number for number, _ in questions])
         self._starts = np.flatnonzero(np.diff(owners, prepend=-1))
         self._encoder = encoder
-        self._variants, computed = cache.vectors(encoder, [q for _, q in questions], True)
-        shorts = [nfc(entry.answers[lang].short) for entry in entries for lang in LANGUAGES]
-        short_vectors, computed_shorts = cache.vectors(encoder, shorts, False)
-        self._shorts = short_vectors.reshape(len(entries), len(LANGUAGES), -1)
-        self.computed = computed + computed_shorts
+        self._variants, self.computed = cache.vectors(encoder, [q for _, q in questions], True)
 
     def scores(self, question: str) -> np.ndarray:
-        """One score per entry: the best variant's cosine blended with the short answers'."""
+        """One score per entry: the cosine of its best question variant."""
         vector = self._encoder.encode([nfc(question)], True)[0]
-        by_variant = self._variants @ vector
-        best_variant = np.maximum.reduceat(by_variant, self._starts)
-        best_short = (self._shorts @ vector).max(axis=1)
-        return (1.0 - SHORT_SHARE) * best_variant + SHORT_SHARE * best_short
+        return np.maximum.reduceat(self._variants @ vector, self._starts)
