@@ -24,7 +24,7 @@ def shared_knowledge() -> KnowledgeBase:
     """The process-wide knowledge base (``$KNOWLEDGE_DIR`` or ``data/knowledge``)."""
     global _shared
     if _shared is None:
-        _shared = KnowledgeBase(os.environ.get("KNOWLEDGE_DIR") or DEFAULT_DIR)
+        _shared = KnowledgeBase(os.environ.get("KNOWLEDGE_DIR") or DEFAULT_DIR, background=True)
     return _shared
 
 

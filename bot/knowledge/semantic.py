@@ -131,6 +131,12 @@ class EmbeddingCache:
         np.savez(temporary, keys=keys, vectors=vectors)
         temporary.replace(self.path)
 
+    def missing(self, encoder: Encoder, texts: Sequence[str], is_query: bool) -> int:
+        """How many of ``texts`` have no cached vector yet."""
+        with self._lock:
+            self._load()
+            return sum(_key(encoder.model_id, is_query, t) not in self._vectors for t in texts)
+
     def vectors(
         self, encoder: Encoder, texts: Sequence[str], is_query: bool
     ) -> tuple[np.ndarray, int]:
@@ -157,16 +163,27 @@ class SemanticIndex:
     """
 
     def __init__(self, entries: Sequence[Entry], encoder: Encoder, cache: EmbeddingCache) -> None:
-        questions = [
-            (number, nfc(question))
-            for number, entry in enumerate(entries)
+        owners = np.asarray(
+            [
+                number
+                for number, entry in enumerate(entries)
+                for lang in LANGUAGES
+                for _ in entry.questions[lang]
+            ]
+        )
+        self._starts = np.flatnonzero(np.diff(owners, prepend=-1))
+        self._encoder = encoder
+        self._variants, self.computed = cache.vectors(encoder, self.texts(entries), True)
+
+    @staticmethod
+    def texts(entries: Sequence[Entry]) -> list[str]:
+        """The texts embedded for ``entries``: every question variant, in entry order."""
+        return [
+            nfc(question)
+            for entry in entries
             for lang in LANGUAGES
             for question in entry.questions[lang]
         ]
-        owners = np.asarray([number for number, _ in questions])
-        self._starts = np.flatnonzero(np.diff(owners, prepend=-1))
-        self._encoder = encoder
-        self._variants, self.computed = cache.vectors(encoder, [q for _, q in questions], True)
 
     def scores(self, question: str) -> np.ndarray:
         """One score per entry: the cosine of its best question variant."""

@@ -99,3 +99,18 @@ def test_without_the_package_the_search_is_lexical_with_one_log_line(
 def test_switched_off_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KNOWLEDGE_ENCODER", "off")
     assert load_encoder() is None
+
+
+@needs_encoder
+def test_new_content_is_answered_lexically_while_it_is_embedded(
+    tmp_path: Path, kb_dir: Path
+) -> None:
+    kb = KnowledgeBase(kb_dir, cache=EmbeddingCache(tmp_path / "c.npz"), background=True)
+    assert kb.snapshot().index.semantic is None  # nothing cached yet: lexical at once
+    assert kb.snapshot().index.search("tong dai bhxh la so nao")[0].entry_id == "hotline"
+    assert kb.embedding is not None
+    kb.embedding.join(timeout=600)
+    assert kb.snapshot().index.semantic is not None
+    # Everything cached now: a new process builds the semantic index at once.
+    again = KnowledgeBase(kb_dir, cache=EmbeddingCache(tmp_path / "c.npz"), background=True)
+    assert again.snapshot().index.semantic is not None and again.embedding is None
