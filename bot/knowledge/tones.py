@@ -1,7 +1,7 @@
 """Restoring the tone marks of Vietnamese typed without them (``bao hiem`` -> ``bảo hiểm``).
 
 A syllable bigram model with Viterbi decoding, built from the project's own Vietnamese text:
-the knowledge entries' questions and answers, the NLU training examples and the place names of
+the knowledge entries' questions and short answers, the NLU training examples and the place names of
 the gazetteer. Each folded syllable maps to the toned syllables seen with that folded form; a
 syllable never seen is left as typed, and a syllable typed with its marks is kept.
 """
@@ -29,12 +29,14 @@ START = "<s>"
 
 
 def entry_sentences(entries: Iterable[Entry]) -> list[str]:
-    """The Vietnamese questions and answers of ``entries``."""
+    """The Vietnamese questions and short answers of ``entries``.
+
+    (The answers' details add nothing on held-out questions, 97.2% either way, and make the
+    model four times slower to build.)
+    """
     sentences = []
     for entry in entries:
-        sentences += entry.questions["vi"]
-        answer = entry.answers["vi"]
-        sentences += [answer.short, answer.details]
+        sentences += [*entry.questions["vi"], entry.answers["vi"].short]
     return sentences
 
 
