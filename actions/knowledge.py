@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot import clock
 from bot.knowledge.compose import decision_messages, text
 from bot.knowledge.feedback import record_feedback
-from bot.knowledge.policy import Decision, decide
+from bot.knowledge.policy import Decision, chosen_answer, decide
 from bot.knowledge.render import Message, render
 from bot.knowledge.schema import LANGUAGES
 from bot.knowledge.store import DEFAULT_DIR, KnowledgeBase
@@ -53,8 +53,8 @@ class ActionAnswerQuestion(Action):
         snapshot = (self._knowledge or shared_knowledge()).snapshot()
         language = _language(tracker)
         chosen = next(tracker.get_latest_entity_values("kb_entry"), None)
-        if chosen in snapshot.entries:
-            decision = Decision("answer", language or "vi", chosen)
+        if chosen is not None and chosen in snapshot.entries:
+            decision = chosen_answer(chosen, snapshot.entries, language)
         else:
             question = tracker.latest_message.get("text") or ""
             # A button payload for an entry that no longer exists is not a question to search.

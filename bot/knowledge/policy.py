@@ -106,6 +106,12 @@ def decide_hits(
     return Decision("unknown", language)
 
 
+def chosen_answer(entry_id: str, entries: dict[str, Entry], language: str | None) -> Decision:
+    """The answer to an entry the citizen picked (a button), with its own related entries."""
+    entry = entries[entry_id]
+    return Decision("answer", language or "vi", entry_id, _related(entry, (), entries, FUSED))
+
+
 def decide(
     question: str, index: SearchIndex, entries: dict[str, Entry], language: str | None = None
 ) -> Decision:

@@ -148,3 +148,26 @@ def test_a_stale_button_for_a_removed_entry_says_it_does_not_know(kb: KnowledgeB
     messages, events = _run(ActionAnswerQuestion(kb), tracker)
     assert events == []
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_human", "/file_complaint"]
+
+
+def test_an_answer_offers_its_related_entries_as_buttons(tmp_path: Path) -> None:
+    write_topic(tmp_path, "t", [
+        make_entry("hotline", ["Số tổng đài BHXH là gì?"], ["What is the VSS hotline?"],
+                   related=["office"]),
+        make_entry("office", ["Trụ sở BHXH ở đâu?"], ["Where is the VSS office?"]),
+    ])
+    tracker = make_tracker("/ask_question", entities=[{"entity": "kb_entry", "value": "hotline"}])
+    messages, events = _run(ActionAnswerQuestion(KnowledgeBase(tmp_path)), tracker)
+    assert events == [SlotSet("kb_entry", "hotline")]
+    assert messages[1]["text"] == "Câu hỏi liên quan:"
+    assert [_payload(b) for b in messages[1]["buttons"]] == [("ask_question",
+                                                               {"kb_entry": "office"})]
+    assert messages[-1]["text"] == "Câu trả lời có hữu ích không?"
+
+
+def test_a_missing_capability_gets_a_plain_no_with_a_human_or_a_ticket(kb: KnowledgeBase) -> None:
+    tracker = make_tracker("có gửi được email xác nhận phiếu cho tôi không?")
+    messages, events = _run(ActionAnswerQuestion(kb), tracker)
+    assert events == []
+    assert len(messages) == 1 and messages[0]["text"].startswith("Không, trợ lý này chưa gửi")
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_human", "/file_complaint"]
