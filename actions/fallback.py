@@ -9,7 +9,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.knowledge import shared_knowledge
 from actions.replies import LABELS, button, language_of, say
-from bot.knowledge.compose import suggestions
+from bot.knowledge.policy import suggestions, thresholds
 
 MIN_CONFIDENCE = 0.1
 MAX_CHOICES = 3
@@ -45,7 +45,8 @@ def _likely_intents(tracker: Tracker) -> list[str]:
 def _likely_answers(tracker: Tracker) -> list[dict[str, str]]:
     """Knowledge-base entries close to the message, as ``/ask_question{"kb_entry": id}``."""
     snapshot = shared_knowledge().snapshot()
-    hits = suggestions(snapshot.index.search((tracker.latest_message or {}).get("text") or ""))
+    text = (tracker.latest_message or {}).get("text") or ""
+    hits = suggestions(snapshot.index.search(text), thresholds(snapshot.index))
     language = language_of(tracker)
     return [{"title": snapshot.entries[hit.entry_id].questions[language][0],
              "payload": f'/ask_question{{"kb_entry":"{hit.entry_id}"}}'} for hit in hits[:2]]

@@ -10,15 +10,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import clock
-from bot.knowledge.compose import (
-    answer_messages,
-    is_confident,
-    suggestion_messages,
-    suggestions,
-    text,
-    unknown_messages,
-)
+from bot.knowledge.compose import decision_messages, text
 from bot.knowledge.feedback import record_feedback
+from bot.knowledge.policy import Decision, chosen_answer, decide
 from bot.knowledge.render import Message, render
 from bot.knowledge.schema import LANGUAGES
 from bot.knowledge.store import DEFAULT_DIR, KnowledgeBase
@@ -30,7 +24,7 @@ def shared_knowledge() -> KnowledgeBase:
     """The process-wide knowledge base (``$KNOWLEDGE_DIR`` or ``data/knowledge``)."""
     global _shared
     if _shared is None:
-        _shared = KnowledgeBase(os.environ.get("KNOWLEDGE_DIR") or DEFAULT_DIR)
+        _shared = KnowledgeBase(os.environ.get("KNOWLEDGE_DIR") or DEFAULT_DIR, background=True)
     return _shared
 
 
@@ -45,7 +39,7 @@ def _send(dispatcher: CollectingDispatcher, tracker: Tracker, messages: list[Mes
 
 
 class ActionAnswerQuestion(Action):
-    """Answer the latest question, offer "did you mean", or offer a human or a ticket."""
+    """Answer the latest question, or ask which of a few, or say we do not know or cannot."""
 
     def __init__(self, knowledge: KnowledgeBase | None = None) -> None:
         self._knowledge = knowledge
@@ -57,29 +51,22 @@ class ActionAnswerQuestion(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         snapshot = (self._knowledge or shared_knowledge()).snapshot()
-        today = clock.today()
         language = _language(tracker)
         chosen = next(tracker.get_latest_entity_values("kb_entry"), None)
-        entry = snapshot.entries.get(chosen) if chosen else None
-        if entry is None:
-            text = tracker.latest_message.get("text") or ""
+        if chosen is not None and chosen in snapshot.entries:
+            decision = chosen_answer(chosen, snapshot.entries, language)
+        else:
+            question = tracker.latest_message.get("text") or ""
             # A button payload for an entry that no longer exists is not a question to search.
-            hits = [] if text.startswith("/") else snapshot.index.search(text)
-            if is_confident(hits):
-                entry = snapshot.entries[hits[0].entry_id]
-                language = language or hits[0].language
-            else:
-                language = language or (hits[0].language if hits else "vi")
-                offered = [snapshot.entries[hit.entry_id] for hit in suggestions(hits)]
-                messages = (
-                    suggestion_messages(offered, language)
-                    if offered
-                    else unknown_messages(language)
-                )
-                _send(dispatcher, tracker, messages)
-                return []
-        _send(dispatcher, tracker, answer_messages(entry, language or "vi", today))
-        return [SlotSet("kb_entry", entry.id)]
+            decision = (
+                Decision("unknown", language or "vi")
+                if question.startswith("/")
+                else decide(question, snapshot.index, snapshot.entries, language)
+            )
+        _send(dispatcher, tracker, decision_messages(decision, snapshot.entries, clock.today()))
+        if decision.kind == "answer":
+            return [SlotSet("kb_entry", decision.entry_id)]
+        return []
 
 
 def _previous_question(tracker: Tracker) -> str | None:

@@ -4,7 +4,7 @@ Usage: .venv/bin/python bench/knowledge_eval.py [--misses] [--heldout] [--questi
        [--knowledge DIR]
 
 Besides top-1 / top-3 it reports what the answer action would do with each question (the
-thresholds of bot/knowledge/compose.py): answer directly (and how many of those are right),
+decision of bot/knowledge/policy.py): answer directly (and how many of those are right),
 offer "did you mean" (and whether the right entry is among the buttons), or say it does not know.
 
 --heldout also reports a generalisation check that does not use the evaluation set: the
@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO))
 
 from dataclasses import replace  # noqa: E402
 
-from bot.knowledge.compose import is_confident, suggestions  # noqa: E402
+from bot.knowledge.policy import CANDIDATES, decide_hits, thresholds  # noqa: E402
 from bot.knowledge.schema import LANGUAGES  # noqa: E402
 from bot.knowledge.search import SearchIndex  # noqa: E402
 from bot.knowledge.store import DEFAULT_DIR, KnowledgeBase, load_entries  # noqa: E402
@@ -55,18 +55,19 @@ def evaluate(kb: KnowledgeBase, questions: list[tuple[str, str, str]]) -> dict[s
         "n": 0, "top1": 0, "top3": 0, "misses": [], "answered": 0, "answered_right": 0,
         "suggested": 0, "suggested_right": 0, "unknown": 0})
     for form, question, expected in questions:
-        hits = snapshot.index.search(question, k=3)
-        ranked = [hit.entry_id for hit in hits]
+        hits = snapshot.index.search(question, k=CANDIDATES)
+        ranked = [hit.entry_id for hit in hits[:3]]
+        decision = decide_hits(hits, snapshot.entries, None, thresholds(snapshot.index))
         row = results[form]
         row["n"] += 1
         row["top1"] += ranked[:1] == [expected]
         row["top3"] += expected in ranked
-        if is_confident(hits):
+        if decision.kind == "answer":
             row["answered"] += 1
-            row["answered_right"] += ranked[:1] == [expected]
-        elif offered := [hit.entry_id for hit in suggestions(hits)]:
+            row["answered_right"] += decision.entry_id == expected
+        elif decision.kind == "choose":
             row["suggested"] += 1
-            row["suggested_right"] += expected in offered
+            row["suggested_right"] += expected in decision.options
         else:
             row["unknown"] += 1
         if ranked[:1] != [expected]:

@@ -19,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.knowledge.compose import SUGGEST_SCORE  # noqa: E402
+from bot.knowledge.policy import LEXICAL  # noqa: E402
 from bot.knowledge.schema import LANGUAGES  # noqa: E402
 from bot.knowledge.search import SearchIndex  # noqa: E402
 from bot.knowledge.store import DEFAULT_DIR, load_entries  # noqa: E402
@@ -81,7 +81,7 @@ def main() -> int:
         hits = index.search(question, k=1)
         scores.append((hits[0].score if hits else 0.0, question))
     best, question = max(scores)
-    above = sum(score >= SUGGEST_SCORE for score, _ in scores)
+    above = sum(score >= LEXICAL.suggest for score, _ in scores)
     print(
         f"off-topic: max score {best:.3f} ({question!r}); {above}/{len(scores)} reach did-you-mean"
     )

@@ -1,4 +1,4 @@
-"""Turning search results into bot messages: an answer, "did you mean", or "I don't know"."""
+"""Turning a decision (``bot/knowledge/policy.py``) into bot messages."""
 
 from __future__ import annotations
 
@@ -6,16 +6,14 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 
+from bot.knowledge.capabilities import capability_text
+from bot.knowledge.policy import Decision
 from bot.knowledge.render import Button, Message
 from bot.knowledge.schema import Entry
-from bot.knowledge.search import Hit
-
-CONFIDENT_SCORE = 0.3  # at or above (with a clear lead): answer directly
-CLEAR_LEAD = 0.05  # the best entry must beat the runner-up by this much to be answered directly
-SUGGEST_SCORE = 0.18  # at or above: offer "did you mean"; below: say we do not know
-MAX_SUGGESTIONS = 3
 
 TEXTS: dict[str, dict[str, str]] = {
+    "question": {"vi": "Câu hỏi: {question}", "en": "Question: {question}"},
+    "related": {"vi": "Câu hỏi liên quan:", "en": "Related questions:"},
     "legal_basis": {"vi": "Căn cứ pháp lý", "en": "Legal basis"},
     "since": {"vi": "Áp dụng từ {start}.", "en": "In force since {start}."},
     "between": {"vi": "Áp dụng từ {start} đến {end}.", "en": "In force from {start} to {end}."},
@@ -90,49 +88,65 @@ def payload(intent: str, **entities: str) -> str:
     return f"/{intent}{json.dumps(entities, ensure_ascii=False, separators=(',', ':'))}"
 
 
-def answer_messages(entry: Entry, language: str, today: dt.date) -> list[Message]:
-    """The answer (short, details, legal basis, period) and the feedback question."""
+def _entry_buttons(entries: Sequence[Entry], language: str) -> tuple[Button, ...]:
+    return tuple(
+        Button(entry.questions[language][0], payload("ask_question", kb_entry=entry.id))
+        for entry in entries
+    )
+
+
+def answer_messages(
+    entry: Entry, language: str, today: dt.date, related: Sequence[Entry] = ()
+) -> list[Message]:
+    """The question answered, the answer (short, details, legal basis, period), related
+    questions as buttons, and the feedback question."""
     answer = entry.answers[language]
     basis = "; ".join(ref.label() for ref in entry.legal_basis)
+    question = text("question", language).format(question=entry.questions[language][0])
     body = (
-        f"{answer.short}\n\n{answer.details}\n\n"
+        f"{question}\n\n{answer.short}\n\n{answer.details}\n\n"
         f"{text('legal_basis', language)}: {basis}.\n{validity(entry, language, today)}"
     )
     feedback = tuple(
         Button(text(key, language), payload("knowledge_feedback", kb_entry=entry.id, helpful=key))
         for key in ("yes", "no")
     )
-    return [Message(body), Message(text("helpful", language), feedback)]
+    messages = [Message(body)]
+    if related:
+        messages.append(Message(text("related", language), _entry_buttons(related, language)))
+    return [*messages, Message(text("helpful", language), feedback)]
 
 
 def suggestion_messages(entries: Sequence[Entry], language: str) -> list[Message]:
     """ "Did you mean" with one button per candidate entry."""
-    titles = [entry.questions[language][0] for entry in entries]
+    buttons = _entry_buttons(entries, language)
     lines = [text("did_you_mean", language)]
-    lines += [f"{number}. {title}" for number, title in enumerate(titles, start=1)]
-    buttons = tuple(
-        Button(title, payload("ask_question", kb_entry=entry.id))
-        for title, entry in zip(titles, entries, strict=True)
-    )
+    lines += [f"{number}. {button.title}" for number, button in enumerate(buttons, start=1)]
     return [Message("\n".join(lines), buttons)]
+
+
+def _human_buttons(language: str) -> tuple[Button, ...]:
+    return (
+        Button(text("human", language), "/request_human"),
+        Button(text("ticket", language), "/file_complaint"),
+    )
 
 
 def unknown_messages(language: str) -> list[Message]:
     """Say we do not know and offer a human or a ticket."""
-    buttons = (
-        Button(text("human", language), "/request_human"),
-        Button(text("ticket", language), "/file_complaint"),
-    )
-    return [Message(text("unknown", language), buttons)]
+    return [Message(text("unknown", language), _human_buttons(language))]
 
 
-def is_confident(hits: Sequence[Hit]) -> bool:
-    """True when the best hit is good enough and clearly ahead of the runner-up."""
-    if not hits or hits[0].score < CONFIDENT_SCORE:
-        return False
-    return len(hits) == 1 or hits[0].score - hits[1].score >= CLEAR_LEAD
-
-
-def suggestions(hits: Sequence[Hit]) -> list[Hit]:
-    """The hits worth offering as "did you mean" (at most three)."""
-    return [hit for hit in hits[:MAX_SUGGESTIONS] if hit.score >= SUGGEST_SCORE]
+def decision_messages(
+    decision: Decision, entries: dict[str, Entry], today: dt.date
+) -> list[Message]:
+    """The messages for ``decision``."""
+    language = decision.language
+    if decision.kind == "answer" and decision.entry_id:
+        related = [entries[name] for name in decision.options]
+        return answer_messages(entries[decision.entry_id], language, today, related)
+    if decision.kind == "choose":
+        return suggestion_messages([entries[name] for name in decision.options], language)
+    if decision.kind == "cannot" and decision.capability:
+        return [Message(capability_text(decision.capability, language), _human_buttons(language))]
+    return unknown_messages(language)

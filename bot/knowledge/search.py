@@ -11,6 +11,7 @@ question's glossary terms in the other language.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from bot.knowledge.glossary import translate
 from bot.knowledge.prepare import guess_language, has_diacritics, prepare
 from bot.knowledge.schema import LANGUAGES, Entry
+from bot.knowledge.semantic import SemanticIndex
+from bot.knowledge.tones import build_restorer
 from bot.textnorm import expand_abbreviations
 
 CHAR_WEIGHT = 0.5  # share of character n-grams in a similarity; word n-grams get the rest
@@ -32,6 +35,11 @@ RERANK_VIEWS = (0.4, 0.3, 0.3)  # where a word counts: any variant, short answer
 # A candidate scoring zero for the question's glossary terms in the other language loses this
 # share of its score; the best-scoring candidate loses nothing.
 CROSS_WEIGHT = 0.5
+# Semantic matching (bot/knowledge/semantic.py): its share of the fused score, and the cosine at
+# and below which it counts nothing (e5 cosines of unrelated texts are rarely below 0.7).
+SEMANTIC_WEIGHT = 0.3
+SEMANTIC_FLOOR = 0.8
+_ENCODING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-encoder")
 
 
 @dataclass(frozen=True)
@@ -41,12 +49,15 @@ class Hit:
     entry_id: str
     score: float
     language: str  # language of the best-matching question variant
+    agreed: bool = False  # the lexical and the semantic scores each rank this entry first
 
 
 class SearchIndex:
     """An immutable TF-IDF index over the question variants and answers of ``entries``."""
 
-    def __init__(self, entries: Sequence[Entry]) -> None:
+    def __init__(self, entries: Sequence[Entry], semantic: SemanticIndex | None = None) -> None:
+        self.semantic = semantic
+        self.restorer = build_restorer(entries) if semantic is not None else None
         owners = [
             number
             for number, entry in enumerate(entries)
@@ -166,18 +177,45 @@ class SearchIndex:
         reranked[candidates] *= 1.0 - CROSS_WEIGHT * (1.0 - cross[candidates] / best)
         return reranked
 
-    def search(self, query: str, k: int = 3) -> list[Hit]:
-        """The ``k`` best entries for ``query`` with a score above zero, best first."""
+    def lexical(self, query: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(entry scores, question-variant similarities) of the lexical engine, or None."""
         language = guess_language(expand_abbreviations(query))
         text = prepare(query, language)
         if not text or not self._ids:
-            return []
+            return None
         # Toned words only when the user typed the marks (expanded abbreviations carry them too).
         toned = prepare(query, language, toned=True) if has_diacritics(query) else ""
         translated = translate(toned or text, language, toned=bool(toned))
         queries, words = self._queries(text, toned, translated)
         (scores, cross), (by_variant, _) = self._scores(queries)
-        scores = self._cross_rerank(cross, self._rerank(words, scores))
+        return self._cross_rerank(cross, self._rerank(words, scores)), by_variant
+
+    def semantic_text(self, query: str) -> str:
+        """The question for the encoder: Vietnamese typed without marks gets its tones back."""
+        if self.restorer is None or has_diacritics(query):
+            return query
+        if guess_language(expand_abbreviations(query)) != "vi":
+            return query
+        return self.restorer.restore(query)
+
+    def search(self, query: str, k: int = 3) -> list[Hit]:
+        """The ``k`` best entries for ``query`` with a score above zero, best first."""
+        # The encoder runs in C without the GIL, so it overlaps the lexical scoring.
+        pending = (
+            _ENCODING.submit(self.semantic.scores, self.semantic_text(query))
+            if self.semantic is not None
+            else None
+        )
+        lexical = self.lexical(query)
+        semantic = pending.result() if pending is not None else None
+        if lexical is None:
+            return []
+        scores, by_variant = lexical
+        agreed = -1  # the entry both engines rank first, if any
+        if semantic is not None:
+            if int(np.argmax(scores)) == int(np.argmax(semantic)):
+                agreed = int(np.argmax(scores))
+            scores = fuse(scores, semantic)
         k = min(k, len(scores))
         best = np.argpartition(-scores, k - 1)[:k]
         best = best[np.argsort(-scores[best], kind="stable")]
@@ -188,8 +226,15 @@ class SearchIndex:
             start = self._starts[number]
             end = self._starts[number + 1] if number + 1 < len(self._starts) else len(by_variant)
             variant = start + int(np.argmax(by_variant[start:end]))
-            hits.append(Hit(self._ids[number], float(scores[number]), self._languages[variant]))
+            language = self._languages[variant]
+            hits.append(Hit(self._ids[number], float(scores[number]), language, number == agreed))
         return hits
+
+
+def fuse(lexical: np.ndarray, semantic: np.ndarray) -> np.ndarray:
+    """Lexical scores blended with cosines rescaled from [SEMANTIC_FLOOR, 1] to [0, 1]."""
+    rescaled = np.clip((semantic - SEMANTIC_FLOOR) / (1.0 - SEMANTIC_FLOOR), 0.0, 1.0)
+    return (1.0 - SEMANTIC_WEIGHT) * lexical + SEMANTIC_WEIGHT * rescaled
 
 
 def _candidates(scores: np.ndarray) -> np.ndarray:

@@ -12,6 +12,7 @@ import yaml
 
 from bot.knowledge.schema import Entry, KnowledgeError, parse_file
 from bot.knowledge.search import SearchIndex
+from bot.knowledge.semantic import EmbeddingCache, Encoder, SemanticIndex, shared_encoder
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,25 @@ class KnowledgeBase:
     A broken edit is logged and the previous good content stays in use.
     """
 
-    def __init__(self, directory: Path | str = DEFAULT_DIR) -> None:
+    def __init__(
+        self,
+        directory: Path | str = DEFAULT_DIR,
+        *,
+        encoder: Encoder | None | bool = True,
+        cache: EmbeddingCache | None = None,
+        background: bool = False,
+    ) -> None:
+        """``encoder``: True for the shared sentence encoder if it loads, None/False for none.
+
+        With ``background``, content whose vectors are not all cached yet is answered lexically
+        while a thread embeds the new texts, then semantically (the action server: the first
+        start of a new deployment is not held up by minutes of embedding).
+        """
         self.directory = Path(directory)
+        self._background = background
+        self.embedding: threading.Thread | None = None  # the background embedding, if any
+        self._encoder = shared_encoder() if encoder is True else (encoder or None)
+        self._cache = cache or EmbeddingCache()
         self._lock = threading.Lock()
         self._fingerprint: tuple[tuple[str, int, int], ...] | None = None
         self._snapshot: Snapshot | None = None
@@ -70,6 +88,36 @@ class KnowledgeBase:
                 )
             )
 
+    @staticmethod
+    def _built(entries: list[Entry], semantic: SemanticIndex | None) -> SearchIndex:
+        log.info(
+            "knowledge base loaded: %d entries, %s",
+            len(entries),
+            f"semantic ({semantic.computed} texts embedded now)" if semantic else "lexical only",
+        )
+        return SearchIndex(entries, semantic)
+
+    def _index(self, entries: list[Entry], fingerprint: tuple) -> SearchIndex:
+        if self._encoder is None:
+            return self._built(entries, None)
+        texts = SemanticIndex.texts(entries)
+        if self._background and self._cache.missing(self._encoder, texts, True):
+            self.embedding = threading.Thread(
+                target=self._embed, args=(entries, fingerprint), name="kb-embed", daemon=True
+            )
+            self.embedding.start()
+            log.info("knowledge base: embedding new texts in the background, lexical until then")
+            return self._built(entries, None)
+        return self._built(entries, SemanticIndex(entries, self._encoder, self._cache))
+
+    def _embed(self, entries: list[Entry], fingerprint: tuple) -> None:
+        """Build the semantic index and use it, unless the content changed meanwhile."""
+        assert self._encoder is not None
+        index = self._built(entries, SemanticIndex(entries, self._encoder, self._cache))
+        with self._lock:
+            if self._fingerprint == fingerprint and self._snapshot is not None:
+                self._snapshot = Snapshot(self._snapshot.entries, index)
+
     def snapshot(self) -> Snapshot:
         """The current content, reloading it first if any file changed."""
         with self._lock:
@@ -82,7 +130,7 @@ class KnowledgeBase:
                         raise
                     log.exception("knowledge reload failed; keeping the previous content")
                 else:
-                    self._snapshot = Snapshot({e.id: e for e in entries}, SearchIndex(entries))
-                    log.info("knowledge base loaded: %d entries", len(entries))
+                    index = self._index(entries, fingerprint)
+                    self._snapshot = Snapshot({e.id: e for e in entries}, index)
                 self._fingerprint = fingerprint
             return self._snapshot

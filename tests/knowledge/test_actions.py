@@ -29,7 +29,7 @@ def _payload(button: dict) -> tuple[str, dict]:
 def test_confident_answer_in_vietnamese_with_legal_basis(kb: KnowledgeBase) -> None:
     messages, events = _run(ActionAnswerQuestion(kb), make_tracker("tong dai bhxh la so nao"))
     body = messages[0]["text"]
-    assert body.startswith("Trả lời hotline.")
+    assert body.startswith("Câu hỏi: Số tổng đài BHXH là gì?\n\nTrả lời hotline.")
     assert "Căn cứ pháp lý: Luật 41/2024/QH15, Điều 70." in body
     assert "Áp dụng từ 01/07/2025." in body
     assert events == [SlotSet("kb_entry", "hotline")]
@@ -43,21 +43,27 @@ def test_confident_answer_in_vietnamese_with_legal_basis(kb: KnowledgeBase) -> N
 def test_english_slot_gives_the_english_answer(kb: KnowledgeBase) -> None:
     tracker = make_tracker("what is the VSS hotline number", slots={"language": "en"})
     messages, _ = _run(ActionAnswerQuestion(kb), tracker)
-    assert messages[0]["text"].startswith("Answer hotline.")
+    assert messages[0]["text"].startswith(
+        "Question: What is the VSS hotline number?\n\nAnswer hotline."
+    )
     assert "Legal basis:" in messages[0]["text"]
     assert messages[-1]["text"] == "Was this helpful?"
 
 
 def test_without_a_language_slot_the_matched_variant_decides(kb: KnowledgeBase) -> None:
     messages, _ = _run(ActionAnswerQuestion(kb), make_tracker("how long is maternity leave"))
-    assert messages[0]["text"].startswith("Answer maternity.")
+    assert messages[0]["text"].startswith(
+        "Question: How much maternity benefit do I get?\n\nAnswer maternity."
+    )
 
 
 def test_kb_entry_entity_answers_that_entry(kb: KnowledgeBase) -> None:
     payload = '/ask_question{"kb_entry":"one_time"}'
     tracker = make_tracker(payload, entities=[{"entity": "kb_entry", "value": "one_time"}])
     messages, events = _run(ActionAnswerQuestion(kb), tracker)
-    assert messages[0]["text"].startswith("Trả lời one_time.")
+    assert messages[0]["text"].startswith(
+        "Câu hỏi: Rút bảo hiểm xã hội một lần cần điều kiện gì?\n\nTrả lời one_time."
+    )
     assert events == [SlotSet("kb_entry", "one_time")]
 
 
@@ -141,4 +147,27 @@ def test_a_stale_button_for_a_removed_entry_says_it_does_not_know(kb: KnowledgeB
     tracker = make_tracker(payload, entities=[{"entity": "kb_entry", "value": "removed_entry"}])
     messages, events = _run(ActionAnswerQuestion(kb), tracker)
     assert events == []
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_human", "/file_complaint"]
+
+
+def test_an_answer_offers_its_related_entries_as_buttons(tmp_path: Path) -> None:
+    write_topic(tmp_path, "t", [
+        make_entry("hotline", ["Số tổng đài BHXH là gì?"], ["What is the VSS hotline?"],
+                   related=["office"]),
+        make_entry("office", ["Trụ sở BHXH ở đâu?"], ["Where is the VSS office?"]),
+    ])
+    tracker = make_tracker("/ask_question", entities=[{"entity": "kb_entry", "value": "hotline"}])
+    messages, events = _run(ActionAnswerQuestion(KnowledgeBase(tmp_path)), tracker)
+    assert events == [SlotSet("kb_entry", "hotline")]
+    assert messages[1]["text"] == "Câu hỏi liên quan:"
+    assert [_payload(b) for b in messages[1]["buttons"]] == [("ask_question",
+                                                               {"kb_entry": "office"})]
+    assert messages[-1]["text"] == "Câu trả lời có hữu ích không?"
+
+
+def test_a_missing_capability_gets_a_plain_no_with_a_human_or_a_ticket(kb: KnowledgeBase) -> None:
+    tracker = make_tracker("có gửi được email xác nhận phiếu cho tôi không?")
+    messages, events = _run(ActionAnswerQuestion(kb), tracker)
+    assert events == []
+    assert len(messages) == 1 and messages[0]["text"].startswith("Không, trợ lý này chưa gửi")
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_human", "/file_complaint"]
