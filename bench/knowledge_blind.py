@@ -27,7 +27,7 @@ from bot.knowledge.policy import decide  # noqa: E402
 from bot.knowledge.store import KnowledgeBase  # noqa: E402
 
 FORMS = ("vi", "vi_nodiac", "en")
-REFUSED = ("unknown", "cannot")
+REFUSED = ("unknown", "capability")
 
 
 def load(set_path: Path, labels_path: Path) -> list[dict]:

@@ -1,9 +1,10 @@
-"""What the assistant cannot do, recognised in a question, with an honest "no".
+"""What the assistant itself can and cannot do, recognised in a question, answered plainly.
 
 The ticket service confirms a request with its ticket code in the chat; it sends no e-mail and
-no SMS and takes no attachments (``backend/vss_tickets``: no mail, SMS or upload code). A
-question asking the assistant for one of these gets a plain "no" and what it does instead,
-rather than an answer about something else.
+no SMS (``backend/vss_tickets``: no mail or SMS code), so asking for one gets an honest "no"
+and what the assistant does instead. Photos and PDF documents are taken in the chat
+(``bot/attachments.py``), so asking to attach one gets a "yes" and how, rather than an answer
+about something else.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from bot.textnorm import fold
 _CHANNELS = {
     "email": r"\b(?:e ?mail|thu dien tu|gmail)\b",
     "sms": r"\b(?:sms|tin nhan dien thoai|text message|texts?)\b",
-    "attachment": r"\b(?:dinh kem|attach\w*|upload\w*|tai (?:len|anh|file|tep))\b",
+    "attachment": r"\b(?:dinh kem|gui kem|gui (?:anh|hinh|file|tep)|attach\w*|upload\w*"
+                  r"|send (?:a |the |my )?(?:photo|picture|file|document|scan)s?"
+                  r"|tai (?:len|anh|file|tep))\b",
 }
 _TO_ME = re.compile(
     r"\b(?:xac nhan|bien nhan|confirm\w*|receipt|cho (?:toi|minh|em)|(?:send|email|text) me"
@@ -48,18 +51,22 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "attachment": {
         "vi": (
-            "Không, hiện chưa gửi được tệp hay ảnh đính kèm qua trợ lý này. Bạn có thể mô tả "
-            "nội dung trong yêu cầu, hoặc gặp cán bộ hỗ trợ, hoặc gọi tổng đài 1900 9068."
+            "Có. Bạn gửi ảnh (JPEG, PNG, WebP) hoặc tệp PDF ngay trong cuộc trò chuyện: nút "
+            "đính kèm trên trang web, hoặc gửi ảnh, tệp như tin nhắn thường trên Zalo và "
+            "Messenger. Tệp được đính kèm vào yêu cầu của bạn (nếu chưa gửi yêu cầu thì vào yêu "
+            "cầu bạn gửi tiếp theo), và trợ lý báo lại đã nhận tệp nào."
         ),
         "en": (
-            "No, files and photos cannot be attached through this assistant yet. You can "
-            "describe them in your request, talk to a staff member, or call 1900 9068."
+            "Yes. Send a photo (JPEG, PNG, WebP) or a PDF right in this chat: the attach button "
+            "on the website, or as an ordinary photo or file on Zalo and Messenger. It is added "
+            "to your request (or to the request you file next), and the assistant tells you "
+            "what it received."
         ),
     },
 }
 
 
-def missing_capability(question: str) -> str | None:
+def capability_asked(question: str) -> str | None:
     """``"email"``, ``"sms"`` or ``"attachment"`` when the question asks the assistant for it."""
     folded = fold(question)
     for name, pattern in _PATTERNS.items():
@@ -69,5 +76,5 @@ def missing_capability(question: str) -> str | None:
 
 
 def capability_text(name: str, language: str) -> str:
-    """The honest "no" for capability ``name`` in ``language``."""
+    """The plain answer about capability ``name`` in ``language``."""
     return TEXTS[name].get(language, TEXTS[name]["vi"])

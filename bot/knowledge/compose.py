@@ -147,6 +147,6 @@ def decision_messages(
         return answer_messages(entries[decision.entry_id], language, today, related)
     if decision.kind == "choose":
         return suggestion_messages([entries[name] for name in decision.options], language)
-    if decision.kind == "cannot" and decision.capability:
+    if decision.kind == "capability" and decision.capability:
         return [Message(capability_text(decision.capability, language), _human_buttons(language))]
     return unknown_messages(language)

@@ -5,7 +5,8 @@
   two related entries go under it as buttons;
 - **choose** ("did you mean") only when two or more entries are genuinely close, never one;
 - **unknown** for what the base does not cover (a human and a ticket are offered);
-- **cannot** for what the product cannot do (``bot/knowledge/capabilities.py``).
+- **capability** for a question about what the assistant itself can or cannot do
+  (``bot/knowledge/capabilities.py``).
 
 Thresholds were chosen on the development set ``bench/sets/kb_blind1.yml`` only (see
 ``docs/knowledge.md``); the final set was never used for them.
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.knowledge.capabilities import missing_capability
+from bot.knowledge.capabilities import capability_asked
 from bot.knowledge.prepare import guess_language
 from bot.knowledge.schema import Entry
 from bot.knowledge.search import Hit, SearchIndex
@@ -44,7 +45,7 @@ MAX_CHOICES = 3
 MAX_RELATED = 2
 CANDIDATES = 5
 
-Kind = Literal["answer", "choose", "unknown", "cannot"]
+Kind = Literal["answer", "choose", "unknown", "capability"]
 
 
 @dataclass(frozen=True)
@@ -116,9 +117,9 @@ def decide(
     question: str, index: SearchIndex, entries: dict[str, Entry], language: str | None = None
 ) -> Decision:
     """The answer action's decision for a typed ``question``."""
-    capability = missing_capability(question)
+    capability = capability_asked(question)
     if capability:
         language = language or guess_language(expand_abbreviations(question))
-        return Decision("cannot", language, capability=capability)
+        return Decision("capability", language, capability=capability)
     hits = index.search(question, k=CANDIDATES)
     return decide_hits(hits, entries, language, thresholds(index))

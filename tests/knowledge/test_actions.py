@@ -109,6 +109,7 @@ def test_nothing_fits_offers_a_human_or_a_ticket(
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_human", "/file_complaint"]
 
 
+
 def test_feedback_is_stored_with_the_question_masked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -150,6 +151,7 @@ def test_a_stale_button_for_a_removed_entry_says_it_does_not_know(kb: KnowledgeB
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_human", "/file_complaint"]
 
 
+
 def test_an_answer_offers_its_related_entries_as_buttons(tmp_path: Path) -> None:
     write_topic(tmp_path, "t", [
         make_entry("hotline", ["Số tổng đài BHXH là gì?"], ["What is the VSS hotline?"],
@@ -171,3 +173,8 @@ def test_a_missing_capability_gets_a_plain_no_with_a_human_or_a_ticket(kb: Knowl
     assert events == []
     assert len(messages) == 1 and messages[0]["text"].startswith("Không, trợ lý này chưa gửi")
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_human", "/file_complaint"]
+
+
+def test_asking_to_attach_a_photo_gets_a_yes_and_how(kb: KnowledgeBase) -> None:
+    messages, _ = _run(ActionAnswerQuestion(kb), make_tracker("gửi kèm ảnh sổ BHXH được không"))
+    assert len(messages) == 1 and messages[0]["text"].startswith("Có. Bạn gửi ảnh")

@@ -53,7 +53,7 @@ def test_nothing_found_is_unknown(tmp_path: Path) -> None:
     assert decide_hits([], _entries(tmp_path), None).kind == "unknown"
 
 
-def test_a_missing_capability_gets_an_honest_no(kb: KnowledgeBase) -> None:
+def test_a_question_about_email_sms_or_attachments_gets_a_plain_answer(kb: KnowledgeBase) -> None:
     snapshot = kb.snapshot()
     for question, capability, language in [
         ("có gửi được email xác nhận phiếu cho tôi không?", "email", "vi"),
@@ -62,7 +62,7 @@ def test_a_missing_capability_gets_an_honest_no(kb: KnowledgeBase) -> None:
     ]:
         decision = decide(question, snapshot.index, snapshot.entries)
         assert (decision.kind, decision.capability, decision.language) == (
-            "cannot",
+            "capability",
             capability,
             language,
         )
@@ -71,4 +71,4 @@ def test_a_missing_capability_gets_an_honest_no(kb: KnowledgeBase) -> None:
 def test_asking_for_the_offices_email_address_is_a_knowledge_question(kb: KnowledgeBase) -> None:
     snapshot = kb.snapshot()
     question = "Is there an email address where I can send questions about social insurance?"
-    assert decide(question, snapshot.index, snapshot.entries).kind != "cannot"
+    assert decide(question, snapshot.index, snapshot.entries).kind != "capability"
