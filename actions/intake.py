@@ -93,7 +93,8 @@ class AskSlot(Action, ABC):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        _ask(self.slot, dispatcher, tracker)
+        if not tracker.get_slot("cancel_asked"):  # else "are you sure?" was the question
+            _ask(self.slot, dispatcher, tracker)
         return []
 
 
@@ -106,10 +107,29 @@ class ValidateIntakeForm(FormValidationAction):
 
     A question asked instead of an answer (other than for the description) is answered
     from the knowledge base and the form asks again, without counting a failure.
+
+    In the intake form every message reaches the form (no rule stops it on the NLU's guess):
+    the message itself decides, deterministically, whether it cancels (asked once when the form
+    holds answers), edits a field it names ("sửa tên"), or answers; the personal details it
+    states besides the answer ("Tôi tên là …, số điện thoại …") fill their slots too.
     """
 
     def name(self) -> str:
         return "validate_intake_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """The cancellation and edit requests first, then the answer and its extra details."""
+        requested = tracker.get_slot("requested_slot")
+        message = (tracker.latest_message or {}).get("text") or ""
+        if tracker.active_loop_name != "intake_form" or requested is None:
+            return await super().run(dispatcher, tracker, domain)
+        decided = _steer(requested, message, dispatcher, tracker)
+        if decided is not None:
+            return [SlotSet(slot, value) for slot, value in decided.items()]
+        events = await super().run(dispatcher, tracker, domain)
+        return events + _extra_details(requested, message, tracker, events)
 
     def __getattr__(self, name: str) -> Callable[..., dict[str, Any]]:
         """``validate_<slot>`` for every slot in ``_PARSERS`` (rasa-sdk looks them up by name)."""
@@ -144,6 +164,10 @@ class ValidateIntakeForm(FormValidationAction):
             events = ActionAnswerQuestion().run(dispatcher, tracker, {})
             return {slot: None, **{e["name"]: e["value"] for e in events}}
         failures = int(tracker.get_slot("failed_attempts") or 0) + 1
+        fallback = _optional_default(slot, tracker)
+        if failures >= 2 and fallback is not None:
+            say(dispatcher, tracker, "moving_on", field=label(tracker, slot))
+            return {slot: fallback, "failed_attempts": 0}
         say(dispatcher, tracker, error, min=fields.MIN_DESCRIPTION, max=fields.MAX_DESCRIPTION)
         if failures >= 2:
             say(dispatcher, tracker, "explain", field=label(tracker, slot), buttons=[
@@ -155,11 +179,12 @@ class ValidateIntakeForm(FormValidationAction):
     ) -> dict[str, Any]:
         """Send on yes (the request is frozen now, see ``submission``); on "change X" clear X
         so the form asks it again, then re-confirms."""
-        if value is True:
-            return {"confirmed": True,
+        answer = _yes_no(value, tracker)
+        if answer is True:
+            return {"confirmed": True, "intake_end": "confirmed",
                     "submission": tracker.get_slot("submission") or submission(tracker)}
         field = value if value in EDITABLE else (
-            fields.field_named(value) if isinstance(value, str) else None)
+            fields.edit_request(value, at_summary=True) if isinstance(value, str) else None)
         if field:
             return {"confirmed": None, field: None}
         say(dispatcher, tracker, "ask_edit", buttons=[
@@ -204,12 +229,82 @@ _PARSERS: dict[str, Parser] = {
         fields.parse_name(value, tracker.get_slot("ticket_kind")), "name_invalid"),
     "phone": _simple(fields.parse_phone, "phone_invalid"),
     "id_number": _simple(fields.parse_id_number, "id_number_invalid"),
-    "consent": _simple(lambda value: True if value is True else None, "consent_refused"),
+    "consent": lambda value, tracker: (
+        True if _yes_no(value, tracker) is True else None, "consent_refused"),
 }
 
 
+def _yes_no(value: Any, tracker: Tracker) -> bool | None:
+    """The citizen's yes or no: the words of the message first ("dạ đúng", "ok gửi đi",
+    "không"), the NLU's affirm/deny (the slot's intent mapping) only when the words are not
+    an everyday yes or no."""
+    words = fields.yes_no((tracker.latest_message or {}).get("text") or "")
+    if words is not None:
+        return words
+    if isinstance(value, bool):
+        return value
+    return fields.yes_no(value) if isinstance(value, str) else None
+
+
+# Optional steps and the value kept after two failed answers (the form moves on).
+_OPTIONAL = {"commune": fields.SKIPPED, "id_number": fields.SKIPPED, "topic": "other"}
+
+
+def _optional_default(slot: str, tracker: Tracker) -> str | None:
+    if slot == "full_name" and tracker.get_slot("ticket_kind") not in fields.NAME_REQUIRED:
+        return fields.SKIPPED
+    return _OPTIONAL.get(slot)
+
+
+_YES_NO_STEPS = ("consent", "confirmed")
+
+
+def _holds_answers(tracker: Tracker, requested: str) -> bool:
+    """Whether answers were given before this message (which filled the requested slot)."""
+    return any(tracker.get_slot(slot) is not None for slot in EDITABLE if slot != requested)
+
+
+def _steer(
+    requested: str, message: str, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> dict[str, Any] | None:
+    """The slots to set when the message cancels or edits instead of answering, else None.
+
+    A cancellation asks once ("Bạn chắc chắn muốn hủy…?") when the form holds answers; a yes
+    to that question ends the form (``intake_end: cancelled``: the rules run
+    ``action_cancel_intake``), a no or an answer carries on."""
+    yes_no_step = requested in _YES_NO_STEPS
+    if tracker.get_slot("cancel_asked"):
+        if fields.yes_no(message) is True or fields.cancel_request(message, yes_no_step=True):
+            return {"intake_end": "cancelled", "requested_slot": None}
+        if fields.yes_no(message) is False:  # the form asks its question again
+            return {"cancel_asked": None, requested: None}
+        tracker.slots["cancel_asked"] = None
+    if fields.cancel_request(message, yes_no_step):
+        if not _holds_answers(tracker, requested):
+            return {"intake_end": "cancelled", "requested_slot": None}
+        say(dispatcher, tracker, "cancel_confirm", buttons=[
+            button(tracker, "cancel_yes", "/stop"), button(tracker, "cancel_no", "/deny")])
+        return {"cancel_asked": True, requested: None}
+    field = None if requested == "description" else fields.edit_request(
+        message, at_summary=requested == "confirmed")
+    if field and field != requested:
+        return {field: None, requested: None, "confirmed": None, "failed_attempts": 0,
+                "cancel_asked": None}
+    return None
+
+
+def _extra_details(
+    requested: str, message: str, tracker: Tracker, events: list[EventType]
+) -> list[EventType]:
+    """Slots filled by details the message states besides its answer, when still empty."""
+    taken = {e.get("name") for e in events if e.get("event") == "slot"}
+    return [SlotSet(slot, value) for slot, value in fields.details(message).items()
+            if slot != requested and slot not in taken and tracker.get_slot(slot) is None]
+
+
 def _clear_form() -> list[EventType]:
-    return [SlotSet(slot, None) for slot in (*FORM_SLOTS, "submission", "handoff_request")] + [
+    return [SlotSet(slot, None) for slot in (
+        *FORM_SLOTS, "submission", "handoff_request", "cancel_asked", "intake_end")] + [
         SlotSet("failed_attempts", 0)]
 
 

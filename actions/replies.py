@@ -7,6 +7,8 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.vocabulary import kinds, topics
+
 # key: (Vietnamese, English). Placeholders are filled with str.format.
 TEXTS: dict[str, tuple[str, str]] = {
     "ask_ticket_kind": (
@@ -115,6 +117,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "I still could not take the \"{field}\". You can try again, type \"stop\" to cancel, "
         "or talk to an officer on 1900 9068. What you entered so far is kept.",
     ),
+    "moving_on": (
+        "Không sao, tôi bỏ qua mục \"{field}\" (không bắt buộc). Chúng ta tiếp tục.",
+        "No problem, I will leave out the \"{field}\" (it is optional). Let us go on.",
+    ),
+    "cancel_confirm": (
+        "Bạn chắc chắn muốn hủy yêu cầu này? Những gì bạn đã nhập sẽ bị xóa và không có gì "
+        "được gửi đi.",
+        "Are you sure you want to cancel this request? What you entered will be deleted and "
+        "nothing will be sent.",
+    ),
+    "cancel_yes": ("Có, hủy yêu cầu", "Yes, cancel it"),
+    "cancel_no": ("Không, tiếp tục", "No, carry on"),
     "intake_cancelled": (
         "Vâng, tôi đã hủy yêu cầu. Chưa có thông tin nào được gửi đi.",
         "All right, I have cancelled the request. Nothing was sent.",
@@ -269,24 +283,15 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 # Names of codes shown to the citizen: ticket kinds, topics, form fields and intents.
+def _capitalised(labels: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    return {code: (vi, en[:1].upper() + en[1:]) for code, (vi, en) in labels.items()}
+
+
+# Names of codes shown to the citizen: ticket kinds and topics (the ticket service's own labels,
+# bot/vocabulary.py), states, form fields and intents.
 LABELS: dict[str, tuple[str, str]] = {
-    "complaint": ("Khiếu nại", "Complaint"),
-    "recommendation": ("Kiến nghị, phản ánh", "Recommendation or report"),
-    "denunciation": ("Tố cáo", "Denunciation"),
-    "enquiry": ("Hỏi đáp cần cán bộ trả lời", "Enquiry for an officer"),
-    "contributions": ("Thu, đóng BHXH/BHYT", "Contributions"),
-    "si_book_hi_card": ("Sổ BHXH, thẻ BHYT", "SI book, HI card"),
-    "pension": ("Lương hưu", "Pension"),
-    "one_time_withdrawal": ("BHXH một lần", "One-time withdrawal"),
-    "sickness_maternity": ("Ốm đau, thai sản", "Sickness, maternity"),
-    "unemployment": ("Bảo hiểm thất nghiệp", "Unemployment insurance"),
-    "health_insurance_benefits": ("Khám chữa bệnh BHYT", "Health insurance benefits"),
-    "voluntary_si": ("BHXH tự nguyện", "Voluntary social insurance"),
-    "social_pension": ("Trợ cấp hưu trí xã hội", "Social pension"),
-    "digital_services": ("VssID, dịch vụ công", "VssID, online services"),
-    "covid_support": ("Hỗ trợ COVID-19", "COVID-19 support"),
-    "staff_conduct": ("Thái độ, hành vi cán bộ", "Staff conduct"),
-    "other": ("Khác", "Other"),
+    **_capitalised(kinds()),
+    **_capitalised(topics()),
     "state_received": ("Đã tiếp nhận, chờ thụ lý", "Received, awaiting acceptance"),
     "state_accepted": ("Đã thụ lý", "Accepted"),
     "state_rejected": ("Không thụ lý", "Not accepted"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -263,12 +264,29 @@ def test_an_invalid_answer_is_re_asked_with_a_reason() -> None:
     ]
 
 
-def test_a_second_failure_explains_and_offers_a_way_out() -> None:
-    result, messages = _validate("id_number", "12345", failed_attempts=1)
-    assert result == {"id_number": None, "failed_attempts": 2}
-    assert "12 chữ số" in messages[0]["text"]
+def test_a_second_failure_at_a_required_step_offers_a_human() -> None:
+    result, messages = _validate("phone", "12345", failed_attempts=1)
+    assert result == {"phone": None, "failed_attempts": 2}
+    assert "10 chữ số" in messages[0]["text"]
     assert "vẫn được giữ lại" in messages[1]["text"]
     assert [b["payload"] for b in messages[1]["buttons"]] == ["/stop", "/request_human"]
+
+
+@pytest.mark.parametrize(("slot", "answer", "kept"), [
+    ("id_number", "12345", "-"), ("commune", "1", "-"), ("topic", "xyz", "other")])
+def test_a_second_failure_at_an_optional_step_moves_on(slot: str, answer: str, kept: str) -> None:
+    result, messages = _validate(slot, answer, failed_attempts=1)
+    assert result == {slot: kept, "failed_attempts": 0}
+    assert "bỏ qua" in messages[0]["text"] and len(messages) == 1
+    name, _ = _validate("full_name", "123", failed_attempts=1, ticket_kind="recommendation")
+    assert name == {"full_name": "-", "failed_attempts": 0}
+    required, _ = _validate("full_name", "123", failed_attempts=1, ticket_kind="denunciation")
+    assert required == {"full_name": None, "failed_attempts": 2}
+
+
+def test_the_value_the_bot_suggests_at_the_topic_step_is_accepted() -> None:
+    assert _validate("topic", "khác")[0]["topic"] == "other"
+    assert _validate("topic", "Other", language="en")[0]["topic"] == "other"
 
 
 def test_a_question_instead_of_an_answer_is_answered_without_counting_a_failure(
@@ -292,6 +310,109 @@ def test_consent_refused_is_explained() -> None:
     result, messages = _validate("consent", False)
     assert result["consent"] is None and "đồng ý" in messages[0]["text"]
     assert _validate("consent", True)[0]["consent"] is True
+
+
+INTAKE_DOMAIN = {"forms": {"intake_form": {"required_slots": list(FORM_SLOTS)}},
+                 "slots": {slot: {} for slot in FORM_SLOTS}}
+
+
+def _turn(
+    text: str, requested: str, intent: str = "inform", extracted: Any = None, **slots: Any
+) -> tuple[dict[str, Any], list[str]]:
+    """One message to the running intake form: the slots its validation sets and the texts
+    said. ``extracted`` is what the slot mappings took for the requested slot (default the
+    text, as ``from_text`` does)."""
+    value = text if extracted is None else extracted
+    tracker = make_tracker({**slots, "requested_slot": requested}, intent=intent, text=text)
+    tracker.events.append({"event": "slot", "name": requested, "value": value})
+    tracker.slots[requested] = value
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateIntakeForm().run(dispatcher, tracker, INTAKE_DOMAIN))
+    return {e["name"]: e["value"] for e in events}, [m["text"] for m in dispatcher.messages]
+
+
+BEFORE_SUMMARY = {k: v for k, v in FORM_SLOTS_FILLED.items() if k != "confirmed"}
+
+
+@pytest.mark.parametrize("text", [
+    "đúng", "dạ", "dạ đúng", "ừ", "ok", "chuẩn", "được", "gửi đi", "yes", "yep", "sure",
+    "dung roi", "Dạ đúng rồi ạ", "ok gửi đi"])
+@pytest.mark.parametrize("intent", ["affirm", "stop", "deny", "inform"])
+def test_every_everyday_yes_sends_at_the_summary_whatever_the_nlu_guessed(
+    text: str, intent: str
+) -> None:
+    extracted = {"affirm": True, "deny": False}.get(intent)
+    slots, said = _turn(text, "confirmed", intent, extracted, **BEFORE_SUMMARY)
+    assert slots["confirmed"] is True and slots["intake_end"] == "confirmed" and said == []
+    consent = {k: v for k, v in BEFORE_SUMMARY.items() if k != "consent"}
+    slots, _ = _turn(text, "consent", intent, extracted, **consent)
+    assert slots["consent"] is True
+
+
+@pytest.mark.parametrize("text", ["không", "no", "ko", "không đồng ý", "nope"])
+def test_a_no_is_a_no(text: str) -> None:
+    consent = {k: v for k, v in BEFORE_SUMMARY.items() if k != "consent"}
+    slots, said = _turn(text, "consent", "affirm", True, **consent)
+    assert slots["consent"] is None and "đồng ý" in said[0]
+    slots, said = _turn(text, "confirmed", "affirm", True, **BEFORE_SUMMARY)
+    assert slots["confirmed"] is None and said == ["Bạn muốn sửa mục nào?"]
+
+
+@pytest.mark.parametrize(("text", "field", "requested"), [
+    ("sửa tên", "full_name", "confirmed"), ("sua lai ten", "full_name", "confirmed"),
+    ("tôi muốn sửa nội dung", "description", "confirmed"), ("edit the phone", "phone", "confirmed"),
+    ("số điện thoại", "phone", "confirmed"), ("sửa tỉnh", "province", "phone"),
+    ("cho tôi sửa lại tên", "full_name", "id_number")])
+@pytest.mark.parametrize("intent", ["stop", "deny", "inform"])
+def test_an_edit_goes_to_the_field_it_names(
+    text: str, field: str, requested: str, intent: str
+) -> None:
+    slots_before = {k: v for k, v in BEFORE_SUMMARY.items()
+                    if list(FORM_SLOTS).index(k) < list(FORM_SLOTS).index(requested)}
+    slots, said = _turn(text, requested, intent, **slots_before)
+    assert slots[field] is None and slots[requested] is None and said == []
+    assert "intake_end" not in slots
+
+
+def test_cancelling_a_form_with_answers_asks_once() -> None:
+    slots, said = _turn("dừng", "phone", "stop", **{"ticket_kind": "complaint"})
+    assert slots == {"cancel_asked": True, "phone": None}
+    assert said[0].startswith("Bạn chắc chắn muốn hủy")
+    for yes in ("có", "/stop", "hủy", "dạ"):
+        slots, said = _turn(yes, "phone", "affirm", ticket_kind="complaint", cancel_asked=True)
+        assert slots == {"intake_end": "cancelled", "requested_slot": None} and said == []
+    slots, said = _turn("không", "phone", "deny", ticket_kind="complaint", cancel_asked=True)
+    assert slots == {"cancel_asked": None, "phone": None}
+    # an answer instead of yes or no carries on with the form
+    slots, _ = _turn("0912345678", "phone", "inform", ticket_kind="complaint", cancel_asked=True)
+    assert slots["phone"] == "0912345678"
+
+
+def test_cancelling_an_empty_form_needs_no_question() -> None:
+    slots, said = _turn("stop", "ticket_kind", "stop")
+    assert slots == {"intake_end": "cancelled", "requested_slot": None} and said == []
+
+
+def test_the_are_you_sure_question_is_not_followed_by_the_form_question() -> None:
+    dispatcher = CollectingDispatcher()
+    ASK_ACTIONS["phone"]().run(dispatcher, make_tracker({"cancel_asked": True}), {})
+    assert dispatcher.messages == []
+    ASK_ACTIONS["phone"]().run(dispatcher, make_tracker({}), {})
+    assert len(dispatcher.messages) == 1
+
+
+def test_several_details_in_one_message_fill_several_slots() -> None:
+    text = "Tôi tên là Võ Thị Bích, số điện thoại 0939123456"
+    slots, said = _turn(text, "full_name", "inform", **{"ticket_kind": "complaint"})
+    assert slots["full_name"] == "Võ Thị Bích" and slots["phone"] == "0939123456"
+    assert said == []
+    slots, _ = _turn("my name is Tran Van Nam, phone +84 912 345 678, ID 001099012345",
+                     "full_name", "inform", ticket_kind="complaint")
+    assert (slots["full_name"], slots["phone"], slots["id_number"]) == (
+        "Tran Van Nam", "0912345678", "001099012345")
+    # a detail already given is not overwritten
+    slots, _ = _turn(text, "full_name", "inform", ticket_kind="complaint", phone="0912345678")
+    assert "phone" not in slots
 
 
 def test_summary_edit_clears_the_field_and_asks_for_it_again() -> None:
@@ -322,7 +443,7 @@ def test_the_summary_lists_every_answer_with_send_change_cancel() -> None:
     ASK_ACTIONS["confirmed"]().run(dispatcher, tracker, {})
     (message,) = dispatcher.messages
     assert "- Kind: Complaint" in message["text"]
-    assert "- Area: One-time withdrawal" in message["text"]
+    assert "- Area: One-time SI withdrawal" in message["text"]
     assert "- Commune: —" in message["text"] and "- Phone: 0912345678" in message["text"]
     assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny", "/stop"]
 
