@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import fields
+from actions import fields, story
 from actions.knowledge import ActionAnswerQuestion
 from actions.replies import button, label, language_of, say, text
 from bot.pii import mask
@@ -25,10 +25,12 @@ from bot.user_text import typed
 logger = logging.getLogger(__name__)
 
 FORM_SLOTS = (
-    "ticket_kind", "topic", "description", "province", "commune", "full_name", "phone",
-    "id_number", "consent", "confirmed",
+    "description", "ticket_kind", "topic", "office_level", "province", "commune", "full_name",
+    "phone", "id_number", "consent", "confirmed",
 )
-EDITABLE = FORM_SLOTS[:-2]
+EDITABLE = tuple(s for s in FORM_SLOTS[:-2] if s != "office_level")
+NOT_ABOUT_STAFF = "none"  # office_level of a matter that is not about VSS staff
+LEVELS = ("grassroots", "province", "central")
 # Topics offered as buttons (any other can be typed).
 TOPIC_BUTTONS = ("pension", "one_time_withdrawal", "si_book_hi_card", "unemployment",
                  "staff_conduct", "other")
@@ -49,8 +51,9 @@ def _shown(tracker: Tracker, slot: str) -> str:
     return value if len(value) <= 200 else value[:197] + "..."
 
 
-def _ask(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-    """Send the question for ``slot`` with the buttons that answer it."""
+def _ask(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Send the question for ``slot`` with the buttons that answer it; the summary also
+    settles the office a matter about staff concerns (``about_unit_code``)."""
     kind = tracker.get_slot("ticket_kind")
     skip = [button(tracker, "skip", "bỏ qua")]
     if slot == "ticket_kind":
@@ -61,8 +64,14 @@ def _ask(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
             button(tracker, t, _payload("inform", topic=t)) for t in TOPIC_BUTTONS])
     elif slot == "description":
         say(dispatcher, tracker, "ask_description", min=fields.MIN_DESCRIPTION)
+    elif slot == "office_level":
+        say(dispatcher, tracker, "ask_office_level", buttons=[
+            button(tracker, f"level_{level}", text(tracker, f"level_{level}"))
+            for level in LEVELS])
     elif slot == "full_name" and kind in fields.NAME_REQUIRED:
-        say(dispatcher, tracker, "ask_full_name_required", kind_lower=label(tracker, kind).lower())
+        protected = text(tracker, "denouncer_protected") if kind == "denunciation" else ""
+        say(dispatcher, tracker, "ask_full_name_required", kind_lower=label(tracker, kind).lower(),
+            protected=protected)
     elif slot in ("full_name", "commune", "id_number"):
         key = "ask_full_name_optional" if slot == "full_name" else f"ask_{slot}"
         say(dispatcher, tracker, key, buttons=skip)
@@ -72,11 +81,46 @@ def _ask(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     elif slot == "confirmed":
         lines = "\n".join(text(tracker, "summary_line", label=label(tracker, s),
                                value=_shown(tracker, s)) for s in EDITABLE)
+        about = about_unit(tracker)
+        lines += _routing_line(tracker, about)
         say(dispatcher, tracker, "summary", lines=lines, buttons=[
             button(tracker, "send", "/affirm"), button(tracker, "edit", "/deny"),
             button(tracker, "cancel", "/stop")])
+        return [SlotSet("about_unit_code", about["code"] if about else None)]
     else:
         say(dispatcher, tracker, f"ask_{slot}")
+    return []
+
+
+def about_unit(tracker: Tracker) -> dict[str, Any] | None:
+    """The VSS office a complaint or denunciation about staff concerns (``code``, names), from
+    the level the story named or the citizen chose and the place; None when it is not about
+    staff, the place does not say which office, or the service cannot be reached."""
+    level = tracker.get_slot("office_level")
+    if level not in LEVELS or _filing_kind(tracker) not in fields.NAME_REQUIRED:
+        return None
+    try:
+        return TicketClient().unit_concerned(level, _given(tracker, "province"),
+                                             _given(tracker, "commune"))
+    except TicketServiceError as exc:
+        logger.warning("office concerned not resolved: %s", exc)
+        return None
+
+
+def _routing_line(tracker: Tracker, about: dict[str, Any] | None) -> str:
+    """For misconduct: which office the matter concerns and that it goes to the unit above."""
+    if about is None:
+        return ""
+    name = about.get("name_en" if language_of(tracker) == "en" else "name_vi") or about["code"]
+    try:
+        preview = TicketClient().preview_routing(
+            _filing_kind(tracker), tracker.get_slot("topic") or "other",
+            _given(tracker, "province") or "", about_unit_code=about["code"])
+    except TicketServiceError:
+        return "\n" + text(tracker, "summary_above_unknown", concerned=name)
+    unit = preview.get("unit") or {}
+    above = unit.get("name_en" if language_of(tracker) == "en" else "name_vi") or unit.get("code")
+    return "\n" + text(tracker, "summary_above", concerned=name, above=above)
 
 
 class AskSlot(Action, ABC):
@@ -93,9 +137,9 @@ class AskSlot(Action, ABC):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if not tracker.get_slot("cancel_asked"):  # else "are you sure?" was the question
-            _ask(self.slot, dispatcher, tracker)
-        return []
+        if tracker.get_slot("cancel_asked"):  # "are you sure?" was the question
+            return []
+        return _ask(self.slot, dispatcher, tracker)
 
 
 # One registered action per slot, e.g. ``action_ask_phone``.
@@ -144,7 +188,10 @@ class ValidateIntakeForm(FormValidationAction):
             candidates = (value or [None]) if isinstance(value, list) else [value]
             results = [_PARSERS[slot](candidate, tracker) for candidate in candidates]
             parsed = next((r for r in results if r[0] is not None), results[-1])
-            return self._check(slot, *parsed, dispatcher, tracker)
+            checked = self._check(slot, *parsed, dispatcher, tracker)
+            if slot == "description" and checked.get("description"):
+                checked.update(inferred(checked["description"], tracker))
+            return checked
 
         return validate
 
@@ -192,6 +239,49 @@ class ValidateIntakeForm(FormValidationAction):
         return {"confirmed": None}
 
 
+def inferred(description: str, tracker: Tracker) -> dict[str, Any]:
+    """The kind, topic and office level the story makes plain, for the slots still empty (the
+    form asks the others; the summary shows them all for correction)."""
+    reading = story.read(description)
+    level = reading.level if reading.misconduct else NOT_ABOUT_STAFF
+    guesses = {"ticket_kind": reading.kind, "topic": reading.topic, "office_level": level}
+    return {slot: value for slot, value in guesses.items()
+            if value is not None and tracker.get_slot(slot) is None}
+
+
+class ActionTakeStory(Action):
+    """Starts the intake from what the citizen wrote (``action_take_story``).
+
+    A message telling of a problem is offered as a ticket with one button (``intake_offer``
+    true; a second story before the button adds to the first). The button, or a yes, starts
+    the form with that story as the description and the kind, topic and office level it makes
+    plain; a bare request ("tôi muốn khiếu nại") starts the form at once (``intake_offer``
+    false)."""
+
+    def name(self) -> str:
+        return "action_take_story"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        message = fields.spaces((tracker.latest_message or {}).get("text") or "")
+        held = tracker.get_slot("story")
+        if typed(message) and story.is_story(message) and tracker.active_loop_name is None:
+            told = f"{held}\n{message}" if held else message
+            kind = story.read(told).kind
+            what = label(tracker, kind).lower() if kind else text(tracker, "a_request")
+            say(dispatcher, tracker, "story_offer", what=what,
+                buttons=[button(tracker, "send_story", "/file_complaint")])
+            return [SlotSet("story", told), SlotSet("intake_offer", True)]
+        events: list[EventType] = [SlotSet("story", None), SlotSet("intake_offer", False)]
+        description, _ = fields.parse_description(held or "")
+        if description:
+            events.append(SlotSet("description", description))
+            events += [SlotSet(slot, value)
+                       for slot, value in inferred(description, tracker).items()]
+        return events
+
+
 def _routable(kind: str, topic: str, value: Any) -> str | None:
     """The place as typed when the ticket service can route it (or is unreachable)."""
     province = fields.spaces(value)[:100]
@@ -222,6 +312,8 @@ _PARSERS: dict[str, Parser] = {
     "ticket_kind": _simple(fields.parse_kind, "kind_unknown"),
     "topic": _simple(fields.parse_topic, "topic_unknown"),
     "description": lambda value, tracker: fields.parse_description(value),
+    "office_level": _simple(lambda value: value if value in (*LEVELS, NOT_ABOUT_STAFF)
+                            else story.level_answer(str(value or "")), "office_level_unknown"),
     "province": lambda value, tracker: (_routable(
         _filing_kind(tracker), tracker.get_slot("topic") or "other", value), "province_unknown"),
     "commune": _simple(fields.parse_commune, "commune_invalid"),
@@ -270,8 +362,8 @@ def _steer(
     """The slots to set when the message cancels or edits instead of answering, else None.
 
     A cancellation asks once ("Bạn chắc chắn muốn hủy…?") when the form holds answers; a yes
-    to that question ends the form (``intake_end: cancelled``: the rules run
-    ``action_cancel_intake``), a no or an answer carries on."""
+    to that question ends the form (``intake_end: cancelled``: the ending action cancels it),
+    a no or an answer carries on."""
     yes_no_step = requested in _YES_NO_STEPS
     if tracker.get_slot("cancel_asked"):
         if fields.yes_no(message) is True or fields.cancel_request(message, yes_no_step=True):
@@ -304,7 +396,8 @@ def _extra_details(
 
 def _clear_form() -> list[EventType]:
     return [SlotSet(slot, None) for slot in (
-        *FORM_SLOTS, "submission", "handoff_request", "cancel_asked", "intake_end")] + [
+        *FORM_SLOTS, "submission", "handoff_request", "cancel_asked", "intake_end",
+        "about_unit_code", "story", "intake_offer")] + [
         SlotSet("failed_attempts", 0)]
 
 
@@ -322,7 +415,8 @@ class ActionCancelIntake(Action):
 
 
 class ActionSubmitTicket(Action):
-    """Sends the confirmed form to the ticket service and gives the citizen the code.
+    """Sends the confirmed form to the ticket service and gives the citizen the code; ends a
+    form the citizen cancelled (``intake_end``) with the cancellation instead.
 
     It sends the request frozen in the ``submission`` slot when the citizen confirmed, so any
     retry ("try again", a second confirmation after a crash) re-sends exactly that body under
@@ -337,6 +431,8 @@ class ActionSubmitTicket(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if tracker.get_slot("intake_end") == "cancelled":
+            return ActionCancelIntake().run(dispatcher, tracker, domain)
         request = tracker.get_slot("submission") or submission(tracker)
         payload = request["payload"]
         try:
@@ -371,6 +467,7 @@ def submission(tracker: Tracker) -> dict[str, Any]:
         tracker.sender_id, payload["kind"], payload["topic"], payload["description"],
         payload["province"] or "", payload["commune"] or "", citizen["name"] or "",
         citizen["phone"], citizen["cccd"] or citizen["bhxh_code"] or "",
+        payload["about_unit_code"] or "",
     )
     return {"payload": payload, "key": key}
 
@@ -432,6 +529,7 @@ def ticket_payload(tracker: Tracker) -> dict[str, Any]:
                     "cccd": cccd, "bhxh_code": bhxh_code},
         "province": _given(tracker, "province"),
         "commune": _given(tracker, "commune"),
+        "about_unit_code": tracker.get_slot("about_unit_code"),
         "consent": tracker.get_slot("consent") is True,
         "transcript": chat_transcript(tracker),
     }

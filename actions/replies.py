@@ -60,8 +60,50 @@ TEXTS: dict[str, tuple[str, str]] = {
         "That commune name is not valid. Type it again (e.g. Sai Gon Ward) or \"skip\".",
     ),
     "ask_full_name_required": (
-        "Theo quy định, {kind_lower} cần ghi rõ họ tên người gửi. Bạn vui lòng cho biết họ và tên.",
-        "The law requires a {kind_lower} to name the person making it. What is your full name?",
+        "Theo quy định, {kind_lower} cần ghi rõ họ tên người gửi.{protected} Bạn vui lòng cho "
+        "biết họ và tên.",
+        "The law requires a {kind_lower} to name the person making it.{protected} What is your "
+        "full name?",
+    ),
+    "denouncer_protected": (
+        " Danh tính của người tố cáo được giữ bí mật theo quy định của pháp luật.",
+        " The law keeps a denouncer's identity confidential.",
+    ),
+    "story_offer": (
+        "Tôi có thể gửi ngay nội dung bạn vừa kể thành {what} đến cơ quan BHXH có trách nhiệm, "
+        "bạn không cần viết lại. Bấm nút dưới đây, tôi sẽ chỉ hỏi thêm vài thông tin cần "
+        "thiết. Bạn cũng có thể kể thêm trước khi gửi.",
+        "I can send what you just told me as {what} to the responsible VSS office: you do not "
+        "need to write it again. Press the button below and I will only ask for a few details. "
+        "You can also add to it before sending.",
+    ),
+    "a_request": ("một yêu cầu", "a request"),
+    "send_story": ("Gửi nội dung này", "Send this"),
+    "ask_office_level": (
+        "Cán bộ hoặc đơn vị bạn phản ánh thuộc cơ quan BHXH cấp nào? Yêu cầu sẽ được chuyển "
+        "đến cấp trên của đơn vị đó, không giao cho chính đơn vị bị phản ánh.",
+        "Which level of VSS office do the staff or office you report belong to? The matter "
+        "goes to the level above that office, never to the office itself.",
+    ),
+    "office_level_unknown": (
+        "Bạn chọn một cấp: BHXH cơ sở (xã, phường), BHXH tỉnh/thành phố, hoặc BHXH Việt Nam.",
+        "Please choose one: grassroots office (commune, ward), provincial office, or Vietnam "
+        "Social Security (central).",
+    ),
+    "level_grassroots": ("BHXH cơ sở (xã, phường)", "Grassroots office"),
+    "level_province": ("BHXH tỉnh, thành phố", "Provincial office"),
+    "level_central": ("BHXH Việt Nam (trung ương)", "Vietnam Social Security (central)"),
+    "summary_above": (
+        "- Nơi xử lý: vì nội dung liên quan đến cán bộ của {concerned}, yêu cầu được chuyển "
+        "đến {above} (cấp trên), không giao cho chính đơn vị bị phản ánh.",
+        "- Handled by: as it concerns staff of {concerned}, it goes to {above} (the level "
+        "above), never to the office concerned.",
+    ),
+    "summary_above_unknown": (
+        "- Nơi xử lý: vì nội dung liên quan đến cán bộ của {concerned}, yêu cầu được chuyển "
+        "đến cấp trên, không giao cho chính đơn vị bị phản ánh.",
+        "- Handled by: as it concerns staff of {concerned}, it goes to the level above, never "
+        "to the office concerned.",
     ),
     "ask_full_name_optional": (
         "Bạn vui lòng cho biết họ và tên (không bắt buộc, gõ \"bỏ qua\" nếu không muốn).",
@@ -308,6 +350,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "full_name": ("Họ và tên", "Full name"),
     "phone": ("Số điện thoại", "Phone"),
     "id_number": ("CCCD / mã số BHXH", "Citizen ID / SI code"),
+    "office_level": ("Cấp cơ quan bị phản ánh", "Level of the office concerned"),
     "consent": ("Đồng ý xử lý dữ liệu", "Consent to data processing"),
     "confirmed": ("Xác nhận", "Confirmation"),
     "file_complaint": ("Gửi khiếu nại, kiến nghị", "File a complaint or request"),

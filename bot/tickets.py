@@ -61,10 +61,21 @@ class TicketClient:
             "POST", "/api/v1/tickets", json=payload, headers={"Idempotency-Key": key}
         )
 
-    def preview_routing(self, kind: str, topic: str, province: str) -> dict[str, Any]:
+    def preview_routing(
+        self, kind: str, topic: str, province: str, about_unit_code: str | None = None
+    ) -> dict[str, Any]:
         """Which unit would handle such a ticket, and why (422 for an unknown place)."""
-        body = {"kind": kind, "topic": topic, "province": province}
+        body = {"kind": kind, "topic": topic, "province": province,
+                "about_unit_code": about_unit_code}
         return self._request("POST", "/api/v1/routing/preview", json=body)
+
+    def unit_concerned(
+        self, level: str, province: str | None, commune: str | None
+    ) -> dict[str, Any] | None:
+        """The office (``code``, ``name_vi``, ``name_en``) a matter about staff of that level
+        and place concerns; None when the place does not say which grassroots office."""
+        body = {"level": level, "province": province, "commune": commune}
+        return self._request("POST", "/api/v1/routing/unit-concerned", json=body)
 
     def citizen_view(self, code: str, phone_last4: str, conversation_id: str) -> dict[str, Any]:
         """What a verified citizen may see (404 for an unknown code or wrong digits alike,

@@ -5,17 +5,25 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.intake import ASK_ACTIONS, FORM_SLOTS, ActionSubmitTicket, ValidateIntakeForm
+from actions.intake import (
+    ASK_ACTIONS,
+    FORM_SLOTS,
+    ActionSubmitTicket,
+    ActionTakeStory,
+    ValidateIntakeForm,
+)
 from actions.session import ActionSessionStart
 from tests.fake_tickets import FakeTicketService
-from tests.stack import free_port
+from tests.stack import Stack, free_port
 
 FORM_SLOTS_FILLED = {
     "ticket_kind": "complaint",
@@ -453,3 +461,117 @@ def test_a_new_session_keeps_only_the_language_and_the_ticket_code() -> None:
     events = ActionSessionStart().run(CollectingDispatcher(), tracker, {})
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert slots == {"language": "en", "ticket_code": "BHXH-2026-000042"}
+
+
+STORY = ("Cán bộ một cửa BHXH tỉnh Nghệ An quát tháo tôi và đòi 2 triệu mới nhận hồ sơ "
+         "hưởng BHXH một lần của tôi.")
+
+
+def _take(text: str, intent: str = "file_complaint", **slots: Any) -> tuple[dict[str, Any], list]:
+    tracker = make_tracker(slots, intent=intent, text=text)
+    tracker.active_loop = {}
+    dispatcher = CollectingDispatcher()
+    events = ActionTakeStory().run(dispatcher, tracker, {})
+    return {e["name"]: e["value"] for e in events}, dispatcher.messages
+
+
+def test_a_story_is_offered_as_a_ticket_with_one_button() -> None:
+    slots, (offer,) = _take(STORY)
+    assert slots == {"story": STORY, "intake_offer": True}
+    assert "tố cáo" in offer["text"] and "không cần viết lại" in offer["text"]
+    assert [b["payload"] for b in offer["buttons"]] == ["/file_complaint"]
+
+
+def test_the_button_starts_the_form_with_the_story_as_the_description() -> None:
+    slots, said = _take("/file_complaint", story=STORY, intake_offer=True)
+    assert said == [] and slots["intake_offer"] is False and slots["story"] is None
+    assert slots["description"] == STORY
+    assert (slots["ticket_kind"], slots["topic"], slots["office_level"]) == (
+        "denunciation", "staff_conduct", "province")
+
+
+def test_a_second_story_adds_to_the_first_and_a_bare_request_starts_the_form() -> None:
+    more = "Việc này xảy ra sáng thứ Hai tuần trước, có nhiều người chứng kiến ở quầy."
+    slots, _ = _take(more, story=STORY, intake_offer=True)
+    assert slots["story"] == f"{STORY}\n{more}"
+    slots, said = _take("tôi muốn khiếu nại")
+    assert slots == {"story": None, "intake_offer": False} and said == []
+
+
+def test_the_kind_given_by_the_citizen_is_not_overwritten_by_the_reading() -> None:
+    slots, _ = _take("/file_complaint", story=STORY, ticket_kind="complaint")
+    assert "ticket_kind" not in slots and slots["office_level"] == "province"
+
+
+def test_a_typed_description_fills_kind_topic_and_level_when_plain() -> None:
+    result, _ = _validate("description", STORY)
+    assert (result["ticket_kind"], result["topic"], result["office_level"]) == (
+        "denunciation", "staff_conduct", "province")
+    result, _ = _validate("description", "Tôi đến nộp hồ sơ nhưng không biết phải làm gì tiếp")
+    assert "ticket_kind" not in result and result["office_level"] == "none"
+
+
+def test_the_level_is_asked_with_three_buttons_when_the_story_does_not_say() -> None:
+    dispatcher = CollectingDispatcher()
+    ASK_ACTIONS["office_level"]().run(dispatcher, make_tracker({}, "en"), {})
+    (question,) = dispatcher.messages
+    assert "level above" in question["text"] and len(question["buttons"]) == 3
+    for title in [b["payload"] for b in question["buttons"]]:
+        assert _validate("office_level", title)[0]["office_level"] in (
+            "grassroots", "province", "central")
+
+
+def test_a_denouncer_is_told_the_name_is_required_and_the_identity_protected() -> None:
+    dispatcher = CollectingDispatcher()
+    ASK_ACTIONS["full_name"]().run(dispatcher, make_tracker({"ticket_kind": "denunciation"}), {})
+    (question,) = dispatcher.messages
+    assert "họ tên" in question["text"] and "giữ bí mật" in question["text"]
+
+
+@pytest.fixture(scope="module")
+def tickets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The real ticket service, on a free port with its own SQLite database."""
+    stack = Stack.configure(Path(tmp_path_factory.mktemp("tickets")))
+    try:
+        stack.start_tickets()
+    except Exception:
+        print(stack.logs())
+        stack.stop_all()
+        raise
+    yield stack
+    stack.stop_all()
+
+
+@pytest.mark.parametrize(("level", "concerned", "above", "above_name"), [
+    ("province", "bhxh.nghe-an", "vss.inspectorate", "Thanh tra BHXH Việt Nam"),
+    ("grassroots", "bhxh.nghe-an.placeholder", "bhxh.nghe-an", "Bảo hiểm xã hội tỉnh Nghệ An"),
+])
+def test_misconduct_goes_to_the_unit_above_the_office_concerned(
+    tickets: Stack, monkeypatch: pytest.MonkeyPatch, level: str, concerned: str, above: str,
+    above_name: str,
+) -> None:
+    monkeypatch.setenv("TICKETS_URL", tickets.tickets_url)
+    monkeypatch.setenv("TICKETS_SERVICE_TOKEN", tickets.env["TICKETS_SERVICE_TOKEN"])
+    slots = {**FORM_SLOTS_FILLED, "ticket_kind": "denunciation", "topic": "staff_conduct",
+             "description": STORY, "province": "Nghệ An", "commune": "-", "confirmed": None,
+             "office_level": level}
+    dispatcher = CollectingDispatcher()
+    events = ASK_ACTIONS["confirmed"]().run(dispatcher, make_tracker(slots), {})
+    assert events == [SlotSet("about_unit_code", concerned)]
+    (summary,) = dispatcher.messages
+    assert f"được chuyển đến {above_name} (cấp trên)" in summary["text"]
+    tracker = make_tracker({**slots, "confirmed": True, "about_unit_code": concerned})
+    dispatcher, events = _submit(tracker)
+    code = next(e["value"] for e in events if e["name"] == "ticket_code")
+    ticket = requests.get(f"{tickets.tickets_url}/api/v1/tickets/{code}", timeout=10, headers={
+        "Authorization": f"Bearer {tickets.env['TICKETS_SERVICE_TOKEN']}"}).json()
+    assert ticket["unit"]["code"] == above
+    assert "không giao cho chính đơn vị bị phản ánh" in ticket["routing_reasons"][0]
+
+
+def test_a_matter_not_about_staff_has_no_office_concerned(tickets: Stack) -> None:
+    slots = {**FORM_SLOTS_FILLED, "confirmed": None, "office_level": "none"}
+    dispatcher = CollectingDispatcher()
+    assert ASK_ACTIONS["confirmed"]().run(dispatcher, make_tracker(slots), {}) == [
+        SlotSet("about_unit_code", None)]
+    assert "cấp trên" not in dispatcher.messages[0]["text"]
