@@ -300,6 +300,39 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Người dân đề nghị trao đổi trực tiếp với cán bộ qua chat. "
         "(The citizen asks to talk to an officer in the chat.)",
     ),
+    "info_sent": (
+        "Tôi đã chuyển nội dung bổ sung của bạn vào phiếu {code}. Thời hạn giải quyết được tính "
+        "tiếp từ hôm nay.",
+        "I have added your information to ticket {code}. The time to answer runs again from "
+        "today.",
+    ),
+    "rating_thanks": (
+        "Cảm ơn bạn đã đánh giá {rating}/5 cho phiếu {code}.",
+        "Thank you for rating ticket {code} {rating}/5.",
+    ),
+    "rating_later": (
+        "Bạn có thể đánh giá kết quả sau, khi tra cứu phiếu. Tôi có thể giúp gì thêm?",
+        "You can rate the outcome later. Is there anything else I can help with?",
+    ),
+    "ask_reopen_reason": (
+        "Bạn cho biết lý do chưa đồng ý với kết quả giải quyết, để đơn vị xem xét lại.",
+        "Please tell me why you disagree with the outcome, so the office can look at it again.",
+    ),
+    "reopened": (
+        "Phiếu {code} đã được mở lại; đơn vị có trách nhiệm sẽ xem xét lại và trả lời bạn.",
+        "Ticket {code} is open again; the responsible office will look at it again and answer.",
+    ),
+    "reopen_refused": (
+        "Phiếu {code} không còn mở lại được (đã quá thời hạn). Bạn có thể gửi một yêu cầu mới.",
+        "Ticket {code} can no longer be reopened (the period has passed). You can file a new "
+        "request.",
+    ),
+    "ticket_reply_failed": (
+        "Xin lỗi, hệ thống chưa ghi nhận được nội dung của bạn cho phiếu {code}. Bạn vui lòng "
+        "thử lại sau ít phút hoặc gọi tổng đài 1900 9068.",
+        "Sorry, the system did not record your answer for ticket {code}. Please try again in a "
+        "few minutes or call the hotline 1900 9068.",
+    ),
     "did_you_mean": ("Có phải ý bạn là:", "Did you mean:"),
     "rephrase": (
         "Xin lỗi, tôi chưa hiểu ý bạn. Bạn có thể nói theo cách khác được không?",

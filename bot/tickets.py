@@ -83,6 +83,12 @@ class TicketClient:
         body = {"phone_last4": phone_last4, "conversation_id": conversation_id}
         return self._request("POST", f"/api/v1/tickets/{code}/citizen-view", json=body)
 
+    def citizen_action(self, code: str, action: str, proof: dict[str, Any],
+                       **body: Any) -> dict[str, Any]:
+        """A verified citizen's ``citizen-messages`` (``body``: resumes a paused clock),
+        ``rating`` (``rating`` 1-5) or ``citizen-reopen`` (``reason``); the citizen's view."""
+        return self._request("POST", f"/api/v1/tickets/{code}/{action}", json={**proof, **body})
+
     def get_ticket(self, code: str) -> dict[str, Any]:
         """Read one ticket by its code."""
         return self._request("GET", f"/api/v1/tickets/{code}")
