@@ -66,7 +66,7 @@ def test_a_transfer_names_the_new_office() -> None:
             "payload": {**REPLY["payload"], "state": "accepted", "message": None,
                         "to_unit": "bhxh.nghe-an",
                         "to_unit_name_vi": "Bảo hiểm xã hội tỉnh Nghệ An",
-                        "to_unit_name_en": "Nghe An Provincial Social Security"}}
+                        "to_unit_name_en": "Nghệ An Provincial Social Security"}}
     assert render(item).splitlines()[0] == (
         "Yêu cầu BHXH-2026-000042 đã được chuyển đến Bảo hiểm xã hội tỉnh Nghệ An để giải quyết.")
     assert "đã thụ lý" not in render(item)
