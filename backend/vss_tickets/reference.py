@@ -100,7 +100,7 @@ def unit_concerned(
         return ref.root().code
     try:
         office = ref.province_office(province or "")
-    except LookupError as exc:
+    except (LookupError, ValueError) as exc:
         raise unprocessable(
             "Không xác định được tỉnh/thành phố", f"Unknown province: {exc}"
         ) from exc
