@@ -67,6 +67,10 @@ HARM = (  # delay, refusal, wrong data: a right not met
 )
 SUGGEST = ("mong", "nen co", "nen lam", "nen cho", "should", "it would help", "would be better",
            "improve", "please add", "phan anh", "report")
+# A question for an officer: an enquiry when nothing else is told.
+QUESTION = ("co duoc khong", "duoc khong", "khong a", "the nao", "lam sao", "bao nhieu", "bao gio",
+            "o dau", "nhu the nao", "co phai", "hay khong", "how", "what", "when", "where",
+            "which", "can i", "do i", "is it", "am i", "should i")
 LEVELS = (  # the most specific first: "BHXH huyện X, tỉnh Y" is about the grassroots office
     ("grassroots", ("bhxh xa", "bhxh phuong", "bhxh co so", "bhxh huyen", "bhxh quan",
                     "bhxh thi xa", "bhxh thi tran", "bao hiem xa hoi xa", "bao hiem xa hoi phuong",
@@ -157,6 +161,8 @@ def read(text: str) -> Reading:
         kind = "complaint"
     elif _has(folded, SUGGEST):
         kind = "recommendation"
+    elif "?" in text or _has(folded, QUESTION):
+        kind = "enquiry"
     else:
         kind = None
     if misconduct:

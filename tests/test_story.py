@@ -27,6 +27,8 @@ from actions import story
      None),
     ("tôi muốn tố cáo việc công ty làm giả hồ sơ đóng bảo hiểm", "denunciation",
      "contributions"),
+    ("Tôi đóng BHXH tự nguyện được 12 năm, bây giờ muốn đóng tiếp thì mức đóng là bao nhiêu?",
+     "enquiry", "voluntary_si"),
     ("Hôm qua tôi đến văn phòng, mọi thứ bình thường, tôi chỉ muốn kể lại", None, None),
 ])
 def test_kind_and_topic_from_the_story(text: str, kind: str | None, topic: str | None) -> None:
