@@ -59,7 +59,8 @@ UNPAID = (
 HARM = (  # delay, refusal, wrong data: a right not met
     "cham", "qua han", "qua hen", "lau roi", "chua nhan duoc", "chua duoc", "van chua",
     "chua thay", "chua co", "cho mai", "tu choi", "khong chiu nhan", "khong nhan",
-    "khong tiep nhan", "khong cho", "tra ve", "bat ve", "sai", "nham", "bi thieu", "khong dung",
+    "khong tiep nhan", "khong cho", "tra ve", "tra lai", "bat ve", "sai", "nham", "bi thieu",
+    "khong dung",
     "tinh sai", "ghi sai", "in sai", "delay", "delayed", "late", "still not", "still have not",
     "still haven t", "pending", "refused", "refuse", "refuses", "rejected", "turned away",
     "will not process", "won t process", "would not accept", "wrong", "incorrect", "mistake",
@@ -69,7 +70,8 @@ SUGGEST = ("mong", "nen co", "nen lam", "nen cho", "should", "it would help", "w
            "improve", "please add", "phan anh", "report")
 # A question for an officer: an enquiry when nothing else is told.
 QUESTION = ("co duoc khong", "duoc khong", "khong a", "the nao", "lam sao", "bao nhieu", "bao gio",
-            "o dau", "nhu the nao", "co phai", "hay khong", "how", "what", "when", "where",
+            "o dau", "nhu the nao", "co phai", "hay khong", "vi sao", "tai sao", "how", "what",
+            "when", "where", "why",
             "which", "can i", "do i", "is it", "am i", "should i")
 LEVELS = (  # the most specific first: "BHXH huyện X, tỉnh Y" is about the grassroots office
     ("grassroots", ("bhxh xa", "bhxh phuong", "bhxh co so", "bhxh huyen", "bhxh quan",
