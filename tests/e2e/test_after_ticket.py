@@ -20,6 +20,7 @@ from tests.stack import TICKETS_TOKEN, Stack
 
 STORY = ("Tôi nộp hồ sơ hưởng trợ cấp thất nghiệp ở Hà Nội từ đầu tháng 10 đến nay vẫn chưa "
          "được chi trả, gọi điện hỏi thì không ai trả lời.")
+PASSWORD = "Mat-khau-e2e-2026"
 ANSWER = "Tôi đã gửi bản sao quyết định nghỉ việc qua bưu điện ngày 8/12."
 
 
@@ -64,7 +65,7 @@ def test_information_transfer_deadline_reopen_and_rating_from_the_chat(
     chat: Chat, stack: Stack, at: Callable
 ) -> None:
     code = file_from_the_story(chat)
-    officer = stack.staff_session("bhxh.ha-noi", "officer.after", "Mat-khau-e2e-2026")
+    officer = stack.staff_session("bhxh.ha-noi", "officer.after", PASSWORD)
     base = f"{stack.tickets_url}/api/v1/tickets/{code}"
 
     def act(step: str, body: dict[str, Any] | None = None) -> None:
@@ -87,11 +88,15 @@ def test_information_transfer_deadline_reopen_and_rating_from_the_chat(
     moved = wait_for_bot(stack, chat, "được lùi đến ngày")
     assert "(3 ngày làm việc)" in moved
 
+    login = requests.post(f"{stack.tickets_url}/api/v1/auth/login", timeout=30,
+                          json={"username": "officer.after", "password": PASSWORD})
+    officer.headers["Authorization"] = f"Bearer {login.json()['token']}"  # three days later
+
     act("transfer", {"to_unit_code": "bhxh.nghe-an", "reason": "Người lao động cư trú ở Nghệ An"})
     transferred = wait_for_bot(stack, chat, "đã được chuyển đến")
     assert "Bảo hiểm xã hội tỉnh Nghệ An" in transferred and "đã thụ lý" not in transferred
 
-    handler = stack.staff_session("bhxh.nghe-an", "officer.nghean", "Mat-khau-e2e-2026")
+    handler = stack.staff_session("bhxh.nghe-an", "officer.nghean", PASSWORD)
     for step, body in (("claim", None), ("resolve", {"resolution": "Đã chi trả đủ."})):
         assert handler.post(f"{base}/{step}", json=body, timeout=30).status_code == 200
     decided = wait_for_bot(stack, chat, "Đã chi trả đủ.")
