@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -206,7 +206,7 @@ def main() -> None:
              if k not in ("scenarios", "misconduct", "misconduct_above")}
     share["misconduct_above"] = round(
         100 * counts["misconduct_above"] / max(counts["misconduct"], 1), 1)
-    report = {"date": datetime.now(UTC).isoformat(timespec="seconds"),
+    report = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
               "seconds": round(time.monotonic() - started), "counts": counts, "percent": share}
     print(json.dumps(report, indent=2))
     if args.out:
