@@ -21,6 +21,7 @@ from actions.replies import button, label, language_of, say, text
 from bot.pii import mask
 from bot.tickets import TicketClient, TicketServiceError, idempotency_key
 from bot.user_text import typed
+from bot.vocabulary import about_staff_routed_above
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +98,8 @@ def about_unit(tracker: Tracker) -> dict[str, Any] | None:
     the level the story named or the citizen chose and the place; None when it is not about
     staff, the place does not say which office, or the service cannot be reached."""
     level = tracker.get_slot("office_level")
-    if level not in LEVELS or _filing_kind(tracker) not in fields.NAME_REQUIRED:
+    topic = tracker.get_slot("topic") or "other"
+    if level not in LEVELS or not about_staff_routed_above(_filing_kind(tracker), topic):
         return None
     try:
         return TicketClient().unit_concerned(level, _given(tracker, "province"),

@@ -29,3 +29,10 @@ def kinds() -> dict[str, tuple[str, str]]:
 def topics() -> dict[str, tuple[str, str]]:
     """Topic code → (Vietnamese, English) label, in the service's order."""
     return _labels("topics")
+
+
+def about_staff_routed_above(kind: str, topic: str) -> bool:
+    """Whether the service routes such a ticket about a unit's own staff above that unit
+    (``conflict_of_interest`` in routing.yaml)."""
+    rule = _routing()["conflict_of_interest"]
+    return kind in rule["kinds"] or topic in rule["topics"]

@@ -542,17 +542,20 @@ def tickets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     stack.stop_all()
 
 
-@pytest.mark.parametrize(("level", "concerned", "above", "above_name"), [
-    ("province", "bhxh.nghe-an", "vss.inspectorate", "Thanh tra BHXH Việt Nam"),
-    ("grassroots", "bhxh.nghe-an.placeholder", "bhxh.nghe-an", "Bảo hiểm xã hội tỉnh Nghệ An"),
+@pytest.mark.parametrize(("kind", "level", "concerned", "above", "above_name"), [
+    ("denunciation", "province", "bhxh.nghe-an", "vss.inspectorate", "Thanh tra BHXH Việt Nam"),
+    ("denunciation", "grassroots", "bhxh.nghe-an.placeholder", "bhxh.nghe-an",
+     "Bảo hiểm xã hội tỉnh Nghệ An"),
+    # the service routes any kind about staff conduct above the office (routing.yaml)
+    ("recommendation", "province", "bhxh.nghe-an", "vss.inspectorate", "Thanh tra BHXH Việt Nam"),
 ])
 def test_misconduct_goes_to_the_unit_above_the_office_concerned(
-    tickets: Stack, monkeypatch: pytest.MonkeyPatch, level: str, concerned: str, above: str,
-    above_name: str,
+    tickets: Stack, monkeypatch: pytest.MonkeyPatch, kind: str, level: str, concerned: str,
+    above: str, above_name: str,
 ) -> None:
     monkeypatch.setenv("TICKETS_URL", tickets.tickets_url)
     monkeypatch.setenv("TICKETS_SERVICE_TOKEN", tickets.env["TICKETS_SERVICE_TOKEN"])
-    slots = {**FORM_SLOTS_FILLED, "ticket_kind": "denunciation", "topic": "staff_conduct",
+    slots = {**FORM_SLOTS_FILLED, "ticket_kind": kind, "topic": "staff_conduct",
              "description": STORY, "province": "Nghệ An", "commune": "-", "confirmed": None,
              "office_level": level}
     dispatcher = CollectingDispatcher()
