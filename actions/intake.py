@@ -276,12 +276,25 @@ class ActionTakeStory(Action):
                 buttons=[button(tracker, "send_story", "/file_complaint")])
             return [SlotSet("story", told), SlotSet("intake_offer", True)]
         events: list[EventType] = [SlotSet("story", None), SlotSet("intake_offer", False)]
-        description, _ = fields.parse_description(held or "")
+        description, _ = fields.parse_description(held or _told_before(tracker) or "")
         if description:
             events.append(SlotSet("description", description))
             events += [SlotSet(slot, value)
                        for slot, value in inferred(description, tracker).items()]
         return events
+
+
+def _told_before(tracker: Tracker) -> str | None:
+    """The citizen's previous typed message when it told a story and no form was running: a
+    question answered from the knowledge base whose "send this as a complaint" button (or a
+    bare "tôi muốn khiếu nại") comes next becomes the description."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    if len(users) < 2:
+        return None
+    previous = fields.spaces(users[-2].get("text") or "")
+    loops = [e for e in tracker.events if e.get("event") == "active_loop"]
+    in_form = bool(loops and loops[-1].get("name"))
+    return previous if typed(previous) and story.is_story(previous) and not in_form else None
 
 
 def _routable(kind: str, topic: str, value: Any) -> str | None:

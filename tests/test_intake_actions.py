@@ -578,3 +578,15 @@ def test_a_matter_not_about_staff_has_no_office_concerned(tickets: Stack) -> Non
     assert ASK_ACTIONS["confirmed"]().run(dispatcher, make_tracker(slots), {}) == [
         SlotSet("about_unit_code", None)]
     assert "cấp trên" not in dispatcher.messages[0]["text"]
+
+
+def test_a_story_told_as_a_question_becomes_the_description_when_the_form_starts() -> None:
+    tracker = make_tracker({}, intent="file_complaint", text="/file_complaint")
+    tracker.active_loop = {}
+    tracker.events = [{"event": "user", "text": STORY}, {"event": "bot", "text": "…"},
+                      {"event": "user", "text": "/file_complaint"}]
+    events = ActionTakeStory().run(CollectingDispatcher(), tracker, {})
+    assert SlotSet("description", STORY) in events
+    tracker.events[0] = {"event": "user", "text": "tổng đài là số nào"}  # not a story
+    assert not any(e["name"] == "description" for e in
+                   ActionTakeStory().run(CollectingDispatcher(), tracker, {}))
