@@ -10,15 +10,13 @@ import yaml
 from bot.identifiers import normalise_phone, number_kind
 from bot.nlu.gazetteer import TERMS, variants
 from bot.textnorm import fold, nfc
+from bot.vocabulary import kinds, topics
 
-KINDS = ("complaint", "recommendation", "denunciation", "enquiry")
+# Kinds and topics are the ticket service's (bot/vocabulary.py).
+KINDS = tuple(kinds())
+TOPICS = tuple(topics())
 # The law requires a complainant's and a denouncer's name; for the others it is optional.
 NAME_REQUIRED = ("complaint", "denunciation")
-TOPICS = (
-    "contributions", "si_book_hi_card", "pension", "one_time_withdrawal", "sickness_maternity",
-    "unemployment", "health_insurance_benefits", "voluntary_si", "social_pension",
-    "digital_services", "covid_support", "staff_conduct", "other",
-)
 SKIPPED = "-"
 MIN_DESCRIPTION = 20
 MAX_DESCRIPTION = 4000
@@ -67,16 +65,27 @@ def match_term(entity: str, text: str) -> str | None:
     return next((value for phrase, value in _terms(entity) if f" {phrase} " in folded), None)
 
 
+def _by_label(labels: dict[str, tuple[str, str]], value: str) -> str | None:
+    """The code whose Vietnamese or English label is the whole answer ("khác", "Other")."""
+    answer = fold(spaces(value)).strip(" .!\"")
+    return next((code for code, names in labels.items()
+                 if answer in (fold(names[0]), fold(names[1]))), None)
+
+
 def parse_kind(value: str) -> str | None:
-    """A ticket kind from its code (buttons, entities) or from free text."""
-    return value if value in KINDS else match_term("ticket_kind", value)
+    """A ticket kind from its code (buttons, entities), its label or free text."""
+    if value in KINDS:
+        return value
+    return _by_label(kinds(), value) or match_term("ticket_kind", value)
 
 
 def parse_topic(value: str) -> str | None:
-    """A topic code from its code or from free text; "bỏ qua" means ``other``."""
+    """A topic code from its code, its label or free text; "bỏ qua" means ``other``."""
     if value in TOPICS:
         return value
-    return "other" if is_skip(value) else match_term("topic", value)
+    if is_skip(value):
+        return "other"
+    return _by_label(topics(), value) or match_term("topic", value)
 
 
 def parse_description(value: str) -> tuple[str | None, str]:
@@ -101,7 +110,7 @@ def parse_name(value: str, kind: str | None) -> str | None:
     """A full name; ``SKIPPED`` when the citizen declines and the kind allows it."""
     if is_skip(value):
         return None if kind in NAME_REQUIRED else SKIPPED
-    name = spaces(value)
+    name = named(value, answering=True) or spaces(value)
     return name if NAME.fullmatch(name) else None
 
 
@@ -132,6 +141,116 @@ def field_named(text: str) -> str | None:
         if any(f" {word} " in folded for word in words):
             return field
     return None
+
+
+# Everyday answers to a yes/no question ("dạ đúng rồi ạ", "ok gửi đi", "yes please", "không"),
+# compared folded, as a whole short message of these words. "dừng" folds to "dung" like "đúng":
+# with its diacritics it is a cancellation (``cancel_request``), without them a yes.
+_YES_WORDS = frozenset(
+    "dung da vang u uh um ok oke okay chuan duoc gui di co dong y yes yep yeah sure correct "
+    "right send agree fine".split())
+_NO_WORDS = frozenset("khong ko k kg hong chua sai no nope not dont disagree".split())
+_FILLER = frozenset("a roi nhe nha vay the ban minh toi em please thanks i it is that".split())
+_PAYLOAD_ANSWERS = {"/affirm": True, "/deny": False}
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[0-9a-z]+", fold(spaces(text)))
+
+
+def yes_no(text: str) -> bool | None:
+    """True for an everyday yes, False for a no, ``None`` for anything else."""
+    raw = spaces(text).lower()
+    if raw in _PAYLOAD_ANSWERS:
+        return _PAYLOAD_ANSWERS[raw]
+    words = _words(raw)
+    if "dừng" in raw or not words or len(words) > 6:
+        return None
+    if any(w not in _YES_WORDS | _NO_WORDS | _FILLER for w in words):
+        return None
+    if any(w in _NO_WORDS for w in words):
+        return False
+    return True if any(w in _YES_WORDS for w in words) else None
+
+
+# A request to cancel: one of these words, with only the words around them below
+# ("thôi, hủy đi", "không gửi nữa", "cancel it please").
+_CANCEL_WORDS = frozenset("huy thoi stop cancel quit".split())
+_CANCEL_PHRASES = ("khong gui nua", "dung lai")
+_CANCEL_FILLER = _FILLER | frozenset(
+    "lai bo di nua yeu cau nay muon want to the request form khong gui dung".split())
+
+
+def cancel_request(text: str, yes_no_step: bool = False) -> bool:
+    """True when the message asks to stop filling the form. A bare "dung" (no diacritics) is
+    a cancellation except where the question is a yes/no one, where it means "đúng"."""
+    raw = spaces(text).lower()
+    if raw == "/stop":
+        return True
+    words = _words(raw)
+    if not words or len(words) > 8 or any(w not in _CANCEL_WORDS | _CANCEL_FILLER for w in words):
+        return False
+    folded = " ".join(words)
+    bare_dung = words == ["dung"] and not yes_no_step and "đúng" not in raw
+    return (any(w in _CANCEL_WORDS for w in words) or "dừng" in raw or bare_dung
+            or any(phrase in folded for phrase in _CANCEL_PHRASES))
+
+
+_EDIT_VERBS = frozenset("sua doi thay chinh edit change correct fix update".split())
+MAX_EDIT_WORDS = 10
+
+
+def edit_request(text: str, at_summary: bool = False) -> str | None:
+    """The field a short "sửa tên" / "sua lai ten" / "edit the phone" names; at the summary
+    the field's name alone is enough ("số điện thoại")."""
+    words = _words(text)
+    if not words or len(words) > MAX_EDIT_WORDS:
+        return None
+    if not at_summary and not _EDIT_VERBS.intersection(words):
+        return None
+    return field_named(text)
+
+
+_NAME_INTRO = re.compile(r"(?:\bten(?: cua)?(?: toi| minh| em)? la|\bten:|\bmy name is|\bname is|"
+                         r"\bname:)\s+")
+# Answering "what is your name?" "tôi là …" / "I am …" introduces a name too.
+_NAME_ANSWER = re.compile(r"(?:\btoi la|\bem la|\bi am|\bi'm|\bthis is)\s+")
+_NAME_END = re.compile(
+    r"[,.;:!?\n(]|\s+(?:so|sdt|dt|dien thoai|phone|mobile|cccd|can cuoc|ma so|va|and|o|from|"
+    r"sinh|tai)\b|\s*\d")
+_PHONE_RUN = re.compile(r"\+?\d[\d .\-()]{7,16}\d")
+_DIGIT_RUN = re.compile(r"(?<!\d)\d{10}(?!\d)|(?<!\d)\d{12}(?!\d)")
+
+
+def named(text: str, answering: bool = False) -> str | None:
+    """The name in "Tôi tên là Võ Thị Bích, số điện thoại …" / "my name is …", if any; when
+    ``answering`` the name question, "tôi là …" / "I am …" too."""
+    original = spaces(text)
+    folded = fold(original)  # same length as the NFC text for Vietnamese letters
+    intro = _NAME_INTRO.search(folded) or (_NAME_ANSWER.match(folded) if answering else None)
+    if not intro:
+        return None
+    end = _NAME_END.search(folded, intro.end())
+    name = original[intro.end():end.start() if end else len(original)].strip()
+    return name if NAME.fullmatch(name) else None
+
+
+def details(text: str) -> dict[str, str]:
+    """The personal details one message states besides its answer: ``full_name`` (introduced:
+    "tôi tên là …"), ``phone``, ``id_number`` (a 12-digit CCCD, or a 10-digit BHXH code that
+    is not the phone)."""
+    found: dict[str, str] = {}
+    original = spaces(text)
+    if name := named(original):
+        found["full_name"] = name
+    phone = next((p for p in map(parse_phone, _PHONE_RUN.findall(original)) if p), None)
+    if phone:
+        found["phone"] = phone
+    for digits in _DIGIT_RUN.findall(original):
+        if digits != phone and number_kind(digits) and not parse_phone(digits):
+            found["id_number"] = digits
+            break
+    return found
 
 
 _TICKET_CODE = re.compile(r"bhxh\W*(\d{4})\W*(\d{6})", re.IGNORECASE)

@@ -15,20 +15,23 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import fields
+from actions import fields, story
 from actions.knowledge import ActionAnswerQuestion
 from actions.replies import button, label, language_of, say, text
 from bot.pii import mask
 from bot.tickets import TicketClient, TicketServiceError, idempotency_key
 from bot.user_text import typed
+from bot.vocabulary import about_staff_routed_above
 
 logger = logging.getLogger(__name__)
 
 FORM_SLOTS = (
-    "ticket_kind", "topic", "description", "province", "commune", "full_name", "phone",
-    "id_number", "consent", "confirmed",
+    "description", "ticket_kind", "topic", "office_level", "province", "commune", "full_name",
+    "phone", "id_number", "consent", "confirmed",
 )
-EDITABLE = FORM_SLOTS[:-2]
+EDITABLE = tuple(s for s in FORM_SLOTS[:-2] if s != "office_level")
+NOT_ABOUT_STAFF = "none"  # office_level of a matter that is not about VSS staff
+LEVELS = ("grassroots", "province", "central")
 # Topics offered as buttons (any other can be typed).
 TOPIC_BUTTONS = ("pension", "one_time_withdrawal", "si_book_hi_card", "unemployment",
                  "staff_conduct", "other")
@@ -49,8 +52,9 @@ def _shown(tracker: Tracker, slot: str) -> str:
     return value if len(value) <= 200 else value[:197] + "..."
 
 
-def _ask(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-    """Send the question for ``slot`` with the buttons that answer it."""
+def _ask(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Send the question for ``slot`` with the buttons that answer it; the summary also
+    settles the office a matter about staff concerns (``about_unit_code``)."""
     kind = tracker.get_slot("ticket_kind")
     skip = [button(tracker, "skip", "bỏ qua")]
     if slot == "ticket_kind":
@@ -61,8 +65,14 @@ def _ask(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
             button(tracker, t, _payload("inform", topic=t)) for t in TOPIC_BUTTONS])
     elif slot == "description":
         say(dispatcher, tracker, "ask_description", min=fields.MIN_DESCRIPTION)
+    elif slot == "office_level":
+        say(dispatcher, tracker, "ask_office_level", buttons=[
+            button(tracker, f"level_{level}", text(tracker, f"level_{level}"))
+            for level in LEVELS])
     elif slot == "full_name" and kind in fields.NAME_REQUIRED:
-        say(dispatcher, tracker, "ask_full_name_required", kind_lower=label(tracker, kind).lower())
+        protected = text(tracker, "denouncer_protected") if kind == "denunciation" else ""
+        say(dispatcher, tracker, "ask_full_name_required", kind_lower=label(tracker, kind).lower(),
+            protected=protected)
     elif slot in ("full_name", "commune", "id_number"):
         key = "ask_full_name_optional" if slot == "full_name" else f"ask_{slot}"
         say(dispatcher, tracker, key, buttons=skip)
@@ -72,11 +82,47 @@ def _ask(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     elif slot == "confirmed":
         lines = "\n".join(text(tracker, "summary_line", label=label(tracker, s),
                                value=_shown(tracker, s)) for s in EDITABLE)
+        about = about_unit(tracker)
+        lines += _routing_line(tracker, about)
         say(dispatcher, tracker, "summary", lines=lines, buttons=[
             button(tracker, "send", "/affirm"), button(tracker, "edit", "/deny"),
             button(tracker, "cancel", "/stop")])
+        return [SlotSet("about_unit_code", about["code"] if about else None)]
     else:
         say(dispatcher, tracker, f"ask_{slot}")
+    return []
+
+
+def about_unit(tracker: Tracker) -> dict[str, Any] | None:
+    """The VSS office a complaint or denunciation about staff concerns (``code``, names), from
+    the level the story named or the citizen chose and the place; None when it is not about
+    staff, the place does not say which office, or the service cannot be reached."""
+    level = tracker.get_slot("office_level")
+    topic = tracker.get_slot("topic") or "other"
+    if level not in LEVELS or not about_staff_routed_above(_filing_kind(tracker), topic):
+        return None
+    try:
+        return TicketClient().unit_concerned(level, _given(tracker, "province"),
+                                             _given(tracker, "commune"))
+    except TicketServiceError as exc:
+        logger.warning("office concerned not resolved: %s", exc)
+        return None
+
+
+def _routing_line(tracker: Tracker, about: dict[str, Any] | None) -> str:
+    """For misconduct: which office the matter concerns and that it goes to the unit above."""
+    if about is None:
+        return ""
+    name = about.get("name_en" if language_of(tracker) == "en" else "name_vi") or about["code"]
+    try:
+        preview = TicketClient().preview_routing(
+            _filing_kind(tracker), tracker.get_slot("topic") or "other",
+            _given(tracker, "province") or "", about_unit_code=about["code"])
+    except TicketServiceError:
+        return "\n" + text(tracker, "summary_above_unknown", concerned=name)
+    unit = preview.get("unit") or {}
+    above = unit.get("name_en" if language_of(tracker) == "en" else "name_vi") or unit.get("code")
+    return "\n" + text(tracker, "summary_above", concerned=name, above=above)
 
 
 class AskSlot(Action, ABC):
@@ -93,8 +139,9 @@ class AskSlot(Action, ABC):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        _ask(self.slot, dispatcher, tracker)
-        return []
+        if tracker.get_slot("cancel_asked"):  # "are you sure?" was the question
+            return []
+        return _ask(self.slot, dispatcher, tracker)
 
 
 # One registered action per slot, e.g. ``action_ask_phone``.
@@ -106,10 +153,29 @@ class ValidateIntakeForm(FormValidationAction):
 
     A question asked instead of an answer (other than for the description) is answered
     from the knowledge base and the form asks again, without counting a failure.
+
+    In the intake form every message reaches the form (no rule stops it on the NLU's guess):
+    the message itself decides, deterministically, whether it cancels (asked once when the form
+    holds answers), edits a field it names ("sửa tên"), or answers; the personal details it
+    states besides the answer ("Tôi tên là …, số điện thoại …") fill their slots too.
     """
 
     def name(self) -> str:
         return "validate_intake_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """The cancellation and edit requests first, then the answer and its extra details."""
+        requested = tracker.get_slot("requested_slot")
+        message = (tracker.latest_message or {}).get("text") or ""
+        if tracker.active_loop_name != "intake_form" or requested is None:
+            return await super().run(dispatcher, tracker, domain)
+        decided = _steer(requested, message, dispatcher, tracker)
+        if decided is not None:
+            return [SlotSet(slot, value) for slot, value in decided.items()]
+        events = await super().run(dispatcher, tracker, domain)
+        return events + _extra_details(requested, message, tracker, events)
 
     def __getattr__(self, name: str) -> Callable[..., dict[str, Any]]:
         """``validate_<slot>`` for every slot in ``_PARSERS`` (rasa-sdk looks them up by name)."""
@@ -124,7 +190,10 @@ class ValidateIntakeForm(FormValidationAction):
             candidates = (value or [None]) if isinstance(value, list) else [value]
             results = [_PARSERS[slot](candidate, tracker) for candidate in candidates]
             parsed = next((r for r in results if r[0] is not None), results[-1])
-            return self._check(slot, *parsed, dispatcher, tracker)
+            checked = self._check(slot, *parsed, dispatcher, tracker)
+            if slot == "description" and checked.get("description"):
+                checked.update(inferred(checked["description"], tracker))
+            return checked
 
         return validate
 
@@ -144,6 +213,10 @@ class ValidateIntakeForm(FormValidationAction):
             events = ActionAnswerQuestion().run(dispatcher, tracker, {})
             return {slot: None, **{e["name"]: e["value"] for e in events}}
         failures = int(tracker.get_slot("failed_attempts") or 0) + 1
+        fallback = _optional_default(slot, tracker)
+        if failures >= 2 and fallback is not None:
+            say(dispatcher, tracker, "moving_on", field=label(tracker, slot))
+            return {slot: fallback, "failed_attempts": 0}
         say(dispatcher, tracker, error, min=fields.MIN_DESCRIPTION, max=fields.MAX_DESCRIPTION)
         if failures >= 2:
             say(dispatcher, tracker, "explain", field=label(tracker, slot), buttons=[
@@ -155,16 +228,73 @@ class ValidateIntakeForm(FormValidationAction):
     ) -> dict[str, Any]:
         """Send on yes (the request is frozen now, see ``submission``); on "change X" clear X
         so the form asks it again, then re-confirms."""
-        if value is True:
-            return {"confirmed": True,
+        answer = _yes_no(value, tracker)
+        if answer is True:
+            return {"confirmed": True, "intake_end": "confirmed",
                     "submission": tracker.get_slot("submission") or submission(tracker)}
         field = value if value in EDITABLE else (
-            fields.field_named(value) if isinstance(value, str) else None)
+            fields.edit_request(value, at_summary=True) if isinstance(value, str) else None)
         if field:
             return {"confirmed": None, field: None}
         say(dispatcher, tracker, "ask_edit", buttons=[
             button(tracker, s, _payload("inform", edit_field=s)) for s in EDITABLE])
         return {"confirmed": None}
+
+
+def inferred(description: str, tracker: Tracker) -> dict[str, Any]:
+    """The kind, topic and office level the story makes plain, for the slots still empty (the
+    form asks the others; the summary shows them all for correction)."""
+    reading = story.read(description)
+    level = reading.level if reading.misconduct else NOT_ABOUT_STAFF
+    guesses = {"ticket_kind": reading.kind, "topic": reading.topic, "office_level": level}
+    return {slot: value for slot, value in guesses.items()
+            if value is not None and tracker.get_slot(slot) is None}
+
+
+class ActionTakeStory(Action):
+    """Starts the intake from what the citizen wrote (``action_take_story``).
+
+    A message telling of a problem is offered as a ticket with one button (``intake_offer``
+    true; a second story before the button adds to the first). The button, or a yes, starts
+    the form with that story as the description and the kind, topic and office level it makes
+    plain; a bare request ("tôi muốn khiếu nại") starts the form at once (``intake_offer``
+    false)."""
+
+    def name(self) -> str:
+        return "action_take_story"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        message = fields.spaces((tracker.latest_message or {}).get("text") or "")
+        held = tracker.get_slot("story")
+        if typed(message) and story.is_story(message) and tracker.active_loop_name is None:
+            told = f"{held}\n{message}" if held else message
+            kind = story.read(told).kind
+            what = label(tracker, kind).lower() if kind else text(tracker, "a_request")
+            say(dispatcher, tracker, "story_offer", what=what,
+                buttons=[button(tracker, "send_story", "/file_complaint")])
+            return [SlotSet("story", told), SlotSet("intake_offer", True)]
+        events: list[EventType] = [SlotSet("story", None), SlotSet("intake_offer", False)]
+        description, _ = fields.parse_description(held or _told_before(tracker) or "")
+        if description:
+            events.append(SlotSet("description", description))
+            events += [SlotSet(slot, value)
+                       for slot, value in inferred(description, tracker).items()]
+        return events
+
+
+def _told_before(tracker: Tracker) -> str | None:
+    """The citizen's previous typed message when it told a story and no form was running: a
+    question answered from the knowledge base whose "send this as a complaint" button (or a
+    bare "tôi muốn khiếu nại") comes next becomes the description."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    if len(users) < 2:
+        return None
+    previous = fields.spaces(users[-2].get("text") or "")
+    loops = [e for e in tracker.events if e.get("event") == "active_loop"]
+    in_form = bool(loops and loops[-1].get("name"))
+    return previous if typed(previous) and story.is_story(previous) and not in_form else None
 
 
 def _routable(kind: str, topic: str, value: Any) -> str | None:
@@ -197,6 +327,8 @@ _PARSERS: dict[str, Parser] = {
     "ticket_kind": _simple(fields.parse_kind, "kind_unknown"),
     "topic": _simple(fields.parse_topic, "topic_unknown"),
     "description": lambda value, tracker: fields.parse_description(value),
+    "office_level": _simple(lambda value: value if value in (*LEVELS, NOT_ABOUT_STAFF)
+                            else story.level_answer(str(value or "")), "office_level_unknown"),
     "province": lambda value, tracker: (_routable(
         _filing_kind(tracker), tracker.get_slot("topic") or "other", value), "province_unknown"),
     "commune": _simple(fields.parse_commune, "commune_invalid"),
@@ -204,12 +336,83 @@ _PARSERS: dict[str, Parser] = {
         fields.parse_name(value, tracker.get_slot("ticket_kind")), "name_invalid"),
     "phone": _simple(fields.parse_phone, "phone_invalid"),
     "id_number": _simple(fields.parse_id_number, "id_number_invalid"),
-    "consent": _simple(lambda value: True if value is True else None, "consent_refused"),
+    "consent": lambda value, tracker: (
+        True if _yes_no(value, tracker) is True else None, "consent_refused"),
 }
 
 
+def _yes_no(value: Any, tracker: Tracker) -> bool | None:
+    """The citizen's yes or no: the words of the message first ("dạ đúng", "ok gửi đi",
+    "không"), the NLU's affirm/deny (the slot's intent mapping) only when the words are not
+    an everyday yes or no."""
+    words = fields.yes_no((tracker.latest_message or {}).get("text") or "")
+    if words is not None:
+        return words
+    if isinstance(value, bool):
+        return value
+    return fields.yes_no(value) if isinstance(value, str) else None
+
+
+# Optional steps and the value kept after two failed answers (the form moves on).
+_OPTIONAL = {"commune": fields.SKIPPED, "id_number": fields.SKIPPED, "topic": "other"}
+
+
+def _optional_default(slot: str, tracker: Tracker) -> str | None:
+    if slot == "full_name" and tracker.get_slot("ticket_kind") not in fields.NAME_REQUIRED:
+        return fields.SKIPPED
+    return _OPTIONAL.get(slot)
+
+
+_YES_NO_STEPS = ("consent", "confirmed")
+
+
+def _holds_answers(tracker: Tracker, requested: str) -> bool:
+    """Whether answers were given before this message (which filled the requested slot)."""
+    return any(tracker.get_slot(slot) is not None for slot in EDITABLE if slot != requested)
+
+
+def _steer(
+    requested: str, message: str, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> dict[str, Any] | None:
+    """The slots to set when the message cancels or edits instead of answering, else None.
+
+    A cancellation asks once ("Bạn chắc chắn muốn hủy…?") when the form holds answers; a yes
+    to that question ends the form (``intake_end: cancelled``: the ending action cancels it),
+    a no or an answer carries on."""
+    yes_no_step = requested in _YES_NO_STEPS
+    if tracker.get_slot("cancel_asked"):
+        if fields.yes_no(message) is True or fields.cancel_request(message, yes_no_step=True):
+            return {"intake_end": "cancelled", "requested_slot": None}
+        if fields.yes_no(message) is False:  # the form asks its question again
+            return {"cancel_asked": None, requested: None}
+        tracker.slots["cancel_asked"] = None
+    if fields.cancel_request(message, yes_no_step):
+        if not _holds_answers(tracker, requested):
+            return {"intake_end": "cancelled", "requested_slot": None}
+        say(dispatcher, tracker, "cancel_confirm", buttons=[
+            button(tracker, "cancel_yes", "/stop"), button(tracker, "cancel_no", "/deny")])
+        return {"cancel_asked": True, requested: None}
+    field = None if requested == "description" else fields.edit_request(
+        message, at_summary=requested == "confirmed")
+    if field and field != requested:
+        return {field: None, requested: None, "confirmed": None, "failed_attempts": 0,
+                "cancel_asked": None}
+    return None
+
+
+def _extra_details(
+    requested: str, message: str, tracker: Tracker, events: list[EventType]
+) -> list[EventType]:
+    """Slots filled by details the message states besides its answer, when still empty."""
+    taken = {e.get("name") for e in events if e.get("event") == "slot"}
+    return [SlotSet(slot, value) for slot, value in fields.details(message).items()
+            if slot != requested and slot not in taken and tracker.get_slot(slot) is None]
+
+
 def _clear_form() -> list[EventType]:
-    return [SlotSet(slot, None) for slot in (*FORM_SLOTS, "submission", "handoff_request")] + [
+    return [SlotSet(slot, None) for slot in (
+        *FORM_SLOTS, "submission", "handoff_request", "cancel_asked", "intake_end",
+        "about_unit_code", "story", "intake_offer")] + [
         SlotSet("failed_attempts", 0)]
 
 
@@ -227,7 +430,8 @@ class ActionCancelIntake(Action):
 
 
 class ActionSubmitTicket(Action):
-    """Sends the confirmed form to the ticket service and gives the citizen the code.
+    """Sends the confirmed form to the ticket service and gives the citizen the code; ends a
+    form the citizen cancelled (``intake_end``) with the cancellation instead.
 
     It sends the request frozen in the ``submission`` slot when the citizen confirmed, so any
     retry ("try again", a second confirmation after a crash) re-sends exactly that body under
@@ -242,6 +446,8 @@ class ActionSubmitTicket(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if tracker.get_slot("intake_end") == "cancelled":
+            return ActionCancelIntake().run(dispatcher, tracker, domain)
         request = tracker.get_slot("submission") or submission(tracker)
         payload = request["payload"]
         try:
@@ -276,6 +482,7 @@ def submission(tracker: Tracker) -> dict[str, Any]:
         tracker.sender_id, payload["kind"], payload["topic"], payload["description"],
         payload["province"] or "", payload["commune"] or "", citizen["name"] or "",
         citizen["phone"], citizen["cccd"] or citizen["bhxh_code"] or "",
+        payload["about_unit_code"] or "",
     )
     return {"payload": payload, "key": key}
 
@@ -337,6 +544,7 @@ def ticket_payload(tracker: Tracker) -> dict[str, Any]:
                     "cccd": cccd, "bhxh_code": bhxh_code},
         "province": _given(tracker, "province"),
         "commune": _given(tracker, "commune"),
+        "about_unit_code": tracker.get_slot("about_unit_code"),
         "consent": tracker.get_slot("consent") is True,
         "transcript": chat_transcript(tracker),
     }

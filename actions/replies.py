@@ -7,6 +7,8 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.vocabulary import kinds, topics
+
 # key: (Vietnamese, English). Placeholders are filled with str.format.
 TEXTS: dict[str, tuple[str, str]] = {
     "ask_ticket_kind": (
@@ -58,8 +60,50 @@ TEXTS: dict[str, tuple[str, str]] = {
         "That commune name is not valid. Type it again (e.g. Sai Gon Ward) or \"skip\".",
     ),
     "ask_full_name_required": (
-        "Theo quy định, {kind_lower} cần ghi rõ họ tên người gửi. Bạn vui lòng cho biết họ và tên.",
-        "The law requires a {kind_lower} to name the person making it. What is your full name?",
+        "Theo quy định, {kind_lower} cần ghi rõ họ tên người gửi.{protected} Bạn vui lòng cho "
+        "biết họ và tên.",
+        "The law requires a {kind_lower} to name the person making it.{protected} What is your "
+        "full name?",
+    ),
+    "denouncer_protected": (
+        " Danh tính của người tố cáo được giữ bí mật theo quy định của pháp luật.",
+        " The law keeps a denouncer's identity confidential.",
+    ),
+    "story_offer": (
+        "Tôi có thể gửi ngay nội dung bạn vừa kể thành {what} đến cơ quan BHXH có trách nhiệm, "
+        "bạn không cần viết lại. Bấm nút dưới đây, tôi sẽ chỉ hỏi thêm vài thông tin cần "
+        "thiết. Bạn cũng có thể kể thêm trước khi gửi.",
+        "I can send what you just told me as {what} to the responsible VSS office: you do not "
+        "need to write it again. Press the button below and I will only ask for a few details. "
+        "You can also add to it before sending.",
+    ),
+    "a_request": ("một yêu cầu", "a request"),
+    "send_story": ("Gửi nội dung này", "Send this"),
+    "ask_office_level": (
+        "Cán bộ hoặc đơn vị bạn phản ánh thuộc cơ quan BHXH cấp nào? Yêu cầu sẽ được chuyển "
+        "đến cấp trên của đơn vị đó, không giao cho chính đơn vị bị phản ánh.",
+        "Which level of VSS office do the staff or office you report belong to? The matter "
+        "goes to the level above that office, never to the office itself.",
+    ),
+    "office_level_unknown": (
+        "Bạn chọn một cấp: BHXH cơ sở (xã, phường), BHXH tỉnh/thành phố, hoặc BHXH Việt Nam.",
+        "Please choose one: grassroots office (commune, ward), provincial office, or Vietnam "
+        "Social Security (central).",
+    ),
+    "level_grassroots": ("BHXH cơ sở (xã, phường)", "Grassroots office"),
+    "level_province": ("BHXH tỉnh, thành phố", "Provincial office"),
+    "level_central": ("BHXH Việt Nam (trung ương)", "Vietnam Social Security (central)"),
+    "summary_above": (
+        "- Nơi xử lý: vì nội dung liên quan đến cán bộ của {concerned}, yêu cầu được chuyển "
+        "đến {above} (cấp trên), không giao cho chính đơn vị bị phản ánh.",
+        "- Handled by: as it concerns staff of {concerned}, it goes to {above} (the level "
+        "above), never to the office concerned.",
+    ),
+    "summary_above_unknown": (
+        "- Nơi xử lý: vì nội dung liên quan đến cán bộ của {concerned}, yêu cầu được chuyển "
+        "đến cấp trên, không giao cho chính đơn vị bị phản ánh.",
+        "- Handled by: as it concerns staff of {concerned}, it goes to the level above, never "
+        "to the office concerned.",
     ),
     "ask_full_name_optional": (
         "Bạn vui lòng cho biết họ và tên (không bắt buộc, gõ \"bỏ qua\" nếu không muốn).",
@@ -115,6 +159,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "I still could not take the \"{field}\". You can try again, type \"stop\" to cancel, "
         "or talk to an officer on 1900 9068. What you entered so far is kept.",
     ),
+    "moving_on": (
+        "Không sao, tôi bỏ qua mục \"{field}\" (không bắt buộc). Chúng ta tiếp tục.",
+        "No problem, I will leave out the \"{field}\" (it is optional). Let us go on.",
+    ),
+    "cancel_confirm": (
+        "Bạn chắc chắn muốn hủy yêu cầu này? Những gì bạn đã nhập sẽ bị xóa và không có gì "
+        "được gửi đi.",
+        "Are you sure you want to cancel this request? What you entered will be deleted and "
+        "nothing will be sent.",
+    ),
+    "cancel_yes": ("Có, hủy yêu cầu", "Yes, cancel it"),
+    "cancel_no": ("Không, tiếp tục", "No, carry on"),
     "intake_cancelled": (
         "Vâng, tôi đã hủy yêu cầu. Chưa có thông tin nào được gửi đi.",
         "All right, I have cancelled the request. Nothing was sent.",
@@ -259,6 +315,39 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Người dân đề nghị trao đổi trực tiếp với cán bộ qua chat. "
         "(The citizen asks to talk to an officer in the chat.)",
     ),
+    "info_sent": (
+        "Tôi đã chuyển nội dung bổ sung của bạn vào phiếu {code}. Thời hạn giải quyết được tính "
+        "tiếp từ hôm nay.",
+        "I have added your information to ticket {code}. The time to answer runs again from "
+        "today.",
+    ),
+    "rating_thanks": (
+        "Cảm ơn bạn đã đánh giá {rating}/5 cho phiếu {code}.",
+        "Thank you for rating ticket {code} {rating}/5.",
+    ),
+    "rating_later": (
+        "Bạn có thể đánh giá kết quả sau, khi tra cứu phiếu. Tôi có thể giúp gì thêm?",
+        "You can rate the outcome later. Is there anything else I can help with?",
+    ),
+    "ask_reopen_reason": (
+        "Bạn cho biết lý do chưa đồng ý với kết quả giải quyết, để đơn vị xem xét lại.",
+        "Please tell me why you disagree with the outcome, so the office can look at it again.",
+    ),
+    "reopened": (
+        "Phiếu {code} đã được mở lại; đơn vị có trách nhiệm sẽ xem xét lại và trả lời bạn.",
+        "Ticket {code} is open again; the responsible office will look at it again and answer.",
+    ),
+    "reopen_refused": (
+        "Phiếu {code} không còn mở lại được (đã quá thời hạn). Bạn có thể gửi một yêu cầu mới.",
+        "Ticket {code} can no longer be reopened (the period has passed). You can file a new "
+        "request.",
+    ),
+    "ticket_reply_failed": (
+        "Xin lỗi, hệ thống chưa ghi nhận được nội dung của bạn cho phiếu {code}. Bạn vui lòng "
+        "thử lại sau ít phút hoặc gọi tổng đài 1900 9068.",
+        "Sorry, the system did not record your answer for ticket {code}. Please try again in a "
+        "few minutes or call the hotline 1900 9068.",
+    ),
     "did_you_mean": ("Có phải ý bạn là:", "Did you mean:"),
     "rephrase": (
         "Xin lỗi, tôi chưa hiểu ý bạn. Bạn có thể nói theo cách khác được không?",
@@ -284,24 +373,15 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 # Names of codes shown to the citizen: ticket kinds, topics, form fields and intents.
+def _capitalised(labels: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    return {code: (vi, en[:1].upper() + en[1:]) for code, (vi, en) in labels.items()}
+
+
+# Names of codes shown to the citizen: ticket kinds and topics (the ticket service's own labels,
+# bot/vocabulary.py), states, form fields and intents.
 LABELS: dict[str, tuple[str, str]] = {
-    "complaint": ("Khiếu nại", "Complaint"),
-    "recommendation": ("Kiến nghị, phản ánh", "Recommendation or report"),
-    "denunciation": ("Tố cáo", "Denunciation"),
-    "enquiry": ("Hỏi đáp cần cán bộ trả lời", "Enquiry for an officer"),
-    "contributions": ("Thu, đóng BHXH/BHYT", "Contributions"),
-    "si_book_hi_card": ("Sổ BHXH, thẻ BHYT", "SI book, HI card"),
-    "pension": ("Lương hưu", "Pension"),
-    "one_time_withdrawal": ("BHXH một lần", "One-time withdrawal"),
-    "sickness_maternity": ("Ốm đau, thai sản", "Sickness, maternity"),
-    "unemployment": ("Bảo hiểm thất nghiệp", "Unemployment insurance"),
-    "health_insurance_benefits": ("Khám chữa bệnh BHYT", "Health insurance benefits"),
-    "voluntary_si": ("BHXH tự nguyện", "Voluntary social insurance"),
-    "social_pension": ("Trợ cấp hưu trí xã hội", "Social pension"),
-    "digital_services": ("VssID, dịch vụ công", "VssID, online services"),
-    "covid_support": ("Hỗ trợ COVID-19", "COVID-19 support"),
-    "staff_conduct": ("Thái độ, hành vi cán bộ", "Staff conduct"),
-    "other": ("Khác", "Other"),
+    **_capitalised(kinds()),
+    **_capitalised(topics()),
     "state_received": ("Đã tiếp nhận, chờ thụ lý", "Received, awaiting acceptance"),
     "state_accepted": ("Đã thụ lý", "Accepted"),
     "state_rejected": ("Không thụ lý", "Not accepted"),
@@ -318,6 +398,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "full_name": ("Họ và tên", "Full name"),
     "phone": ("Số điện thoại", "Phone"),
     "id_number": ("CCCD / mã số BHXH", "Citizen ID / SI code"),
+    "office_level": ("Cấp cơ quan bị phản ánh", "Level of the office concerned"),
     "consent": ("Đồng ý xử lý dữ liệu", "Consent to data processing"),
     "confirmed": ("Xác nhận", "Confirmation"),
     "file_complaint": ("Gửi khiếu nại, kiến nghị", "File a complaint or request"),

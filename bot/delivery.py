@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import requests
@@ -59,6 +60,28 @@ RESUMED = {
     ),
 }
 TICKET_BUTTON = ("Gửi phiếu yêu cầu", "File a ticket")
+TRANSFERRED = ("Yêu cầu {code} đã được chuyển đến {unit} để giải quyết.",
+               "Request {code} has been transferred to {unit}, which will handle it.")
+DEADLINE_MOVED = (
+    "Hạn giải quyết yêu cầu {code} được lùi đến ngày {due}: thời gian chờ bạn bổ sung thông "
+    "tin ({days} ngày làm việc) không tính vào thời hạn.",
+    "The answer deadline of request {code} moves to {due}: the {days} working days spent "
+    "waiting for your information do not count.",
+)
+INFO_REPLY_HINT = ("Bạn trả lời ngay tại đây: tin nhắn tiếp theo của bạn sẽ được chuyển đến "
+                   "cán bộ.", "Reply here: your next message goes to the officer.")
+RATE = ("Bạn hài lòng với kết quả giải quyết ở mức nào? Chọn từ 1 (không hài lòng) đến 5 (rất "
+        "hài lòng).", "How satisfied are you with the outcome? Choose from 1 (not at all) to 5 "
+        "(very).")
+REOPEN_OFFER = (
+    "Nếu chưa đồng ý với kết quả, trong {days} ngày kể từ khi giải quyết bạn có thể yêu cầu mở "
+    "lại: bấm \"Mở lại yêu cầu\".",
+    "If you disagree with the outcome, you can reopen the request within {days} days of the "
+    "decision: press \"Reopen\".",
+)
+REOPEN_BUTTON = ("Mở lại yêu cầu", "Reopen")
+# The citizen's next message answers the notification (actions/ticket_reply.py): what for.
+REPLY_KIND = {"info_requested": "info", "rated": "rating"}
 
 
 def _pick(item: dict[str, Any]) -> int:
@@ -73,11 +96,27 @@ def render(item: dict[str, Any]) -> str:
     event = item.get("event")
     if event == "staff_reply" and payload.get("chat_state") == "held" and payload.get("message"):
         return CHAT_REPLY[pick].format(message=payload["message"])
-    lines = [payload.get("text_en" if pick else "text_vi") or item.get("ticket_code", "")]
+    code = payload.get("code") or item.get("ticket_code", "")
+    unit = payload.get("to_unit_name_en" if pick else "to_unit_name_vi")
+    if event == "deadline_moved" and payload.get("resolution_due"):
+        due = date.fromisoformat(payload["resolution_due"]).strftime("%d/%m/%Y")
+        lines = [DEADLINE_MOVED[pick].format(code=code, due=due,
+                                             days=payload.get("paused_working_days", 0))]
+    elif unit:  # a transfer: the new office, not the state
+        lines = [TRANSFERRED[pick].format(code=code, unit=unit)]
+    else:
+        lines = [payload.get("text_en" if pick else "text_vi") or code]
     if event in DETAIL and payload.get("message"):
         lines.append(DETAIL[event][pick].format(message=payload["message"]))
     if payload.get("resolution"):
         lines.append(RESOLUTION[pick].format(resolution=payload["resolution"]))
+    if _reply_kind(item) == "info":
+        lines.append(INFO_REPLY_HINT[pick])
+    elif _reply_kind(item) == "rating":
+        lines.append(RATE[pick])
+        if payload.get("reopen_days"):
+            lines.append(REOPEN_OFFER[pick].format(days=payload["reopen_days"]))
+        return "\n".join(lines)
     if event in RESUMED:
         lines.append(RESUMED[event][pick].format(code=payload.get("code", "")))
     elif payload.get("chat_state") not in ("waiting", "held"):  # a paused chat: no commands
@@ -92,6 +131,9 @@ def events(item: dict[str, Any]) -> list[dict[str, Any]]:
     resume lets the next message be predicted as a new turn."""
     message: dict[str, Any] = {"event": "bot", "text": render(item),
                                "metadata": {"outbox_id": item["id"]}}
+    kind = _reply_kind(item)
+    if kind:
+        return [_with_buttons(message, item, kind), *_await_reply(item, kind)]
     if item.get("event") not in RESUMED:
         return [message]
     button = {"title": TICKET_BUTTON[_pick(item)], "payload": "/file_complaint"}
@@ -111,6 +153,39 @@ def channel_problem(conversation: str, channel: object) -> str | None:
     if own is not None and own != channel:
         return f"the conversation is on {own}, the ticket on {channel}"
     return None
+
+
+def _reply_kind(item: dict[str, Any]) -> str | None:
+    """``info`` for an officer's information request, ``rating`` for a decision (the citizen
+    is asked to rate it), else None."""
+    payload = item.get("payload") or {}
+    if payload.get("chat_state") in ("waiting", "held"):
+        return None
+    if item.get("event") == "status_changed" and payload.get("state") == "resolved":
+        return REPLY_KIND["rated"]
+    return REPLY_KIND.get(str(item.get("event")))
+
+
+def _with_buttons(message: dict[str, Any], item: dict[str, Any], kind: str) -> dict[str, Any]:
+    if kind != "rating":
+        return message
+    buttons = [{"title": str(n), "payload": str(n)} for n in range(1, 6)]
+    if (item.get("payload") or {}).get("reopen_days"):
+        title = REOPEN_BUTTON[_pick(item)]
+        buttons.append({"title": title, "payload": title})
+    return {**message, "data": {"buttons": buttons}}
+
+
+def _await_reply(item: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    """Events that make the citizen's next message the answer (``ticket_reply_form``)."""
+    return [
+        {"event": "slot", "name": "reply_ticket", "value": item.get("ticket_code")
+         or (item.get("payload") or {}).get("code")},
+        {"event": "slot", "name": "reply_kind", "value": kind},
+        {"event": "slot", "name": "ticket_reply", "value": None},
+        {"event": "active_loop", "name": "ticket_reply_form"},
+        {"event": "slot", "name": "requested_slot", "value": "ticket_reply"},
+    ]
 
 
 @dataclass

@@ -88,10 +88,21 @@ class TicketClient:
             "POST", "/api/v1/tickets", json=payload, headers={"Idempotency-Key": key}
         )
 
-    def preview_routing(self, kind: str, topic: str, province: str) -> dict[str, Any]:
+    def preview_routing(
+        self, kind: str, topic: str, province: str, about_unit_code: str | None = None
+    ) -> dict[str, Any]:
         """Which unit would handle such a ticket, and why (422 for an unknown place)."""
-        body = {"kind": kind, "topic": topic, "province": province}
+        body = {"kind": kind, "topic": topic, "province": province,
+                "about_unit_code": about_unit_code}
         return self._request("POST", "/api/v1/routing/preview", json=body)
+
+    def unit_concerned(
+        self, level: str, province: str | None, commune: str | None
+    ) -> dict[str, Any] | None:
+        """The office (``code``, ``name_vi``, ``name_en``) a matter about staff of that level
+        and place concerns; None when the place does not say which grassroots office."""
+        body = {"level": level, "province": province, "commune": commune}
+        return self._request("POST", "/api/v1/routing/unit-concerned", json=body)
 
     def citizen_view(self, code: str, proof: str, conversation_id: str) -> dict[str, Any]:
         """What a verified citizen may see; ``proof`` is the last four phone digits or the
@@ -100,6 +111,12 @@ class TicketClient:
         factor = "phone_last4" if len(proof) == 4 else "receipt"
         body = {factor: proof, "conversation_id": conversation_id}
         return self._request("POST", f"/api/v1/tickets/{code}/citizen-view", json=body)
+
+    def citizen_action(self, code: str, action: str, proof: dict[str, Any],
+                       **body: Any) -> dict[str, Any]:
+        """A verified citizen's ``citizen-messages`` (``body``: resumes a paused clock),
+        ``rating`` (``rating`` 1-5) or ``citizen-reopen`` (``reason``); the citizen's view."""
+        return self._request("POST", f"/api/v1/tickets/{code}/{action}", json={**proof, **body})
 
     def get_ticket(self, code: str) -> dict[str, Any]:
         """Read one ticket by its code."""

@@ -34,7 +34,51 @@ def test_a_status_change_with_an_outcome() -> None:
     lines = render(item).splitlines()
     assert lines[0] == "Yêu cầu BHXH-2026-000042: đã giải quyết."
     assert lines[1] == "Kết quả giải quyết: Đã chi trả bổ sung tháng 10."
-    assert "tra cứu phiếu" in lines[2]
+    assert "từ 1 (không hài lòng) đến 5" in lines[2] and len(lines) == 3
+
+
+def test_a_decision_asks_for_a_rating_and_offers_reopening_within_the_period() -> None:
+    item = {**REPLY, "event": "status_changed",
+            "payload": {**REPLY["payload"], "state": "resolved", "message": None,
+                        "language": "en", "resolution": "Paid in full.", "reopen_days": 30}}
+    message, *loop = events(item)
+    assert "from 1 (not at all) to 5" in message["text"] and "within 30 days" in message["text"]
+    assert [b["payload"] for b in message["data"]["buttons"]] == ["1", "2", "3", "4", "5",
+                                                                  "Reopen"]
+    assert {"event": "active_loop", "name": "ticket_reply_form"} in loop
+    assert {"event": "slot", "name": "reply_kind", "value": "rating"} in loop
+    assert {"event": "slot", "name": "reply_ticket", "value": "BHXH-2026-000042"} in loop
+
+
+def test_an_information_request_makes_the_next_message_the_answer() -> None:
+    item = {**REPLY, "event": "info_requested",
+            "payload": {**REPLY["payload"], "state": "waiting_citizen",
+                        "message": "Bạn gửi giúp ảnh quyết định nghỉ việc."}}
+    message, *loop = events(item)
+    assert "Cán bộ đề nghị bạn bổ sung: Bạn gửi giúp ảnh quyết định nghỉ việc." in message["text"]
+    assert "tin nhắn tiếp theo của bạn sẽ được chuyển đến cán bộ" in message["text"]
+    assert {"event": "slot", "name": "reply_kind", "value": "info"} in loop
+    assert loop[-1] == {"event": "slot", "name": "requested_slot", "value": "ticket_reply"}
+
+
+def test_a_transfer_names_the_new_office() -> None:
+    item = {**REPLY, "event": "status_changed",
+            "payload": {**REPLY["payload"], "state": "accepted", "message": None,
+                        "to_unit": "bhxh.nghe-an",
+                        "to_unit_name_vi": "Bảo hiểm xã hội tỉnh Nghệ An",
+                        "to_unit_name_en": "Nghệ An Provincial Social Security"}}
+    assert render(item).splitlines()[0] == (
+        "Yêu cầu BHXH-2026-000042 đã được chuyển đến Bảo hiểm xã hội tỉnh Nghệ An để giải quyết.")
+    assert "đã thụ lý" not in render(item)
+    assert len(events(item)) == 1
+
+
+def test_a_moved_deadline_is_announced_with_the_reason() -> None:
+    item = {**REPLY, "event": "deadline_moved",
+            "payload": {**REPLY["payload"], "message": None, "resolution_due": "2027-01-20",
+                        "paused_working_days": 3}}
+    first = render(item).splitlines()[0]
+    assert "được lùi đến ngày 20/01/2027" in first and "(3 ngày làm việc)" in first
 
 
 def test_a_reply_in_a_held_live_chat_reads_as_chat() -> None:

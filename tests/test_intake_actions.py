@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.intake import ASK_ACTIONS, FORM_SLOTS, ActionSubmitTicket, ValidateIntakeForm
+from actions.intake import (
+    ASK_ACTIONS,
+    FORM_SLOTS,
+    ActionSubmitTicket,
+    ActionTakeStory,
+    ValidateIntakeForm,
+)
 from actions.session import ActionSessionStart
 from tests.fake_tickets import FakeTicketService
-from tests.stack import free_port
+from tests.stack import Stack, free_port
 
 FORM_SLOTS_FILLED = {
     "ticket_kind": "complaint",
@@ -263,12 +272,29 @@ def test_an_invalid_answer_is_re_asked_with_a_reason() -> None:
     ]
 
 
-def test_a_second_failure_explains_and_offers_a_way_out() -> None:
-    result, messages = _validate("id_number", "12345", failed_attempts=1)
-    assert result == {"id_number": None, "failed_attempts": 2}
-    assert "12 chữ số" in messages[0]["text"]
+def test_a_second_failure_at_a_required_step_offers_a_human() -> None:
+    result, messages = _validate("phone", "12345", failed_attempts=1)
+    assert result == {"phone": None, "failed_attempts": 2}
+    assert "10 chữ số" in messages[0]["text"]
     assert "vẫn được giữ lại" in messages[1]["text"]
     assert [b["payload"] for b in messages[1]["buttons"]] == ["/stop", "/request_human"]
+
+
+@pytest.mark.parametrize(("slot", "answer", "kept"), [
+    ("id_number", "12345", "-"), ("commune", "1", "-"), ("topic", "xyz", "other")])
+def test_a_second_failure_at_an_optional_step_moves_on(slot: str, answer: str, kept: str) -> None:
+    result, messages = _validate(slot, answer, failed_attempts=1)
+    assert result == {slot: kept, "failed_attempts": 0}
+    assert "bỏ qua" in messages[0]["text"] and len(messages) == 1
+    name, _ = _validate("full_name", "123", failed_attempts=1, ticket_kind="recommendation")
+    assert name == {"full_name": "-", "failed_attempts": 0}
+    required, _ = _validate("full_name", "123", failed_attempts=1, ticket_kind="denunciation")
+    assert required == {"full_name": None, "failed_attempts": 2}
+
+
+def test_the_value_the_bot_suggests_at_the_topic_step_is_accepted() -> None:
+    assert _validate("topic", "khác")[0]["topic"] == "other"
+    assert _validate("topic", "Other", language="en")[0]["topic"] == "other"
 
 
 def test_a_question_instead_of_an_answer_is_answered_without_counting_a_failure(
@@ -292,6 +318,109 @@ def test_consent_refused_is_explained() -> None:
     result, messages = _validate("consent", False)
     assert result["consent"] is None and "đồng ý" in messages[0]["text"]
     assert _validate("consent", True)[0]["consent"] is True
+
+
+INTAKE_DOMAIN = {"forms": {"intake_form": {"required_slots": list(FORM_SLOTS)}},
+                 "slots": {slot: {} for slot in FORM_SLOTS}}
+
+
+def _turn(
+    text: str, requested: str, intent: str = "inform", extracted: Any = None, **slots: Any
+) -> tuple[dict[str, Any], list[str]]:
+    """One message to the running intake form: the slots its validation sets and the texts
+    said. ``extracted`` is what the slot mappings took for the requested slot (default the
+    text, as ``from_text`` does)."""
+    value = text if extracted is None else extracted
+    tracker = make_tracker({**slots, "requested_slot": requested}, intent=intent, text=text)
+    tracker.events.append({"event": "slot", "name": requested, "value": value})
+    tracker.slots[requested] = value
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateIntakeForm().run(dispatcher, tracker, INTAKE_DOMAIN))
+    return {e["name"]: e["value"] for e in events}, [m["text"] for m in dispatcher.messages]
+
+
+BEFORE_SUMMARY = {k: v for k, v in FORM_SLOTS_FILLED.items() if k != "confirmed"}
+
+
+@pytest.mark.parametrize("text", [
+    "đúng", "dạ", "dạ đúng", "ừ", "ok", "chuẩn", "được", "gửi đi", "yes", "yep", "sure",
+    "dung roi", "Dạ đúng rồi ạ", "ok gửi đi"])
+@pytest.mark.parametrize("intent", ["affirm", "stop", "deny", "inform"])
+def test_every_everyday_yes_sends_at_the_summary_whatever_the_nlu_guessed(
+    text: str, intent: str
+) -> None:
+    extracted = {"affirm": True, "deny": False}.get(intent)
+    slots, said = _turn(text, "confirmed", intent, extracted, **BEFORE_SUMMARY)
+    assert slots["confirmed"] is True and slots["intake_end"] == "confirmed" and said == []
+    consent = {k: v for k, v in BEFORE_SUMMARY.items() if k != "consent"}
+    slots, _ = _turn(text, "consent", intent, extracted, **consent)
+    assert slots["consent"] is True
+
+
+@pytest.mark.parametrize("text", ["không", "no", "ko", "không đồng ý", "nope"])
+def test_a_no_is_a_no(text: str) -> None:
+    consent = {k: v for k, v in BEFORE_SUMMARY.items() if k != "consent"}
+    slots, said = _turn(text, "consent", "affirm", True, **consent)
+    assert slots["consent"] is None and "đồng ý" in said[0]
+    slots, said = _turn(text, "confirmed", "affirm", True, **BEFORE_SUMMARY)
+    assert slots["confirmed"] is None and said == ["Bạn muốn sửa mục nào?"]
+
+
+@pytest.mark.parametrize(("text", "field", "requested"), [
+    ("sửa tên", "full_name", "confirmed"), ("sua lai ten", "full_name", "confirmed"),
+    ("tôi muốn sửa nội dung", "description", "confirmed"), ("edit the phone", "phone", "confirmed"),
+    ("số điện thoại", "phone", "confirmed"), ("sửa tỉnh", "province", "phone"),
+    ("cho tôi sửa lại tên", "full_name", "id_number")])
+@pytest.mark.parametrize("intent", ["stop", "deny", "inform"])
+def test_an_edit_goes_to_the_field_it_names(
+    text: str, field: str, requested: str, intent: str
+) -> None:
+    slots_before = {k: v for k, v in BEFORE_SUMMARY.items()
+                    if list(FORM_SLOTS).index(k) < list(FORM_SLOTS).index(requested)}
+    slots, said = _turn(text, requested, intent, **slots_before)
+    assert slots[field] is None and slots[requested] is None and said == []
+    assert "intake_end" not in slots
+
+
+def test_cancelling_a_form_with_answers_asks_once() -> None:
+    slots, said = _turn("dừng", "phone", "stop", **{"ticket_kind": "complaint"})
+    assert slots == {"cancel_asked": True, "phone": None}
+    assert said[0].startswith("Bạn chắc chắn muốn hủy")
+    for yes in ("có", "/stop", "hủy", "dạ"):
+        slots, said = _turn(yes, "phone", "affirm", ticket_kind="complaint", cancel_asked=True)
+        assert slots == {"intake_end": "cancelled", "requested_slot": None} and said == []
+    slots, said = _turn("không", "phone", "deny", ticket_kind="complaint", cancel_asked=True)
+    assert slots == {"cancel_asked": None, "phone": None}
+    # an answer instead of yes or no carries on with the form
+    slots, _ = _turn("0912345678", "phone", "inform", ticket_kind="complaint", cancel_asked=True)
+    assert slots["phone"] == "0912345678"
+
+
+def test_cancelling_an_empty_form_needs_no_question() -> None:
+    slots, said = _turn("stop", "ticket_kind", "stop")
+    assert slots == {"intake_end": "cancelled", "requested_slot": None} and said == []
+
+
+def test_the_are_you_sure_question_is_not_followed_by_the_form_question() -> None:
+    dispatcher = CollectingDispatcher()
+    ASK_ACTIONS["phone"]().run(dispatcher, make_tracker({"cancel_asked": True}), {})
+    assert dispatcher.messages == []
+    ASK_ACTIONS["phone"]().run(dispatcher, make_tracker({}), {})
+    assert len(dispatcher.messages) == 1
+
+
+def test_several_details_in_one_message_fill_several_slots() -> None:
+    text = "Tôi tên là Võ Thị Bích, số điện thoại 0939123456"
+    slots, said = _turn(text, "full_name", "inform", **{"ticket_kind": "complaint"})
+    assert slots["full_name"] == "Võ Thị Bích" and slots["phone"] == "0939123456"
+    assert said == []
+    slots, _ = _turn("my name is Tran Van Nam, phone +84 912 345 678, ID 001099012345",
+                     "full_name", "inform", ticket_kind="complaint")
+    assert (slots["full_name"], slots["phone"], slots["id_number"]) == (
+        "Tran Van Nam", "0912345678", "001099012345")
+    # a detail already given is not overwritten
+    slots, _ = _turn(text, "full_name", "inform", ticket_kind="complaint", phone="0912345678")
+    assert "phone" not in slots
 
 
 def test_summary_edit_clears_the_field_and_asks_for_it_again() -> None:
@@ -322,7 +451,7 @@ def test_the_summary_lists_every_answer_with_send_change_cancel() -> None:
     ASK_ACTIONS["confirmed"]().run(dispatcher, tracker, {})
     (message,) = dispatcher.messages
     assert "- Kind: Complaint" in message["text"]
-    assert "- Area: One-time withdrawal" in message["text"]
+    assert "- Area: One-time SI withdrawal" in message["text"]
     assert "- Commune: —" in message["text"] and "- Phone: 0912345678" in message["text"]
     assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny", "/stop"]
 
@@ -332,3 +461,132 @@ def test_a_new_session_keeps_only_the_language_and_the_ticket_code() -> None:
     events = ActionSessionStart().run(CollectingDispatcher(), tracker, {})
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert slots == {"language": "en", "ticket_code": "BHXH-2026-000042"}
+
+
+STORY = ("Cán bộ một cửa BHXH tỉnh Nghệ An quát tháo tôi và đòi 2 triệu mới nhận hồ sơ "
+         "hưởng BHXH một lần của tôi.")
+
+
+def _take(text: str, intent: str = "file_complaint", **slots: Any) -> tuple[dict[str, Any], list]:
+    tracker = make_tracker(slots, intent=intent, text=text)
+    tracker.active_loop = {}
+    dispatcher = CollectingDispatcher()
+    events = ActionTakeStory().run(dispatcher, tracker, {})
+    return {e["name"]: e["value"] for e in events}, dispatcher.messages
+
+
+def test_a_story_is_offered_as_a_ticket_with_one_button() -> None:
+    slots, (offer,) = _take(STORY)
+    assert slots == {"story": STORY, "intake_offer": True}
+    assert "tố cáo" in offer["text"] and "không cần viết lại" in offer["text"]
+    assert [b["payload"] for b in offer["buttons"]] == ["/file_complaint"]
+
+
+def test_the_button_starts_the_form_with_the_story_as_the_description() -> None:
+    slots, said = _take("/file_complaint", story=STORY, intake_offer=True)
+    assert said == [] and slots["intake_offer"] is False and slots["story"] is None
+    assert slots["description"] == STORY
+    assert (slots["ticket_kind"], slots["topic"], slots["office_level"]) == (
+        "denunciation", "staff_conduct", "province")
+
+
+def test_a_second_story_adds_to_the_first_and_a_bare_request_starts_the_form() -> None:
+    more = "Việc này xảy ra sáng thứ Hai tuần trước, có nhiều người chứng kiến ở quầy."
+    slots, _ = _take(more, story=STORY, intake_offer=True)
+    assert slots["story"] == f"{STORY}\n{more}"
+    slots, said = _take("tôi muốn khiếu nại")
+    assert slots == {"story": None, "intake_offer": False} and said == []
+
+
+def test_the_kind_given_by_the_citizen_is_not_overwritten_by_the_reading() -> None:
+    slots, _ = _take("/file_complaint", story=STORY, ticket_kind="complaint")
+    assert "ticket_kind" not in slots and slots["office_level"] == "province"
+
+
+def test_a_typed_description_fills_kind_topic_and_level_when_plain() -> None:
+    result, _ = _validate("description", STORY)
+    assert (result["ticket_kind"], result["topic"], result["office_level"]) == (
+        "denunciation", "staff_conduct", "province")
+    result, _ = _validate("description", "Tôi đến nộp hồ sơ nhưng không biết phải làm gì tiếp")
+    assert "ticket_kind" not in result and result["office_level"] == "none"
+
+
+def test_the_level_is_asked_with_three_buttons_when_the_story_does_not_say() -> None:
+    dispatcher = CollectingDispatcher()
+    ASK_ACTIONS["office_level"]().run(dispatcher, make_tracker({}, "en"), {})
+    (question,) = dispatcher.messages
+    assert "level above" in question["text"] and len(question["buttons"]) == 3
+    for title in [b["payload"] for b in question["buttons"]]:
+        assert _validate("office_level", title)[0]["office_level"] in (
+            "grassroots", "province", "central")
+
+
+def test_a_denouncer_is_told_the_name_is_required_and_the_identity_protected() -> None:
+    dispatcher = CollectingDispatcher()
+    ASK_ACTIONS["full_name"]().run(dispatcher, make_tracker({"ticket_kind": "denunciation"}), {})
+    (question,) = dispatcher.messages
+    assert "họ tên" in question["text"] and "giữ bí mật" in question["text"]
+
+
+@pytest.fixture(scope="module")
+def tickets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The real ticket service, on a free port with its own SQLite database."""
+    stack = Stack.configure(Path(tmp_path_factory.mktemp("tickets")))
+    try:
+        stack.start_tickets()
+    except Exception:
+        print(stack.logs())
+        stack.stop_all()
+        raise
+    yield stack
+    stack.stop_all()
+
+
+@pytest.mark.parametrize(("kind", "level", "concerned", "above", "above_name"), [
+    ("denunciation", "province", "bhxh.nghe-an", "vss.inspectorate", "Thanh tra BHXH Việt Nam"),
+    ("denunciation", "grassroots", "bhxh.nghe-an.placeholder", "bhxh.nghe-an",
+     "Bảo hiểm xã hội tỉnh Nghệ An"),
+    # the service routes any kind about staff conduct above the office (routing.yaml)
+    ("recommendation", "province", "bhxh.nghe-an", "vss.inspectorate", "Thanh tra BHXH Việt Nam"),
+])
+def test_misconduct_goes_to_the_unit_above_the_office_concerned(
+    tickets: Stack, monkeypatch: pytest.MonkeyPatch, kind: str, level: str, concerned: str,
+    above: str, above_name: str,
+) -> None:
+    monkeypatch.setenv("TICKETS_URL", tickets.tickets_url)
+    monkeypatch.setenv("TICKETS_SERVICE_TOKEN", tickets.env["TICKETS_SERVICE_TOKEN"])
+    slots = {**FORM_SLOTS_FILLED, "ticket_kind": kind, "topic": "staff_conduct",
+             "description": STORY, "province": "Nghệ An", "commune": "-", "confirmed": None,
+             "office_level": level}
+    dispatcher = CollectingDispatcher()
+    events = ASK_ACTIONS["confirmed"]().run(dispatcher, make_tracker(slots), {})
+    assert events == [SlotSet("about_unit_code", concerned)]
+    (summary,) = dispatcher.messages
+    assert f"được chuyển đến {above_name} (cấp trên)" in summary["text"]
+    tracker = make_tracker({**slots, "confirmed": True, "about_unit_code": concerned})
+    dispatcher, events = _submit(tracker)
+    code = next(e["value"] for e in events if e["name"] == "ticket_code")
+    ticket = requests.get(f"{tickets.tickets_url}/api/v1/tickets/{code}", timeout=10, headers={
+        "Authorization": f"Bearer {tickets.env['TICKETS_SERVICE_TOKEN']}"}).json()
+    assert ticket["unit"]["code"] == above
+    assert "không giao cho chính đơn vị bị phản ánh" in ticket["routing_reasons"][0]
+
+
+def test_a_matter_not_about_staff_has_no_office_concerned(tickets: Stack) -> None:
+    slots = {**FORM_SLOTS_FILLED, "confirmed": None, "office_level": "none"}
+    dispatcher = CollectingDispatcher()
+    assert ASK_ACTIONS["confirmed"]().run(dispatcher, make_tracker(slots), {}) == [
+        SlotSet("about_unit_code", None)]
+    assert "cấp trên" not in dispatcher.messages[0]["text"]
+
+
+def test_a_story_told_as_a_question_becomes_the_description_when_the_form_starts() -> None:
+    tracker = make_tracker({}, intent="file_complaint", text="/file_complaint")
+    tracker.active_loop = {}
+    tracker.events = [{"event": "user", "text": STORY}, {"event": "bot", "text": "…"},
+                      {"event": "user", "text": "/file_complaint"}]
+    events = ActionTakeStory().run(CollectingDispatcher(), tracker, {})
+    assert SlotSet("description", STORY) in events
+    tracker.events[0] = {"event": "user", "text": "tổng đài là số nào"}  # not a story
+    assert not any(e["name"] == "description" for e in
+                   ActionTakeStory().run(CollectingDispatcher(), tracker, {}))

@@ -221,6 +221,24 @@ def test_routing_preview_explains(client):
     assert response.json()["reasons"]
 
 
+def _concerned(client, **query):
+    return client.post("/api/v1/routing/unit-concerned", json=query, headers=SERVICE)
+
+
+def test_the_office_a_matter_about_staff_concerns(client):
+    assert _concerned(client, level="central").json()["code"] == "vss"
+    assert _concerned(client, level="province", province="ha noi").json()["code"] == "bhxh.ha-noi"
+    served = _concerned(client, level="grassroots", province="TP HCM", commune="Phường Bến Thành")
+    assert served.json()["code"] == "bhxh.ho-chi-minh.tan-dinh"
+    # a province whose grassroots offices are not loaded: its placeholder office
+    assert _concerned(client, level="grassroots", province="Nghệ An").json()["code"] == (
+        "bhxh.nghe-an.placeholder")
+    # the place does not say which office: none (routing goes to the provincial office)
+    assert _concerned(client, level="grassroots", province="TP HCM").json() is None
+    assert _concerned(client, level="province", province="Atlantis").status_code == 422
+    assert _concerned(client, level="national").status_code == 422
+
+
 def test_health_and_local_swagger(client):
     health = client.get("/health")
     assert health.status_code == 200

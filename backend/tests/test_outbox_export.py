@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.conftest import SERVICE, create
+from tests.conftest import CITIZEN, SERVICE, create
 
 
 def test_status_changes_and_replies_queue_notifications(client, staff):
@@ -147,3 +147,33 @@ def test_delivery_failures_of_delivered_unknown_or_malformed_reports(client, sta
         bad = client.post(f"/api/v1/outbox/{item['id']}/fail", json=body, headers=SERVICE)
         assert bad.status_code == 422
     assert client.post(f"/api/v1/outbox/{item['id']}/fail", json={"error": "x"}).status_code == 401
+
+
+def test_the_citizen_is_told_the_new_office_the_moved_deadline_and_how_long_to_reopen(
+    client, staff, clock
+):
+    officer = staff("bhxh.ha-noi")
+    code = create(client)["code"]
+    for step, body in (("accept", None), ("claim", None),
+                       ("request-info", {"body": "Xin gửi số sổ BHXH."})):
+        client.post(f"/api/v1/tickets/{code}/{step}", json=body, headers=officer)
+    clock.advance(days=3)  # working days paused (the suite starts on a Monday morning)
+    answer = {**CITIZEN, "phone_last4": "5678", "body": "Số sổ 0123456789"}
+    assert client.post(f"/api/v1/tickets/{code}/citizen-messages", json=answer,
+                       headers=SERVICE).status_code == 201
+    client.post(f"/api/v1/tickets/{code}/transfer", headers=officer,
+                json={"to_unit_code": "bhxh.nghe-an", "reason": "Cư trú ở Nghệ An"})
+    handler = staff("bhxh.nghe-an")
+    client.post(f"/api/v1/tickets/{code}/claim", headers=handler)
+    client.post(f"/api/v1/tickets/{code}/resolve", json={"resolution": "Đã giải quyết xong."},
+                headers=handler)
+    items = client.get("/api/v1/outbox?limit=20", headers=SERVICE).json()
+    moved = next(i["payload"] for i in items if i["event"] == "deadline_moved")
+    assert moved["paused_working_days"] == 3
+    assert moved["resolution_due"] == client.get(
+        f"/api/v1/tickets/{code}", headers=SERVICE).json()["deadlines"]["resolution"]
+    transfer = next(i["payload"] for i in items if i["payload"].get("to_unit"))
+    assert transfer["to_unit_name_vi"] == "Bảo hiểm xã hội tỉnh Nghệ An"
+    assert transfer["to_unit_name_en"] == "Nghệ An Provincial Social Security"
+    resolved = next(i["payload"] for i in items if i["payload"].get("state") == "resolved")
+    assert resolved["reopen_days"] == 30 and resolved["resolution"] == "Đã giải quyết xong."

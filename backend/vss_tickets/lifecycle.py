@@ -248,17 +248,24 @@ def request_info(session: Session, ticket: Ticket, staff: Staff, now: datetime, 
     step.commit(notify_event="info_requested", message=body)
 
 
+def _moved(days: int) -> str | None:
+    """The notification of a deadline pushed back by a pause (none when nothing moved)."""
+    return "deadline_moved" if days else None
+
+
 def resume(session: Session, ticket: Ticket, staff: Staff, now: datetime) -> None:
     step = Step(session, ticket, staff, "resume", now)
     days = _resume_clock(ticket, step.today)
-    step.commit(paused_working_days=days, resolution_due=ticket.resolution_due.isoformat())
+    step.commit(notify_event=_moved(days), paused_working_days=days,
+                resolution_due=ticket.resolution_due.isoformat())
 
 
 def citizen_message(session: Session, ticket: Ticket, now: datetime, body: str) -> None:
     step = Step(session, ticket, "citizen", "citizen_message", now)
     _add_message(session, ticket, "citizen", body, now)
     days = _resume_clock(ticket, step.today) if ticket.state == "waiting_citizen" else 0
-    step.commit(paused_working_days=days)
+    step.commit(notify_event=_moved(days), paused_working_days=days,
+                resolution_due=ticket.resolution_due.isoformat())
 
 
 def transfer(
@@ -302,6 +309,8 @@ def transfer(
         notify_event="status_changed",
         from_unit=from_unit,
         to_unit=to_unit,
+        to_unit_name_vi=target.name_vi,
+        to_unit_name_en=target.name_en,
         common_parent=parent,
         approved_by=approved_by,
     )
@@ -369,13 +378,22 @@ def answer_consultation(
     return consultation
 
 
-def resolve(session: Session, ticket: Ticket, staff: Staff, now: datetime, text: str) -> None:
+def resolve(
+    session: Session,
+    ticket: Ticket,
+    staff: Staff,
+    now: datetime,
+    text: str,
+    reopen_days: int | None = None,
+) -> None:
+    """Record the outcome; the citizen is told it, asked for a rating and, with
+    `reopen_days`, told how long they may reopen the ticket."""
     step = Step(session, ticket, staff, "resolve", now)
     _take(session, ticket, staff)
     ticket.resolution, ticket.resolved_at = text, now
     if ticket.first_response_at is None:
         ticket.first_response_at = now
-    step.commit(notify_event="status_changed", resolution=text)
+    step.commit(notify_event="status_changed", resolution=text, reopen_days=reopen_days)
 
 
 def close(session: Session, ticket: Ticket, staff: Staff, now: datetime) -> None:

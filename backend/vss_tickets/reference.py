@@ -87,6 +87,32 @@ def route_ticket(
         ) from exc
 
 
+def unit_concerned(
+    structure: str, level: str, province: str | None, commune: str | None
+) -> str | None:
+    """The office a matter about staff concerns, from its level and place: VSS itself
+    (central), the provincial office, or the grassroots office serving the commune (the
+    province's placeholder when its offices are not loaded); None when the place does not say
+    which grassroots office (routing then goes to the provincial office above all of them).
+    Unknown places are a 422 error."""
+    ref = reference_data(structure)
+    if level == "central":
+        return ref.root().code
+    try:
+        office = ref.province_office(province or "")
+    except (LookupError, ValueError) as exc:
+        raise unprocessable(
+            "Không xác định được tỉnh/thành phố", f"Unknown province: {exc}"
+        ) from exc
+    if level == "province":
+        return office.code
+    found = ref.commune(office.province_code or "", commune) if commune else None
+    if found is not None and found.office_code != office.code:
+        return found.office_code
+    placeholder = [u for u in ref.children(office.code) if u.placeholder]
+    return placeholder[0].code if placeholder and found is None else None
+
+
 def ticket_deadlines(
     kind: str,
     received: date,

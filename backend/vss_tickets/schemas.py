@@ -141,6 +141,12 @@ class RoutingQuery(Request):
     about_unit_code: UnitCode | None = None
 
 
+class UnitConcernedQuery(Request):
+    level: Literal["grassroots", "province", "central"]
+    province: ShortText | None = None
+    commune: ShortText | None = None
+
+
 class UnitOut(BaseModel):
     code: str
     name_vi: str

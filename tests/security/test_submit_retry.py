@@ -61,7 +61,7 @@ def test_a_frozen_request_is_not_rebuilt() -> None:
     slots = {**FORM_SLOTS_FILLED, "submission": kept}
     tracker = make_tracker(slots, text="thử lại")
     result = ValidateIntakeForm().validate_confirmed(True, CollectingDispatcher(), tracker, {})
-    assert result == {"confirmed": True, "submission": kept}
+    assert result == {"confirmed": True, "intake_end": "confirmed", "submission": kept}
 
 
 # --- through the running processes ------------------------------------------------------------

@@ -13,8 +13,16 @@ from ..auth import in_scope
 from ..errors import not_found
 from ..intake import create_ticket, find_ticket
 from ..models import Consultation, Unit
-from ..reference import route_ticket
-from ..schemas import RoutingOut, RoutingQuery, TicketCreate, TicketCreated, TicketDetail
+from ..reference import route_ticket, unit_concerned
+from ..schemas import (
+    RoutingOut,
+    RoutingQuery,
+    TicketCreate,
+    TicketCreated,
+    TicketDetail,
+    UnitConcernedQuery,
+    UnitOut,
+)
 from ..views import ticket_detail, ticket_out, unit_out
 from .deps import AnyCaller, ReadSession, ServiceCaller, Svc
 
@@ -93,3 +101,18 @@ def routing_preview(
             f"Unit {decision.unit_code} is not in the database",
         )
     return RoutingOut(unit=unit_out(unit), reasons=list(decision.reasons))
+
+
+@router.post(
+    "/routing/unit-concerned",
+    response_model=UnitOut | None,
+    summary="Đơn vị có cán bộ bị phản ánh / The office a matter about staff concerns",
+    responses={200: {"description": "The unit, or null when the place does not say which "
+                     "grassroots office (routing then goes to the provincial office)"}},
+)
+def concerned(
+    query: UnitConcernedQuery, _caller: AnyCaller, svc: Svc, session: ReadSession
+) -> UnitOut | None:
+    code = unit_concerned(svc.settings.ref_structure, query.level, query.province, query.commune)
+    unit = session.get(Unit, code) if code else None
+    return unit_out(unit) if unit is not None else None

@@ -155,7 +155,7 @@ def transfer(body: TransferIn, act: Acting) -> TicketDetail:
 
 @router.post(ACTION + "resolve", response_model=TicketDetail, summary="Giải quyết / Resolve")
 def resolve(body: ResolveIn, act: Acting) -> TicketDetail:
-    return act.run(lifecycle.resolve, body.resolution)
+    return act.run(lifecycle.resolve, body.resolution, act.settings.reopen_days)
 
 
 @router.post(ACTION + "close", response_model=TicketDetail, summary="Đóng / Close")
