@@ -61,3 +61,22 @@ def test_the_channels_language_wins_over_the_text() -> None:
     LanguageDetector().process([told, odd])
     assert [e["value"] for e in told.get(ENTITIES)] == ["en"]
     assert [e["value"] for e in odd.get(ENTITIES)] == ["vi"]
+
+
+def test_short_replies_that_fold_alike_keep_their_diacritics() -> None:
+    _, tokens = _tokens("Đúng, dừng lại, đừng gửi")
+    assert [t.text for t in tokens] == ["đúng", "dừng", "lai", "đừng", "gui"]
+    _, plain = _tokens("dung roi")
+    assert [t.text for t in plain] == ["dung", "roi"]
+
+
+def test_language_detector_leaves_the_entities_found_before_it_out() -> None:
+    text = "I live in Hà Nội"
+    place = {"entity": "province", "value": "Hà Nội", "start": 10, "end": 16}
+    message = Message(data={TEXT: text, ENTITIES: [place]})
+    name_only = Message(data={TEXT: "Phạm Minh Đức"})
+    LanguageDetector().process([message, name_only])
+    assert message.get(ENTITIES) == [place, {
+        "entity": "language", "value": "en", "start": 0, "end": len(text),
+        "extractor": "LanguageDetector"}]
+    assert not name_only.get(ENTITIES)

@@ -83,3 +83,52 @@ def test_abbreviations_and_their_expansion_are_understood_alike(agent: Agent) ->
     long = _parse(agent, "không được rút bảo hiểm xã hội 1 lần à")
     assert short["intent"]["name"] == long["intent"]["name"] == "ask_question"
     assert short["intent"]["confidence"] == pytest.approx(long["intent"]["confidence"])
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("đúng", "affirm"), ("dạ đúng", "affirm"), ("ừ", "affirm"), ("uh", "affirm"),
+        ("chuẩn", "affirm"), ("được", "affirm"), ("ok", "affirm"), ("gửi đi", "affirm"),
+        ("yes", "affirm"), ("yep", "affirm"), ("sure", "affirm"),
+        ("không", "deny"), ("sai rồi", "deny"), ("nope", "deny"), ("no", "deny"),
+        ("dừng", "stop"), ("đừng gửi", "stop"), ("cancel", "stop"),
+        ("sửa tên", "inform"), ("edit the phone", "inform"),
+    ],
+)
+def test_everyday_short_replies(agent: Agent, text: str, intent: str) -> None:
+    assert _parse(agent, text)["intent"]["name"] == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["có gửi được email xác nhận phiếu cho tôi không?", "thủ tục khiếu nại thế nào",
+     "How do I file a claim for maternity benefit?",
+     "How do I file a complaint about a social insurance decision?"],
+)
+def test_a_question_about_filing_is_a_question(agent: Agent, text: str) -> None:
+    assert _parse(agent, text)["intent"]["name"] == "ask_question"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("Who won the World Cup 2022?", "en"), ("How do I apply for a Vietnamese passport?", "en")],
+)
+def test_out_of_scope_questions_keep_their_language(agent: Agent, text: str, language: str) -> None:
+    result = _parse(agent, text)
+    assert result["intent"]["name"] == "out_of_scope"
+    assert _entities(result, "language") == [language]
+
+
+@pytest.mark.parametrize("text", ["hồ sơ của tôi đến đâu rồi", "ho so cua toi den dau roi",
+                                  "any news on my complaint?"])
+def test_everyday_status_wordings_check_the_status(agent: Agent, text: str) -> None:
+    assert _parse(agent, text)["intent"]["name"] == "check_status"
+
+
+@pytest.mark.parametrize("text", ["Nguyễn Văn An", "Bình Dương", "BHXH-2026-000123", "0912 345 678",
+                                  "my name is Trần Thị Bình"])
+def test_names_places_codes_and_numbers_do_not_make_a_message_vietnamese(
+    agent: Agent, text: str
+) -> None:
+    assert "vi" not in _entities(_parse(agent, text), "language")

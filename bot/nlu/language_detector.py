@@ -24,9 +24,11 @@ class LanguageDetector(GraphComponent):
     """Adds a ``language`` entity ("vi" or "en") from the channel or the text.
 
     A ``language`` in the message's metadata (set by a channel that knows it) wins;
-    otherwise the text decides. The ``language`` slot is filled from this entity, so
-    the bot answers in the language the citizen last wrote in; ambiguous messages
-    leave the slot alone.
+    otherwise the text decides, without the spans of the entities found before this
+    component (places, codes, numbers, insurance terms say nothing about the language),
+    so it runs after the entity extractors. The ``language`` slot is filled from this
+    entity, so the bot answers in the language the citizen writes in; ambiguous
+    messages leave the slot alone.
     """
 
     @classmethod
@@ -48,10 +50,13 @@ class LanguageDetector(GraphComponent):
         """Append the detected language to each message's entities."""
         for message in messages:
             text = message.get(TEXT) or ""
+            entities = message.get(ENTITIES, [])
             metadata = message.get(METADATA) or {}
             language = metadata.get("language") if isinstance(metadata, dict) else None
             if language not in LANGUAGES:
-                language = detect_language(text)
+                spans = [(e["start"], e["end"]) for e in entities
+                         if isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]
+                language = detect_language(text, ignore=spans)
             if language is None:
                 continue
             entity = {
@@ -61,5 +66,5 @@ class LanguageDetector(GraphComponent):
                 "end": len(text),
                 "extractor": self.__class__.__name__,
             }
-            message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)
+            message.set(ENTITIES, [*entities, entity], add_to_output=True)
         return messages

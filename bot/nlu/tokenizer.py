@@ -7,6 +7,10 @@ typed with and without diacritics therefore produce the same features, and entit
 values keep the user's own spelling. A chat abbreviation becomes the tokens of its
 expansion (``bhxh`` → ``bao hiem xa hoi``), each spanning the abbreviation itself, so
 "bhxh" and "bảo hiểm xã hội" share their word features too.
+
+A few short replies fold onto one another and mean opposite things ("đúng" right,
+"dừng" stop, "đừng" don't, all ``dung``): these keep their diacritics, so typed with
+them they stay apart; typed without them, the words around them decide.
 """
 
 from __future__ import annotations
@@ -42,7 +46,14 @@ class FoldingTokenizer(WhitespaceTokenizer):
         ]
 
 
+# Words whose folded form is shared with a word of the opposite meaning.
+KEEP_DIACRITICS = frozenset({"đúng", "dừng", "đừng"})
+
+
 def _words(token: str) -> list[str]:
     """The folded words a token stands for: itself, or its abbreviation's expansion."""
-    expansion = ABBREVIATIONS.get(nfc(token).lower())
+    word = nfc(token).lower()
+    if word in KEEP_DIACRITICS:
+        return [word]
+    expansion = ABBREVIATIONS.get(word)
     return fold(expansion).split() if expansion else [fold(token)]
