@@ -74,15 +74,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 
 # The fakes live as long as the stack, as Zalo and Meta outlive a conversation: Rasa keeps the
 # Zalo tokens it rotated (CHANNELS_STATE_DB), which a fresh fake would not know.
+# One of each per run: a second fake on the stack's port could not bind.
 @pytest.fixture(scope="session")
-def fake_zalo(stack: Stack) -> Iterator[FakeZalo]:
+def stack_fake_zalo(stack: Stack) -> Iterator[FakeZalo]:
     server = zalo_for(stack.env)
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="session")
-def fake_graph(stack: Stack) -> Iterator[FakeGraph]:
+def stack_fake_graph(stack: Stack) -> Iterator[FakeGraph]:
     server = graph_for(stack.env)
     yield server
     server.stop()

@@ -85,7 +85,7 @@ def test_zalo_photo_and_document_are_kept_and_acknowledged(
     assert photo_reply.startswith("Đã nhận ảnh img-1.png (0,1 KB).")  # named by its content
     assert "Received the photo img-1.png (0.1 KB)." in photo_reply  # language not known yet
     assert "Đã nhận tệp Quyết định hưởng.pdf" in pdf_reply
-    assert stored(tickets, user) == [
+    assert stored(tickets, f"zalo:{user}") == [
         ("img-1.png", "image/png", len(PNG), hashlib.sha256(PNG).hexdigest(), "zalo"),
         ("Quyết định hưởng.pdf", "application/pdf", len(PDF), hashlib.sha256(PDF).hexdigest(),
          "zalo")]
@@ -109,7 +109,7 @@ def test_zalo_files_refused_are_not_kept(harness: Harness, fake_zalo: FakeZalo, 
     wait_for(lambda: replies_to(fake_zalo, user), 30)
     [reply] = replies_to(fake_zalo, user)
     assert expected in reply["text"] and name in reply["text"]
-    assert stored(tickets, user) == []
+    assert stored(tickets, f"zalo:{user}") == []
     assert (name in fake_zalo.downloads) is (declared is None)
 
 
@@ -120,7 +120,7 @@ def test_files_from_hosts_not_allowed_are_never_fetched(harness: Harness, fake_z
     post_zalo(harness, event)
     wait_for(lambda: replies_to(fake_zalo, user), 20)
     assert "lỗi kết nối" in replies_to(fake_zalo, user)[0]["text"]
-    assert stored(tickets, user) == []
+    assert stored(tickets, f"zalo:{user}") == []
 
 
 def test_messenger_photo_is_kept_and_an_expired_url_is_refused(
@@ -138,9 +138,9 @@ def test_messenger_photo_is_kept_and_an_expired_url_is_refused(
     assert "Đã nhận ảnh 39178_n.png" in fake_graph.messages_to(fresh)[0]["text"]
     assert "could not be received" in fake_graph.messages_to(stale)[0]["text"]
     assert ("old_n.pdf", 403) in fake_graph.downloads
-    assert [row[:3] for row in stored(tickets, fresh)] == [("39178_n.png", "image/png",
+    assert [row[:3] for row in stored(tickets, f"fb:{fresh}")] == [("39178_n.png", "image/png",
                                                             len(PNG))]
-    assert stored(tickets, stale) == []
+    assert stored(tickets, f"fb:{stale}") == []
     assert not fake_graph.rejected
 
 

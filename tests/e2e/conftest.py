@@ -10,6 +10,8 @@ import psycopg2
 import pytest
 import requests
 
+from tests.channels.fake_graph import FakeGraph
+from tests.channels.fake_zalo import FakeZalo
 from tests.stack import Stack
 
 
@@ -78,3 +80,15 @@ class Chat:
 @pytest.fixture
 def chat(stack: Stack) -> Chat:
     return Chat(stack)
+
+
+@pytest.fixture
+def fake_zalo(stack_fake_zalo: FakeZalo) -> FakeZalo:
+    """The Zalo API fake the stack's Zalo channel calls."""
+    return stack_fake_zalo
+
+
+@pytest.fixture
+def fake_graph(stack_fake_graph: FakeGraph) -> FakeGraph:
+    """The Graph API fake the stack's Messenger channel calls."""
+    return stack_fake_graph

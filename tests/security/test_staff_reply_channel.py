@@ -89,8 +89,9 @@ async def _attack_then_reply(stack: Stack, conversations: list[str],
 
 
 def test_the_officers_reply_reaches_the_zalo_citizen_not_the_attackers_socket(
-    stack: Stack, fake_zalo: FakeZalo, officer: requests.Session
+    stack: Stack, stack_fake_zalo: FakeZalo, officer: requests.Session
 ) -> None:
+    fake_zalo = stack_fake_zalo
     user = zalo_event()["sender"]["id"]
     assert post_zalo(Rasa(stack), zalo_event("xin chào", user=user,
                                              at=stack.timestamp())).status_code == 200
