@@ -19,7 +19,7 @@ from actions import fields, story
 from actions.knowledge import ActionAnswerQuestion
 from actions.replies import button, label, language_of, say, text
 from bot.pii import mask
-from bot.tickets import TicketClient, TicketServiceError, idempotency_key
+from bot.tickets import TicketClient, TicketServiceError, idempotency_key, mask_receipts
 from bot.user_text import typed
 from bot.vocabulary import about_staff_routed_above
 
@@ -504,7 +504,8 @@ def chat_transcript(
     oldest first, the last ``MAX_TURNS`` of them.
 
     Button payloads ("/affirm"), intents triggered by a program and empty texts are left out;
-    personal numbers are masked (the ticket holds the phone and CCCD in their own fields) and
+    personal numbers and receipts are masked (the ticket holds the phone and CCCD in their own
+    fields) and
     each text is cut to ``MAX_TURN_TEXT`` characters."""
     turns: list[dict[str, str]] = []
     for event in tracker.events if events is None else events:
@@ -517,7 +518,8 @@ def chat_transcript(
         stamp = event.get("timestamp")
         if not isinstance(raw, str) or not isinstance(stamp, int | float):
             continue
-        words = mask(unicodedata.normalize("NFC", raw).strip())[:MAX_TURN_TEXT].strip()
+        words = mask_receipts(mask(unicodedata.normalize("NFC", raw).strip()))
+        words = words[:MAX_TURN_TEXT].strip()
         if not words or (kind == "user" and not typed(words)):
             continue
         turns.append({

@@ -48,6 +48,17 @@ def parse_receipt(value: object) -> str | None:
     return "-".join(raw[i:i + 4] for i in range(0, 12, 4))
 
 
+_RECEIPT_IN_TEXT = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b", re.IGNORECASE)
+RECEIPT_MASK = "••••-••••-••••"
+
+
+def mask_receipts(text: str) -> str:
+    """``text`` with every receipt (``XXXX-XXXX-XXXX``) hidden: a receipt proves a ticket is
+    the citizen's and must not reach staff or logs with the conversation."""
+    return _RECEIPT_IN_TEXT.sub(
+        lambda m: RECEIPT_MASK if parse_receipt(m.group()) else m.group(), text)
+
+
 def idempotency_key(conversation_id: str, *parts: str) -> str:
     """A stable key for one submission: same conversation and content, same key."""
     digest = hashlib.sha256("\x1f".join((conversation_id, *parts)).encode()).hexdigest()

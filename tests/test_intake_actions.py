@@ -199,6 +199,17 @@ def test_payload_carries_the_masked_transcript_of_the_current_conversation(
     assert "0912" not in body and "001099012345" not in body
 
 
+def test_a_receipt_in_the_conversation_is_hidden_from_staff(service: FakeTicketService) -> None:
+    events = chat(("session_started", None), ("action", None),
+                  ("bot", "Mã phiếu BHXH-2026-000041, mã biên nhận 7K3M-9QXA-2F4P."),
+                  ("user", "bien nhan cua toi la 7k3m 9qxa 2f4p va 7K3M-9QXA-2F4P"),
+                  ("user", "dong y"))  # the confirming message, not in the transcript
+    _submit(chat_tracker(events))
+    texts = [turn["text"] for turn in service.creates()[0]["body"]["transcript"]]
+    assert texts[0] == "Mã phiếu BHXH-2026-000041, mã biên nhận ••••-••••-••••."
+    assert "7K3M-9QXA-2F4P" not in texts[1] and texts[1].endswith("••••-••••-••••")
+
+
 def test_only_the_last_100_turns_are_sent(service: FakeTicketService) -> None:
     events = chat(*[("user" if i % 2 else "bot", f"tin nhắn {i}") for i in range(150)],
                   ("user", "/affirm"))
