@@ -101,7 +101,8 @@ def test_a_zalo_photo_sent_before_filing_ends_on_the_ticket(
     assert "the-bhyt-bi-tu-choi.png" in said
     assert "phản ánh, khiếu nại bạn gửi trong cuộc trò chuyện này" in said  # staged
 
-    chat = TrackedChat(stack, user, lambda text: post_zalo(rasa, zalo_event(text, user=user)),
+    chat = TrackedChat(stack, f"zalo:{user}",
+                       lambda text: post_zalo(rasa, zalo_event(text, user=user)),
                        lambda: [m["message"]["text"] for m in fake_zalo.sent
                                 if m["recipient"]["user_id"] == user])
     code = file_complaint_without_diacritics(chat)
@@ -113,7 +114,7 @@ def test_a_messenger_document_sent_after_filing_goes_onto_the_open_ticket(
     stack: Stack, fake_graph: FakeGraph
 ) -> None:
     rasa, user = Rasa(stack), psid()
-    chat = TrackedChat(stack, user,
+    chat = TrackedChat(stack, f"fb:{user}",
                        lambda text: post_messenger(rasa, delivery([text_event(user, text)])),
                        lambda: messenger_texts(fake_graph, user))
     code = file_complaint_without_diacritics(chat)

@@ -24,11 +24,13 @@ def _english(reply: str) -> str:
 
 
 def test_a_whole_english_filing_and_status_check_stay_in_english(chat: Chat) -> None:
-    assert "Which area" in _english(chat.say_text("Hello, I want to file a complaint"))
-    assert "describe" in _english(chat.say_text("it is about my pension"))
+    assert "describe" in _english(chat.say_text("Hello, I want to file a complaint"))
     description = ("My lương hưu has not been paid since August 2026 although the office in "
                    "Thủ Dầu Một received every paper.")
-    assert "province" in _english(chat.say_text(description))
+    reply = _english(chat.say_text(description))
+    if "Which area" in reply:  # the topic is asked only when the story does not say it
+        reply = _english(chat.say_text("it is about my pension"))
+    assert "province" in reply
     assert "commune" in _english(chat.say_text("Bình Dương"))
     assert "full name" in _english(chat.say_text("Phường Phú Lợi"))
     assert "phone" in _english(chat.say_text("Nguyễn Văn An"))
