@@ -41,7 +41,9 @@ def test_a_whole_english_filing_and_status_check_stay_in_english(chat: Chat) -> 
     receipt = _english(chat.say_text("/affirm"))
     code = CODE.search(receipt)
     assert code and "Ticket code" in receipt, receipt
-    status = _english(chat.say_text(f"what is the status of {code.group()}"))
+    proof = _english(chat.say_text(f"what is the status of {code.group()}"))
+    assert "last 4 digits" in proof  # always asked (issue #16)
+    status = _english(chat.say_text("5678"))
     assert f"Ticket {code.group()}" in status and "Responsible office" in status
 
 
