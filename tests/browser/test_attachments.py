@@ -59,6 +59,7 @@ def test_a_photo_from_the_web_chat_appears_on_the_ticket_and_bad_files_are_refus
     bots = page.locator(".msg.bot")
     expect(bots).to_have_count(1)
     session = page.evaluate("localStorage.getItem('vss-chat-session')")
+    conversation = f"web:{session}"  # the server-issued session's conversation id
     expect(page.locator("#file")).to_have_attribute("accept", "image/*,application/pdf")
     expect(page.locator("#camera")).to_have_attribute("capture", "environment")
 
@@ -83,7 +84,7 @@ def test_a_photo_from_the_web_chat_appears_on_the_ticket_and_bad_files_are_refus
     expect(bots).to_have_count(5)
     expect(bots.nth(4)).to_contain_text("Đã nhận ảnh giay-hen.jpg")
     expect(page.locator(".chat.dragging")).to_have_count(0)
-    kept = [row[:3] for row in stored(stack, session)]
+    kept = [row[:3] for row in stored(stack, conversation)]
     assert kept == [("the-bhyt-bi-tu-choi.png", "image/png", len(PNG)),
                     ("giay-hen.jpg", "image/jpeg", len(JPEG))]  # nothing of the refused ones
 
@@ -94,7 +95,7 @@ def test_a_photo_from_the_web_chat_appears_on_the_ticket_and_bad_files_are_refus
     def bot_texts() -> list[str]:
         return [text.removeprefix("Trợ lý: ") for text in bots.all_inner_texts()]
 
-    chat = TrackedChat(stack, session, type_in_page, bot_texts)
+    chat = TrackedChat(stack, conversation, type_in_page, bot_texts)
     code = file_complaint_without_diacritics(chat)
     assert files_on_ticket(stack, code) == [("the-bhyt-bi-tu-choi.png", "image/png", "socketio"),
                                             ("giay-hen.jpg", "image/jpeg", "socketio")]

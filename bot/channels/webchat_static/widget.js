@@ -202,7 +202,8 @@
     try {
       const reply = await fetch("attachments/" + session + "?lang=" + lang, {
         method: "POST", body: file, cache: "no-store",
-        headers: { "Content-Type": "application/octet-stream", "X-File-Name": encodeURIComponent(file.name) },
+        headers: { "Content-Type": "application/octet-stream", "X-File-Name": encodeURIComponent(file.name),
+                   "X-Session-Key": sessionKey },
       });
       const answer = await reply.json();
       if (!reply.ok || !answer.text) throw new Error(String(reply.status));
