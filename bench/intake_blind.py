@@ -29,7 +29,6 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +38,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot import clock  # noqa: E402
 from tests.instants import WORKING_MORNING  # noqa: E402
 from tests.stack import RASA_TOKEN, TICKETS_TOKEN, Stack  # noqa: E402
 
@@ -206,7 +206,7 @@ def main() -> None:
              if k not in ("scenarios", "misconduct", "misconduct_above")}
     share["misconduct_above"] = round(
         100 * counts["misconduct_above"] / max(counts["misconduct"], 1), 1)
-    report = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    report = {"date": clock.now().isoformat(timespec="seconds"),
               "seconds": round(time.monotonic() - started), "counts": counts, "percent": share}
     print(json.dumps(report, indent=2))
     if args.out:

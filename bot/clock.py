@@ -42,9 +42,10 @@ def _shift() -> float:
     return shift_seconds(Path(setting))
 
 
-def timestamp() -> float:
-    """Unix time of the clock."""
-    return time.time() + _shift()
+def timestamp(clock_file: Path | None = None) -> float:
+    """Unix time of the clock (of the clock file ``clock_file`` when given: another
+    process's clock, as the test harness reads its stack's)."""
+    return time.time() + (shift_seconds(clock_file) if clock_file else _shift())
 
 
 def now() -> datetime:

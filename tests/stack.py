@@ -114,7 +114,7 @@ class Stack:
 
     def timestamp(self) -> float:
         """Unix time by the stack's clock (what a platform signing events now would send)."""
-        return time.time() + clock.shift_seconds(Path(self.env[clock.CLOCK_FILE]))
+        return clock.timestamp(Path(self.env[clock.CLOCK_FILE]))
 
     def set_clock(self, moment: datetime | None) -> None:
         """Every process's clock at ``moment`` from now on (None: back to the suite's clock,

@@ -4,6 +4,7 @@ answers a knowledge question while other conversations' ticket submissions hang 
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from tests.fake_tickets import FakeTicketService
 from tests.stack import BOT_PY, free_port, wait_until_healthy
 from tests.test_intake_actions import FORM_SLOTS_FILLED
 
-TOKEN = "test-only-actions-token-5d1e8b2c9a47"
+TOKEN = secrets.token_urlsafe(24)  # made per run, never a fixed secret
 
 
 def call(action: str, sender: str, text: str, slots: dict) -> dict:

@@ -10,6 +10,7 @@ serves nothing in production without it. The channel runs in the harness
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from tests.channels.conftest import Harness
 from tests.channels.credentials import channel_env
 from tests.security.test_production_checks import GOOD, production
 
-TOKEN = "Rq7vN2xKp9LmT4wZ8bYc3HdF6jGs5AeU"
+TOKEN = secrets.token_urlsafe(24)  # made per run, never a fixed secret
 
 
 def start(tmp: Path, **env: str) -> Harness:
