@@ -20,11 +20,10 @@ import requests
 import socketio
 
 from bot import conversation_ids
-from bot.cluster import Topology, environment, haproxy_config
+from bot.cluster import Topology
+from tests.cluster import REDIS, start_cluster
 from tests.e2e.conftest import throwaway_postgres
-from tests.stack import BOT_PY, RASA_TOKEN, Stack, free_port, wait_until_healthy
-
-REDIS = "redis://127.0.0.1:6379"
+from tests.stack import RASA_TOKEN, Stack
 
 
 class Cluster:
@@ -70,26 +69,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         tickets_db = cleanup.enter_context(throwaway_postgres())
         stack = Stack.configure(tmp_path_factory.mktemp("cluster"))
         cleanup.callback(stack.stop_all)
-        rasa_ports, actions_ports = (free_port(), free_port()), (free_port(), free_port())
-        topology = Topology.local(free_port(), free_port(), rasa_ports, actions_ports)
-        stack.env.update({
-            **environment(topology, "postgresql://unused", REDIS),
-            "TRACKER_DB_URL": tracker_db, "TICKETS_DATABASE_URL": tickets_db,
-        })
         try:
-            stack.start_tickets()
-            config = stack.workdir / "haproxy.cfg"
-            config.write_text(haproxy_config(topology))
-            stack.spawn("haproxy", ["haproxy", "-db", "-f", str(config)])
-            bot = [str(BOT_PY), "-m", "bot.cli"]
-            for i, port in enumerate(actions_ports, 1):
-                stack.spawn(f"actions-{i}", [*bot, "actions"], ACTIONS_PORT=str(port))
-            replicas = [stack.spawn(f"rasa-{i}", [*bot, "rasa"], RASA_PORT=str(port))
-                        for i, port in enumerate(rasa_ports, 1)]
-            for process, port in zip(replicas, rasa_ports, strict=True):
-                wait_until_healthy(f"http://127.0.0.1:{port}/webhooks/health/", process, 900)
-            wait_until_healthy(f"http://{topology.front}/webhooks/health/",
-                               stack.processes["haproxy"], 30)
+            topology = start_cluster(stack, tracker_db, tickets_db)
         except Exception:
             print(stack.logs())
             raise
