@@ -156,10 +156,13 @@ class Stack:
         process = self.spawn("rasa", [str(BOT_PY), "-m", "bot.cli", "rasa"], ROOT)
         wait_until_healthy(f"{self.rasa_url}/webhooks/health/", process, 600)
 
-    def start_delivery(self, name: str = "deliver") -> None:
-        """An outbox delivery loop (no port: it only calls the ticket service and Rasa); any
-        number may run under different names."""
-        self.spawn(name, [str(BOT_PY), "-m", "bot.cli", "deliver"], ROOT)
+    def start_delivery(self, name: str = "deliver") -> str:
+        """An outbox delivery loop; any number may run under different names. Returns the
+        address of its health and metrics port."""
+        port = free_port()
+        self.spawn(name, [str(BOT_PY), "-m", "bot.cli", "deliver"], ROOT,
+                   DELIVER_METRICS_PORT=str(port))
+        return f"http://127.0.0.1:{port}"
 
     def start(self) -> None:
         self.start_tickets()
