@@ -62,6 +62,8 @@ class Stack:
     workdir: Path
     env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    # Where each ``deliver`` serves its health checks and metrics, by process name.
+    deliver_urls: dict[str, str] = field(default_factory=dict)
 
     @property
     def rasa_url(self) -> str:
@@ -153,7 +155,9 @@ class Stack:
         wait_until_healthy(f"{self.actions_url}/health", process, 180)
 
     def start_rasa(self) -> None:
-        process = self.spawn("rasa", [str(BOT_PY), "-m", "bot.cli", "rasa"], ROOT)
+        """Rasa with JSON logs (tests/e2e/test_observability.py reads them)."""
+        process = self.spawn("rasa", [str(BOT_PY), "-m", "bot.cli", "rasa"], ROOT,
+                             LOG_FORMAT="json")
         wait_until_healthy(f"{self.rasa_url}/webhooks/health/", process, 600)
 
     def start_delivery(self, name: str = "deliver") -> str:
@@ -162,7 +166,8 @@ class Stack:
         port = free_port()
         self.spawn(name, [str(BOT_PY), "-m", "bot.cli", "deliver"], ROOT,
                    DELIVER_METRICS_PORT=str(port))
-        return f"http://127.0.0.1:{port}"
+        self.deliver_urls[name] = f"http://127.0.0.1:{port}"
+        return self.deliver_urls[name]
 
     def start(self) -> None:
         self.start_tickets()
