@@ -48,7 +48,8 @@ from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-OPEN_PATHS = frozenset({"/health", "/health/ready", "/metrics"})  # /metrics checks its own token
+# Open to GET; /metrics checks its own token.
+OPEN_PATHS = frozenset({"/health", "/health/ready", "/metrics"})
 JSON_LOGGING = Path(__file__).with_name("logging-json.yml")  # rasa-sdk's logging config
 READY_TIMEOUT = 3.0  # seconds the readiness check waits for the ticket service
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
@@ -63,7 +64,8 @@ def token_check(token: str) -> Callable[[Request], Awaitable[HTTPResponse | None
         raise ValueError("the action server needs a token (ACTIONS_TOKEN)")
 
     async def check(request: Request) -> HTTPResponse | None:
-        if request.path in OPEN_PATHS or authorised(request.headers.get("authorization"), token):
+        open_path = request.method == "GET" and request.path in OPEN_PATHS
+        if open_path or authorised(request.headers.get("authorization"), token):
             return None
         logger.warning("refused %s %s from %s: no valid token", request.method, request.path,
                        request.ip)

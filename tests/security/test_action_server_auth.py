@@ -93,7 +93,7 @@ def test_only_the_health_checks_and_metrics_are_open(action_server: str) -> None
     assert requests.get(f"{action_server}/health/ready", timeout=10).status_code == 503
     assert requests.get(f"{action_server}/metrics", timeout=10).status_code == 200
     assert requests.post(f"{action_server}/metrics", json=crafted_call("action_submit_ticket"),
-                         timeout=10).status_code == 405
+                         timeout=10).status_code == 401
     assert requests.get(f"{action_server}/actions", timeout=10).status_code == 401
     listed = requests.get(f"{action_server}/actions", timeout=10,
                           headers={"Authorization": f"Bearer {TOKEN}"})
