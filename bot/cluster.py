@@ -117,6 +117,7 @@ def environment(topology: Topology, postgres: str, redis: str) -> dict[str, str]
         "TICKETS_DATABASE_URL": f"{postgres}/vss_cluster_tickets",
         "LOCK_STORE_URL": f"{redis}/1",
         "SOCKETIO_REDIS_URL": f"{redis}/2",
+        "DELIVER_METRICS_PORT": "0",  # each deliver gets its own in the Procfile
     }
 
 
