@@ -14,6 +14,7 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.metrics import scrape as metrics_scrape
 from bot.settings import Settings
 from tests.stack import TICKETS_TOKEN, Stack
 from tests.test_intake_actions import FORM_SLOTS_FILLED
@@ -144,3 +145,14 @@ def test_deliver_health_metrics_and_json_logs(stack: Stack) -> None:
     assert failed and failed[0]["ticket_code"] == code and failed[0]["level"] == "WARNING"
     text = (Path(stack.workdir) / "deliver.log").read_text()
     assert not any(number in text for number in PERSONAL)
+
+
+def test_the_metrics_rule() -> None:
+    """bot/metrics.py: the token when set; without one open outside production, off in it."""
+    token = "a-metrics-token-for-this-test"
+    assert metrics_scrape(None, "", production=False).status == 200
+    assert metrics_scrape(None, "", production=True).status == 404
+    assert metrics_scrape(None, token, production=True).status == 401
+    assert metrics_scrape(f"Bearer {token}x", token, production=False).status == 401
+    answer = metrics_scrape(f"Bearer {token}", token, production=True)
+    assert answer.status == 200 and b"process_" in answer.body

@@ -22,7 +22,7 @@ from tests.conftest import MONDAY, SERVICE, create
 from tests.test_server_process import BACKEND, free_port
 from vss_tickets.app import create_app
 from vss_tickets.clock import FrozenClock
-from vss_tickets.config import Settings
+from vss_tickets.config import ConfigError, Settings
 from vss_tickets.db import Database
 from vss_tickets.models import Ticket
 from vss_tickets.outbox import notify
@@ -148,3 +148,13 @@ def test_json_log_lines_parse_and_mask_personal_numbers(
     access = [e for e in lines if e["logger"] == "uvicorn.access"]
     assert any("GET /api/v1/tickets/********78" in e["message"] for e in access), access
     assert "0912345678" not in text and "001099012345" not in text
+
+
+def test_operations_settings_are_checked(settings: Settings) -> None:
+    with pytest.raises(ConfigError, match="LOG_FORMAT"):
+        replace(settings, log_format="xml").check_safe()
+    production = replace(settings, app_env="production", service_token="s" * 12 + "t" * 12,
+                         allow_sqlite_in_production=True)
+    with pytest.raises(ConfigError, match="METRICS_TOKEN"):
+        replace(production, metrics_token="short").check_safe()
+    replace(production, metrics_token="m" * 12 + "n" * 12).check_safe()
