@@ -73,6 +73,7 @@ def test_metrics_after_a_ticket_and_with_one_overdue(client: TestClient, clock: 
     assert after[("vss_tickets_overdue", ())] == 1
     assert after[("vss_outbox_lag_seconds", ())] == timedelta(days=100).total_seconds()
     assert ticket["code"] not in text and "0912345678" not in text  # labels are templates
+    assert ("process_open_fds", ()) in after
 
 
 def test_metrics_token(settings: Settings, clock: FrozenClock) -> None:

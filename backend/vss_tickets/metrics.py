@@ -17,7 +17,14 @@ import hmac
 from collections.abc import Iterator
 
 from fastapi import FastAPI, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    PlatformCollector,
+    ProcessCollector,
+    generate_latest,
+)
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from prometheus_fastapi_instrumentator import Instrumentator
@@ -70,6 +77,8 @@ class Metrics:
             "vss_tickets_created", "Tickets created, by kind", ["kind"], registry=self.registry
         )
         self.registry.register(DatabaseGauges(db, clock))
+        ProcessCollector(registry=self.registry)  # process_* (CPU, memory, open files)
+        PlatformCollector(registry=self.registry)  # python_info
 
     def install(self, app: FastAPI, token: str, production: bool) -> None:
         """Count ``app``'s requests and serve ``GET /metrics`` (see the module's rule)."""
