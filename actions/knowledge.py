@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from prometheus_client import Counter
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -18,6 +19,9 @@ from bot.knowledge.schema import LANGUAGES
 from bot.knowledge.store import DEFAULT_DIR, KnowledgeBase
 
 _shared: KnowledgeBase | None = None
+# What the knowledge answers were ("unknown": the assistant said it does not know), on the
+# action server's /metrics.
+DECISIONS = Counter("vss_knowledge_decisions", "Knowledge answers, by outcome", ["kind"])
 
 
 def shared_knowledge() -> KnowledgeBase:
@@ -64,6 +68,7 @@ class ActionAnswerQuestion(Action):
                 else decide(question, snapshot.index, snapshot.entries, language)
             )
         _send(dispatcher, tracker, decision_messages(decision, snapshot.entries, clock.today()))
+        DECISIONS.labels(decision.kind).inc()
         if decision.kind == "answer":
             return [SlotSet("kb_entry", decision.entry_id)]
         return []

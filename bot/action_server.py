@@ -1,5 +1,12 @@
-"""The rasa-sdk action server, answering only Rasa: every request but ``GET /health`` must carry
-``Authorization: Bearer <ACTIONS_TOKEN>`` (endpoints.yml sends it), others get 401.
+"""The rasa-sdk action server, answering only Rasa: every request but the health checks and
+``GET /metrics`` must carry ``Authorization: Bearer <ACTIONS_TOKEN>`` (endpoints.yml sends it),
+others get 401.
+
+``GET /health`` (rasa-sdk's) is the liveness check; ``GET /health/ready`` answers 503 while the
+ticket service's readiness check fails (the actions filing and looking up tickets could not
+work). ``GET /metrics`` (bot/metrics.py's rule, ``METRICS_TOKEN``): actions run by name, their
+latency and the ones that raised. The conversation id of each call is on its log records
+(``LOG_FORMAT=json``, bot/logs.py).
 
 rasa-sdk 3.6 checks no token itself; the check is a Sanic request middleware attached through
 rasa-sdk's own extension hook (``attach_sanic_app_extensions``), so the server is otherwise the
@@ -14,15 +21,19 @@ service delays only the conversations that call it.
 from __future__ import annotations
 
 import asyncio
-import hmac
+import contextvars
 import inspect
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pluggy
 import rasa_sdk.endpoint
+import requests
+from prometheus_client import Counter, Histogram
 from rasa_sdk.__main__ import main_from_args
 from rasa_sdk.endpoint import create_argument_parser
 from rasa_sdk.executor import ActionExecutor
@@ -31,15 +42,20 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import logs
+from bot.metrics import authorised, scrape
+from bot.settings import Settings
+
 logger = logging.getLogger(__name__)
 
-OPEN_PATHS = frozenset({"/health"})
+# Open to GET; /metrics checks its own token.
+OPEN_PATHS = frozenset({"/health", "/health/ready", "/metrics"})
+JSON_LOGGING = Path(__file__).with_name("logging-json.yml")  # rasa-sdk's logging config
+READY_TIMEOUT = 3.0  # seconds the readiness check waits for the ticket service
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
-
-
-def authorised(header: str | None, token: str) -> bool:
-    """True when ``header`` is ``Bearer <token>`` (compared in constant time)."""
-    return hmac.compare_digest((header or "").encode(), f"Bearer {token}".encode())
+RUNS = Counter("vss_actions_runs", "Action calls, by action", ["action"])
+ERRORS = Counter("vss_actions_errors", "Action calls that raised, by action", ["action"])
+SECONDS = Histogram("vss_action_seconds", "Time an action call took, by action", ["action"])
 
 
 def token_check(token: str) -> Callable[[Request], Awaitable[HTTPResponse | None]]:
@@ -48,7 +64,8 @@ def token_check(token: str) -> Callable[[Request], Awaitable[HTTPResponse | None
         raise ValueError("the action server needs a token (ACTIONS_TOKEN)")
 
     async def check(request: Request) -> HTTPResponse | None:
-        if request.path in OPEN_PATHS or authorised(request.headers.get("authorization"), token):
+        open_path = request.method == "GET" and request.path in OPEN_PATHS
+        if open_path or authorised(request.headers.get("authorization"), token):
             return None
         logger.warning("refused %s %s from %s: no valid token", request.method, request.path,
                        request.ip)
@@ -57,21 +74,61 @@ def token_check(token: str) -> Callable[[Request], Awaitable[HTTPResponse | None
     return check
 
 
-class TokenPlugin:
-    """rasa-sdk plugin adding the token check to the action server's app."""
+def ticket_service_problem(tickets_url: str) -> str | None:
+    """Why the ticket service is not ready (None when it is)."""
+    try:
+        answer = requests.get(f"{tickets_url}/health/ready", timeout=READY_TIMEOUT)
+    except requests.RequestException as exc:
+        return f"ticket service unreachable: {exc.__class__.__name__}"
+    return None if answer.ok else f"ticket service not ready: {answer.status_code}"
 
-    def __init__(self, token: str) -> None:
-        self.check = token_check(token)
+
+class ServerPlugin:
+    """rasa-sdk plugin adding the token check, the readiness check and ``/metrics`` to the
+    action server's app."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.check = token_check(settings.actions_token)
 
     @hookimpl
     def attach_sanic_app_extensions(self, app: Sanic) -> None:
         app.register_middleware(self.check, "request")
+        app.add_route(self.ready, "/health/ready", methods=["GET"])
+        app.add_route(self.metrics, "/metrics", methods=["GET"])
+
+    async def ready(self, request: Request) -> HTTPResponse:
+        problem = await asyncio.to_thread(ticket_service_problem, self.settings.tickets_url)
+        if problem:
+            return response.json({"status": "error", "reason": problem}, status=503)
+        return response.json({"status": "ok"})
+
+    async def metrics(self, request: Request) -> HTTPResponse:
+        answer = scrape(request.headers.get("authorization"), self.settings.metrics_token,
+                        self.settings.app_env == "production")
+        return response.raw(answer.body, status=answer.status, content_type=answer.content_type)
 
 
 class ThreadedExecutor(ActionExecutor):
-    """rasa-sdk's executor, with each synchronous action run in ``pool``."""
+    """rasa-sdk's executor, with each synchronous action run in ``pool``, each call counted
+    and timed, its conversation id on its log records."""
 
     pool: ThreadPoolExecutor | None = None
+
+    async def run(self, action_call: dict[str, Any]) -> dict[str, Any] | None:
+        name = action_call.get("next_action")
+        label = name if name in self.actions else "unknown"  # no label from an unknown name
+        conversation = logs.conversation.set(action_call.get("sender_id"))
+        started = time.perf_counter()
+        try:
+            return await super().run(action_call)
+        except Exception:
+            ERRORS.labels(label).inc()
+            raise
+        finally:
+            RUNS.labels(label).inc()
+            SECONDS.labels(label).observe(time.perf_counter() - started)
+            logs.conversation.reset(conversation)
 
     def register_function(self, name: str, f: Callable[..., Any]) -> None:
         if inspect.iscoroutinefunction(f) or self.pool is None:
@@ -80,17 +137,21 @@ class ThreadedExecutor(ActionExecutor):
         pool = self.pool
 
         async def in_thread(dispatcher: Any, tracker: Any, domain: Any) -> Any:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(pool, f, dispatcher, tracker, domain)
+            loop = asyncio.get_running_loop()  # the thread sees this call's conversation id
+            call = contextvars.copy_context().run
+            return await loop.run_in_executor(pool, call, f, dispatcher, tracker, domain)
 
         super().register_function(name, in_thread)
 
 
-def run(token: str, port: int, package: str = "actions", threads: int = 32) -> None:
-    """Serve the actions of ``package`` on ``port`` (host: ``SANIC_HOST``) until stopped,
-    the synchronous ones on ``threads`` threads."""
-    ThreadedExecutor.pool = ThreadPoolExecutor(threads, thread_name_prefix="action")
+def run(settings: Settings, package: str = "actions") -> None:
+    """Serve the actions of ``package`` on the configured port (host: ``SANIC_HOST``) until
+    stopped, the synchronous ones on ``ACTION_THREADS`` threads."""
+    ThreadedExecutor.pool = ThreadPoolExecutor(settings.action_threads,
+                                               thread_name_prefix="action")
     rasa_sdk.endpoint.ActionExecutor = ThreadedExecutor  # the class create_app instantiates
-    plugin_manager().register(TokenPlugin(token))
-    main_from_args(create_argument_parser().parse_args(
-        ["--actions", package, "--port", str(port)]))
+    plugin_manager().register(ServerPlugin(settings))
+    arguments = ["--actions", package, "--port", str(settings.actions_port)]
+    if settings.log_format == "json":
+        arguments += ["--logging-config_file", str(JSON_LOGGING)]  # rasa-sdk 3.6's spelling
+    main_from_args(create_argument_parser().parse_args(arguments))

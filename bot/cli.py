@@ -24,6 +24,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pluggy
+
+from bot import logs
 from bot.model import TRAINING_DATA, model_path, prune
 from bot.settings import ROOT, Settings
 
@@ -58,6 +61,7 @@ def _checked_settings() -> Settings:
     problems = settings.problems()
     if problems:
         sys.exit("Refusing to start in production:\n  - " + "\n  - ".join(problems))
+    logs.configure(settings.log_format)  # before the servers' imports warn
     os.environ.update(settings.export())
     _keep_state_private(settings)
     return settings
@@ -114,9 +118,22 @@ def serve_rasa() -> None:
         arguments += ["--cors", *settings.cors_origins.split()]
     os.chdir(ROOT)
     from rasa.__main__ import main as rasa_main
+    from rasa.plugin import plugin_manager
 
+    plugin_manager().register(RasaLogging(settings.log_format))
     sys.argv = arguments
     rasa_main()
+
+
+class RasaLogging:
+    """Rasa plugin: JSON logs (``LOG_FORMAT=json``) once Rasa has set up its own logging."""
+
+    def __init__(self, log_format: str) -> None:
+        self.log_format = log_format
+
+    @pluggy.HookimplMarker("rasa")
+    def configure_commandline(self, cmdline_arguments: argparse.Namespace) -> None:
+        logs.configure(self.log_format)
 
 
 def serve_actions() -> None:
@@ -126,15 +143,19 @@ def serve_actions() -> None:
     os.chdir(ROOT)
     from bot.action_server import run
 
-    run(settings.actions_token, settings.actions_port, threads=settings.action_threads)
+    run(settings)
 
 
 def deliver() -> None:
     """Deliver the ticket service's outbox to the conversations until stopped."""
+    from bot.deliver_health import serve_health
     from bot.delivery import run_forever
 
     settings = _checked_settings()
+    # Text lines unless LOG_FORMAT=json configured the root logger already.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if settings.deliver_metrics_port:
+        serve_health(settings)
     run_forever(settings.outbox_interval)
 
 
@@ -157,10 +178,14 @@ def purge_conversations(older_than_days: float | None) -> None:
 
 
 def print_urls() -> None:
-    """Print the addresses of the chat page, the APIs and the health checks."""
+    """Print the addresses of the chat page, the APIs, the health checks and the metrics."""
     settings = Settings.from_env()
     rasa = f"http://{settings.rasa_host}:{settings.rasa_port}"
+    actions = f"http://{settings.actions_host}:{settings.actions_port}"
     tickets = settings.tickets_url
+    deliver = (f"http://{settings.deliver_metrics_host}:{settings.deliver_metrics_port}"
+               if settings.deliver_metrics_port else None)
+    token = " (token: METRICS_TOKEN)" if settings.metrics_token else ""
     print(
         "\nVSS Citizen Assistant\n"
         f"  Chat page ........... {rasa}/webhooks/webchat/\n"
@@ -168,8 +193,12 @@ def print_urls() -> None:
         f"  Rasa HTTP API ....... {rasa}/  (token: RASA_TOKEN)\n"
         f"  Ticket API docs ..... {tickets}/docs\n"
         f"  Staff console ....... {tickets}/console\n"
-        f"  Health .............. {rasa}/webhooks/health/  "
-        f"http://{settings.actions_host}:{settings.actions_port}/health  {tickets}/health\n"
+        f"  Liveness ............ {rasa}/webhooks/health/live  {actions}/health  "
+        f"{tickets}/health/live" + (f"  {deliver}/health/live" if deliver else "") + "\n"
+        f"  Readiness ........... {rasa}/webhooks/health/ready  {actions}/health/ready  "
+        f"{tickets}/health/ready" + (f"  {deliver}/health/ready" if deliver else "") + "\n"
+        f"  Metrics ............. {rasa}/webhooks/metrics/  {actions}/metrics  {tickets}/metrics"
+        + (f"  {deliver}/metrics" if deliver else "") + f"{token}\n"
     )
 
 

@@ -19,7 +19,10 @@ from pathlib import Path
 
 from bot.settings import ROOT
 
-HEALTH = "/webhooks/health/"
+# The readiness checks haproxy takes a server out on (model and stores; the ticket service).
+HEALTH = "/webhooks/health/ready"
+ACTIONS_HEALTH = "/health/ready"
+DELIVER_METRICS_PORTS = 5170  # deliver-1 serves its health and metrics on 5171, ...
 # Where each channel puts the conversation id: haproxy sample expressions to hash on.
 SENDER_KEYS = {
     "rest": "req.body,json_query('$.sender')",
@@ -101,7 +104,7 @@ def haproxy_config(topology: Topology) -> str:
     if t.actions:  # on Kubernetes the action servers' Service balances them: no front here
         lines += ["frontend actions", f"  bind {t.actions_front}",
                   "  default_backend actions", "backend actions", "  balance leastconn",
-                  *_servers(t.actions, "actions", "/health", t.dns)]
+                  *_servers(t.actions, "actions", ACTIONS_HEALTH, t.dns)]
     return "\n".join(lines) + "\n"
 
 
@@ -114,6 +117,7 @@ def environment(topology: Topology, postgres: str, redis: str) -> dict[str, str]
         "TICKETS_DATABASE_URL": f"{postgres}/vss_cluster_tickets",
         "LOCK_STORE_URL": f"{redis}/1",
         "SOCKETIO_REDIS_URL": f"{redis}/2",
+        "DELIVER_METRICS_PORT": "0",  # each deliver gets its own in the Procfile
     }
 
 
@@ -127,7 +131,8 @@ def procfile(topology: Topology, deliverers: int = 2) -> str:
              for i, address in enumerate(topology.rasa, 1)]
     lines += [f"actions-{i}: ACTIONS_PORT={port(address)} exec {bot} actions"
               for i, address in enumerate(topology.actions, 1)]
-    lines += [f"deliver-{i}: exec {bot} deliver" for i in range(1, deliverers + 1)]
+    lines += [f"deliver-{i}: DELIVER_METRICS_PORT={DELIVER_METRICS_PORTS + i} exec {bot} deliver"
+              for i in range(1, deliverers + 1)]
     lines += ["tickets: cd backend && exec .venv/bin/python -m vss_tickets.cli serve",
               "haproxy: exec haproxy -db -f var/cluster/haproxy.cfg"]
     return "\n".join(lines) + "\n"
@@ -174,6 +179,10 @@ def main() -> None:
     print(f"cluster: {replicas} Rasa replicas, {servers} action servers, 2 deliver, haproxy on "
           f"{topology.front} (chat, REST, webhooks, API) and {topology.actions_front} (actions);"
           f" files in {Path('var/cluster')}")
+    print("  metrics: " + "  ".join(
+        [*(f"http://{a}/webhooks/metrics/" for a in topology.rasa),
+         *(f"http://{a}/metrics" for a in topology.actions),
+         *(f"http://127.0.0.1:{DELIVER_METRICS_PORTS + i}/metrics" for i in (1, 2))]))
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from typing import Any
 import requests
 
 from bot import conversation_ids
+from bot.deliver_health import NOTIFICATIONS, STATE
 from bot.handoff_relay import HandoffRelay
 from bot.rasa_link import RasaLink
 from bot.tickets import TicketServiceError
@@ -204,14 +205,18 @@ class OutboxDelivery(RasaLink):
         outcome = Outcome()
         for item in self.tickets.claim_outbox(limit):
             error = self._send(item)
+            channel = item.get("channel")
+            label = channel if channel in conversation_ids.PREFIXES else "other"
             if error is None:
                 self.tickets.ack_outbox(item["id"])
                 outcome.delivered += 1
             else:
                 logger.warning("notification %s for %s not delivered: %s",
-                               item["id"], item.get("ticket_code"), error)
+                               item["id"], item.get("ticket_code"), error,
+                               extra={"ticket_code": item.get("ticket_code")})
                 self.tickets.fail_outbox(item["id"], error)
                 outcome.failed += 1
+            NOTIFICATIONS.labels(label, "failed" if error else "delivered").inc()
         return outcome
 
     def _send(self, item: dict[str, Any]) -> str | None:
@@ -230,9 +235,11 @@ class OutboxDelivery(RasaLink):
 
 def run_forever(interval: float = 5.0) -> None:
     """Every ``interval`` seconds until stopped: relay the citizens' live-chat messages, then
-    deliver the outbox; outages are waited out."""
+    deliver the outbox; outages are waited out. Each pass is recorded for the health port
+    (bot/deliver_health.py): ready while the outbox could be read."""
     delivery, relay = OutboxDelivery(), HandoffRelay()
     while True:
+        problem = None
         try:
             if forwarded := relay.run_once():
                 logger.info("live chats: %d citizen messages passed on", forwarded)
@@ -244,4 +251,6 @@ def run_forever(interval: float = 5.0) -> None:
                 logger.info("outbox: %d delivered, %d failed", outcome.delivered, outcome.failed)
         except TicketServiceError as exc:
             logger.warning("outbox not read: %s", exc)
+            problem = f"outbox not read: {exc}"
+        STATE.passed(problem)
         time.sleep(interval)

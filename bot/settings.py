@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.clock import CLOCK_FILE
+from bot.logs import LOG_FORMATS
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_RASA_TOKEN = "dev-only-rasa-token-change-me"
@@ -78,6 +79,10 @@ class Settings:
     rest_channel_token: str  # empty: the REST channel is open (off in production)
     retention_days: float
     attachment_hosts: tuple[str, ...]  # scheme://host the citizens' files are fetched from
+    metrics_token: str  # bearer token of every /metrics (bot/metrics.py); empty: none
+    deliver_metrics_host: str
+    deliver_metrics_port: int  # 0: deliver serves no health/metrics port
+    log_format: str  # text or json (bot/logs.py)
     clock_file: str  # tests only (bot/clock.py)
 
     @classmethod
@@ -90,6 +95,9 @@ class Settings:
 
         actions_host = get("ACTIONS_HOST", "127.0.0.1")
         actions_port = int(get("ACTIONS_PORT", "5055"))
+        log_format = get("LOG_FORMAT", "text")
+        if log_format not in LOG_FORMATS:
+            raise ValueError(f"LOG_FORMAT must be one of {LOG_FORMATS}, not {log_format!r}")
         tickets_default = f"http://{get('TICKETS_HOST', '127.0.0.1')}:{get('TICKETS_PORT', '8000')}"
         return cls(
             app_env=get("APP_ENV", "development"),
@@ -118,6 +126,10 @@ class Settings:
             retention_days=float(get("CONVERSATION_RETENTION_DAYS", "30")),
             attachment_hosts=tuple(h.strip() for h in get("ATTACHMENT_HOSTS", ATTACHMENT_HOSTS)
                                    .split(",") if h.strip()),
+            metrics_token=get("METRICS_TOKEN", ""),
+            deliver_metrics_host=get("DELIVER_METRICS_HOST", "127.0.0.1"),
+            deliver_metrics_port=int(get("DELIVER_METRICS_PORT", "5056")),
+            log_format=log_format,
             clock_file=get(CLOCK_FILE, ""),
         )
 
@@ -141,6 +153,8 @@ class Settings:
                 found.update({name: self.channel_secrets[name] for name in names})
         if self.rest_channel_token:
             found["REST_CHANNEL_TOKEN"] = self.rest_channel_token
+        if self.metrics_token:
+            found["METRICS_TOKEN"] = self.metrics_token
         return found
 
     def problems(self) -> list[str]:

@@ -1,4 +1,5 @@
-"""The conversation store: Rasa's SQL tracker store, keeping personal numbers masked.
+"""The conversation store: Rasa's SQL tracker store, keeping personal numbers masked; it also
+counts the turns (bot/turn_metrics.py) and names the conversation on the turn's log records.
 
 How Rasa 3.6 uses it (rasa/core/tracker_store.py, ``SQLTrackerStore``): at every message Rasa
 rebuilds the conversation's tracker from the stored events of its latest session
@@ -35,7 +36,7 @@ from rasa.shared.core.events import Event, SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import Session, declarative_base
 
-from bot import clock
+from bot import clock, logs, turn_metrics
 from bot.pii import mask
 
 CLEAR_SLOTS = ("phone", "id_number", "submission", "handoff_request")
@@ -103,9 +104,10 @@ class MaskingTrackerStore(SQLTrackerStore):
                 time.sleep(0.5 * attempt)
 
     def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator:
-        """The events Rasa is about to store, masked."""
-        for event in super()._additional_events(session, tracker):
-            yield Event.from_parameters(masked(event.as_dict()))
+        """The events Rasa is about to store, masked; its turns counted (bot/turn_metrics.py)."""
+        new = list(super()._additional_events(session, tracker))
+        turn_metrics.record(new)
+        return (Event.from_parameters(masked(event.as_dict())) for event in new)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the new events masked, then the clear values of ``CLEAR_SLOTS``."""
@@ -133,6 +135,7 @@ class MaskingTrackerStore(SQLTrackerStore):
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> DialogueStateTracker | None:
         """The stored tracker, with the kept clear values back in their slots."""
+        logs.conversation.set(sender_id)  # on the log records of the rest of this turn
         tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
         if tracker is None:
             return None

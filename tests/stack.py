@@ -62,6 +62,8 @@ class Stack:
     workdir: Path
     env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    # Where each ``deliver`` serves its health checks and metrics, by process name.
+    deliver_urls: dict[str, str] = field(default_factory=dict)
 
     @property
     def rasa_url(self) -> str:
@@ -153,13 +155,19 @@ class Stack:
         wait_until_healthy(f"{self.actions_url}/health", process, 180)
 
     def start_rasa(self) -> None:
-        process = self.spawn("rasa", [str(BOT_PY), "-m", "bot.cli", "rasa"], ROOT)
+        """Rasa with JSON logs (tests/e2e/test_observability.py reads them)."""
+        process = self.spawn("rasa", [str(BOT_PY), "-m", "bot.cli", "rasa"], ROOT,
+                             LOG_FORMAT="json")
         wait_until_healthy(f"{self.rasa_url}/webhooks/health/", process, 600)
 
-    def start_delivery(self, name: str = "deliver") -> None:
-        """An outbox delivery loop (no port: it only calls the ticket service and Rasa); any
-        number may run under different names."""
-        self.spawn(name, [str(BOT_PY), "-m", "bot.cli", "deliver"], ROOT)
+    def start_delivery(self, name: str = "deliver") -> str:
+        """An outbox delivery loop; any number may run under different names. Returns the
+        address of its health and metrics port."""
+        port = free_port()
+        self.spawn(name, [str(BOT_PY), "-m", "bot.cli", "deliver"], ROOT,
+                   DELIVER_METRICS_PORT=str(port))
+        self.deliver_urls[name] = f"http://127.0.0.1:{port}"
+        return self.deliver_urls[name]
 
     def start(self) -> None:
         self.start_tickets()

@@ -1,3 +1,5 @@
+import pytest
+
 from bot.settings import CHANNEL_SECRETS, DEV_RASA_TOKEN, Settings
 
 
@@ -56,3 +58,14 @@ def test_production_refuses_each_development_channel_secret_of_a_channel_in_use(
     problems = Settings.from_env(in_use).problems()
     for name in set(CHANNEL_SECRETS) - set(in_use):
         assert any(p.startswith(f"{name} ") for p in problems), name
+
+
+def test_operations_settings() -> None:
+    settings = Settings.from_env({})
+    assert (settings.log_format, settings.metrics_token) == ("text", "")
+    assert (settings.deliver_metrics_host, settings.deliver_metrics_port) == ("127.0.0.1", 5056)
+    assert Settings.from_env({"LOG_FORMAT": "json"}).log_format == "json"
+    with pytest.raises(ValueError, match="LOG_FORMAT"):
+        Settings.from_env({"LOG_FORMAT": "xml"})
+    weak = Settings.from_env({"APP_ENV": "production", "METRICS_TOKEN": "short"}).problems()
+    assert any("METRICS_TOKEN is shorter" in p for p in weak)

@@ -20,6 +20,7 @@ from .console import router as console_router
 from .db import Database
 from .errors import install_error_handlers
 from .escalation import escalation_loop
+from .metrics import Metrics
 
 DESCRIPTION = """Tiếp nhận, định tuyến, xử lý khiếu nại, kiến nghị, tố cáo, câu hỏi gửi BHXH.
 Receives, routes and tracks complaints, recommendations, denunciations and enquiries sent to
@@ -63,11 +64,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     settings = settings or Settings.from_env()
     settings.check_safe()
     db = Database(settings.database_url)
-    svc = Services(
-        settings=settings,
-        db=db,
-        clock=clock or Clock(Path(settings.clock_file) if settings.clock_file else None),
-    )
+    clock = clock or Clock(Path(settings.clock_file) if settings.clock_file else None)
+    svc = Services(settings=settings, db=db, clock=clock, metrics=Metrics(db, clock))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -92,6 +90,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         app = FastAPIOffline(**about, lifespan=lifespan, redoc_url=None)
     app.state.services = svc
 
+    svc.metrics.install(app, settings.metrics_token, settings.app_env == "production")
     app.add_middleware(SecurityHeadersMiddleware)
     install_error_handlers(app)
     app.include_router(health.router)

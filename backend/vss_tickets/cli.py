@@ -183,10 +183,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    configure_logging()
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     try:
         settings = Settings.from_env()
+        configure_logging(json_lines=settings.log_format == "json")
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
         settings.check_safe()
         return COMMANDS[args.command](settings, args)
     except (ConfigError, ApiError) as exc:

@@ -31,6 +31,8 @@
 | TICKETS_HANDOFF_WAIT_SECONDS | 300 | how long a live chat waits for an officer before it expires |
 | TICKETS_ATTACHMENT_MAX_BYTES | 10485760 | largest photo or document a citizen may send (10 MB) |
 | TICKETS_ATTACHMENT_DIR | (unset) | folder for the citizens' files; unset: kept in the database |
+| METRICS_TOKEN | (unset) | bearer token `GET /metrics` requires; unset: open, off in production |
+| LOG_FORMAT | text | `json`: one JSON object per log line (masking.py) |
 | VSS_CLOCK_FILE | (unset) | tests only: a file setting the clock (clock.py); not in production |
 
 The reopen and consultation periods are project policy, not statutory values. The default office
@@ -54,6 +56,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DEV_SERVICE_TOKEN = "dev-only-tickets-token-change-me"
 # Files are held in memory while checked: no setting may allow more than this (50 MB).
 MAX_ATTACHMENT_CEILING = 50 * 1024 * 1024
+LOG_FORMATS = ("text", "json")
 
 
 class ConfigError(RuntimeError):
@@ -109,6 +112,8 @@ class Settings:
     handoff_wait_seconds: int = 300
     attachment_max_bytes: int = 10 * 1024 * 1024
     attachment_dir: str = ""
+    metrics_token: str = ""
+    log_format: str = "text"
     clock_file: str = ""  # tests only: VSS_CLOCK_FILE (clock.py)
 
     def __post_init__(self) -> None:
@@ -160,6 +165,8 @@ class Settings:
             handoff_wait_seconds=_int("TICKETS_HANDOFF_WAIT_SECONDS", 300),
             attachment_max_bytes=_int("TICKETS_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
             attachment_dir=env.get("TICKETS_ATTACHMENT_DIR") or "",
+            metrics_token=env.get("METRICS_TOKEN") or "",
+            log_format=env.get("LOG_FORMAT") or "text",
             clock_file=env.get(CLOCK_FILE_VARIABLE) or "",
         )
 
@@ -181,8 +188,12 @@ class Settings:
             raise ConfigError(
                 f"TICKETS_ATTACHMENT_MAX_BYTES must be between 1 and {MAX_ATTACHMENT_CEILING}"
             )
+        if self.log_format not in LOG_FORMATS:
+            raise ConfigError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
         if self.app_env != "production":
             return
+        if self.metrics_token and len(self.metrics_token) < 24:
+            raise ConfigError("APP_ENV=production: METRICS_TOKEN needs at least 24 characters.")
         if self.service_token == DEV_SERVICE_TOKEN or len(self.service_token) < 24:
             raise ConfigError(
                 "APP_ENV=production: set TICKETS_SERVICE_TOKEN to a secret of at least 24 "

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
+from datetime import UTC, datetime
 
 from .identifiers import mask_numbers
 
@@ -22,10 +24,34 @@ class MaskingFormatter(logging.Formatter):
         return mask_numbers(super().format(record))
 
 
-def configure_logging(level: int = logging.INFO) -> None:
-    """Log to stdout with personal numbers masked, including uvicorn's loggers."""
+# Attributes a record may carry (``logger.info(..., extra={"ticket_code": code})``).
+CONTEXT_FIELDS = ("ticket_code", "conversation_id")
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (the record's, UTC), level, logger, message, the ticket
+    code or conversation id when the record carries them, the traceback; personal numbers
+    masked in all of it."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update({k: str(v) for k in CONTEXT_FIELDS if (v := getattr(record, k, None))})
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return mask_numbers(json.dumps(entry, ensure_ascii=False))
+
+
+def configure_logging(json_lines: bool = False, level: int = logging.INFO) -> None:
+    """Log to stdout with personal numbers masked, including uvicorn's loggers: text lines, or
+    JSON objects with ``json_lines`` (``LOG_FORMAT=json``)."""
     handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(JsonFormatter() if json_lines else
+                         MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from .auth import in_scope, scope
@@ -22,6 +22,11 @@ class QueueFilter:
     assignee: str | None = None  # a username, "me" or "none"
     overdue: bool | None = None
     escalated: bool | None = None
+
+
+def overdue(today: date) -> ColumnElement[bool]:
+    """Open tickets whose resolution deadline passed before ``today`` (Vietnam's date)."""
+    return Ticket.state.in_(OPEN_STATES) & (Ticket.resolution_due < today)
 
 
 def query(staff: Staff, f: QueueFilter, today: date) -> Select[tuple[Ticket]]:
@@ -45,7 +50,7 @@ def query(staff: Staff, f: QueueFilter, today: date) -> Select[tuple[Ticket]]:
     elif f.assignee:
         stmt = stmt.where(Ticket.assignee.has(Staff.username == f.assignee))
     if f.overdue is not None:
-        late = Ticket.state.in_(OPEN_STATES) & (Ticket.resolution_due < today)
+        late = overdue(today)
         stmt = stmt.where(late if f.overdue else ~late)
     if f.escalated is not None:
         stmt = stmt.where((Ticket.escalation_level > 0) == f.escalated)

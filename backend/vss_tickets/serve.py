@@ -30,7 +30,7 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 
 def _worker(settings: Settings, sock: socket.socket, index: int) -> None:
-    configure_logging()
+    configure_logging(json_lines=settings.log_format == "json")
     if index > 0:  # one worker runs the periodic escalation job
         settings = replace(settings, escalation_interval=0)
     config = uvicorn.Config(create_app(settings), log_config=None, access_log=settings.access_log)

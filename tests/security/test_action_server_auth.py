@@ -2,8 +2,9 @@
 
 Before: the action server accepted any POST, and a crafted call created a ticket under a
 victim's Zalo id; the Rasa API token was on Rasa's command line, readable by every user with
-``ps``. Now every request but ``GET /health`` needs ``Authorization: Bearer <ACTIONS_TOKEN>``
-(endpoints.yml sends it), and the token travels by the environment only."""
+``ps``. Now every request but ``GET /health``, ``/health/ready`` and ``/metrics`` needs
+``Authorization: Bearer <ACTIONS_TOKEN>`` (endpoints.yml sends it), and the token travels by the
+environment only."""
 
 from __future__ import annotations
 
@@ -85,8 +86,14 @@ def test_a_call_without_the_token_is_refused_and_files_nothing(
     assert service.creates() == []
 
 
-def test_only_the_health_check_is_open(action_server: str) -> None:
+def test_only_the_health_checks_and_metrics_are_open(action_server: str) -> None:
     assert requests.get(f"{action_server}/health", timeout=10).status_code == 200
+    # /health/ready asks the ticket service (the fake answers 404: not ready), /metrics checks
+    # METRICS_TOKEN itself (none here, outside production: open); neither runs an action.
+    assert requests.get(f"{action_server}/health/ready", timeout=10).status_code == 503
+    assert requests.get(f"{action_server}/metrics", timeout=10).status_code == 200
+    assert requests.post(f"{action_server}/metrics", json=crafted_call("action_submit_ticket"),
+                         timeout=10).status_code == 401
     assert requests.get(f"{action_server}/actions", timeout=10).status_code == 401
     listed = requests.get(f"{action_server}/actions", timeout=10,
                           headers={"Authorization": f"Bearer {TOKEN}"})

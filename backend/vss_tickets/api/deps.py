@@ -17,6 +17,7 @@ from ..clock import Clock
 from ..config import Settings
 from ..db import Database
 from ..errors import ApiError
+from ..metrics import Metrics
 from ..models import Staff
 
 
@@ -27,6 +28,7 @@ class Services:
     settings: Settings
     db: Database
     clock: Clock
+    metrics: Metrics
 
 
 async def services(request: Request) -> Services:

@@ -54,6 +54,8 @@ def create(
     ticket, created, receipt = create_ticket(
         svc.db, payload, idempotency_key, svc.clock, svc.settings.ref_structure
     )
+    if created:
+        svc.metrics.tickets_created.labels(ticket.kind).inc()
     if payload.conversation_id:  # the files the citizen sent while filing it
         claim_staged(svc.db, ticket.id, payload.conversation_id, svc.clock.now())
     # Serialised by pydantic-core in one step (the same JSON as model_dump + json.dumps).
