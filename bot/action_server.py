@@ -5,10 +5,14 @@ rasa-sdk 3.6 checks no token itself; the check is a Sanic request middleware att
 rasa-sdk's own extension hook (``attach_sanic_app_extensions``), so the server is otherwise the
 one ``rasa run actions`` starts (same arguments, logging and workers).
 
-rasa-sdk runs an action's synchronous ``run`` on its event loop, so one action waiting for the
-ticket service (up to 10 s a try, three tries) stalled every conversation of the server. Here
-the synchronous actions run in a thread pool (``ACTION_THREADS``, 32 by default): a slow ticket
-service delays only the conversations that call it.
+rasa-sdk runs every action on its event loop: a synchronous ``run`` directly, an asynchronous
+one (the form validators, rasa-sdk's ``FormValidationAction``) awaited there, and its
+synchronous ``validate_<slot>`` methods called on the loop too (``validate_province`` asks the
+ticket service's routing preview with blocking ``requests``). So one call waiting for the ticket
+service (up to 10 s a try, three tries) stalled every conversation of the server. Here every
+action runs in a thread pool (``ACTION_THREADS``, 32 by default), an asynchronous one on an
+event loop of its own in that thread: a slow ticket service delays only the conversations that
+call it.
 """
 
 from __future__ import annotations
@@ -68,27 +72,38 @@ class TokenPlugin:
         app.register_middleware(self.check, "request")
 
 
+def blocking(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``f`` as a plain function: an asynchronous one run to the end on a new event loop."""
+    if not inspect.iscoroutinefunction(f):
+        return f
+
+    def run_loop(*args: Any) -> Any:
+        return asyncio.run(f(*args))
+
+    return run_loop
+
+
 class ThreadedExecutor(ActionExecutor):
-    """rasa-sdk's executor, with each synchronous action run in ``pool``."""
+    """rasa-sdk's executor, with each action (synchronous or not) run in ``pool``."""
 
     pool: ThreadPoolExecutor | None = None
 
     def register_function(self, name: str, f: Callable[..., Any]) -> None:
-        if inspect.iscoroutinefunction(f) or self.pool is None:
+        if self.pool is None:
             super().register_function(name, f)
             return
-        pool = self.pool
+        pool, call = self.pool, blocking(f)
 
         async def in_thread(dispatcher: Any, tracker: Any, domain: Any) -> Any:
             loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(pool, f, dispatcher, tracker, domain)
+            return await loop.run_in_executor(pool, call, dispatcher, tracker, domain)
 
         super().register_function(name, in_thread)
 
 
 def run(token: str, port: int, package: str = "actions", threads: int = 32) -> None:
     """Serve the actions of ``package`` on ``port`` (host: ``SANIC_HOST``) until stopped,
-    the synchronous ones on ``threads`` threads."""
+    on ``threads`` threads."""
     ThreadedExecutor.pool = ThreadPoolExecutor(threads, thread_name_prefix="action")
     rasa_sdk.endpoint.ActionExecutor = ThreadedExecutor  # the class create_app instantiates
     plugin_manager().register(TokenPlugin(token))
