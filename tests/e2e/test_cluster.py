@@ -75,6 +75,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         stack.env.update({
             **environment(topology, "postgresql://unused", REDIS),
             "TRACKER_DB_URL": tracker_db, "TICKETS_DATABASE_URL": tickets_db,
+            # this run's channel state keys (Zalo's tokens are the fake's, not another run's)
+            "CHANNEL_STATE_PREFIX": f"test-cluster:{uuid.uuid4().hex}",
         })
         try:
             stack.start_tickets()
