@@ -99,6 +99,7 @@ def post(server: str, body: dict, timeout: float) -> requests.Response:
 
 
 SAMPLES = 60
+WARM_UP = 10  # answers before measuring: the first few after loading are slower
 QUESTION = call("action_answer_question", "rest:asker", "rút bảo hiểm xã hội một lần", {})
 
 
@@ -156,7 +157,9 @@ def test_validators_waiting_on_a_slow_service_leave_knowledge_answers_as_fast(
                 serving_actions(slow.url, tmp_path / "slow.log") as loaded:
             for server in (normal, loaded):  # warm up: the knowledge index is loaded lazily
                 answer_seconds(server, 180)
-            reference = [answer_seconds(normal) for _ in range(SAMPLES // 2)]
+                for _ in range(WARM_UP):
+                    answer_seconds(server)
+            reference: list[float] = []
             with ThreadPoolExecutor(3) as pool:
                 for i in range(3):
                     pool.submit(keep_validating, f"rest:province-{i}", loaded)
