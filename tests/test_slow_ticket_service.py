@@ -98,7 +98,7 @@ def post(server: str, body: dict, timeout: float) -> requests.Response:
                          headers={"Authorization": f"Bearer {TOKEN}"}, timeout=timeout)
 
 
-SAMPLES = 60
+SAMPLES = 100
 WARM_UP = 10  # answers before measuring: the first few after loading are slower
 QUESTION = call("action_answer_question", "rest:asker", "rút bảo hiểm xã hội một lần", {})
 
