@@ -5,7 +5,8 @@ others get 401.
 ``GET /health`` (rasa-sdk's) is the liveness check; ``GET /health/ready`` answers 200 once the
 actions are registered and says whether the ticket service is ready (``tickets``): a ticket
 service outage does not take the server out of the balancer, because the knowledge answers do
-not need it and the ticket actions answer its failure themselves (a human, the hotline). ``GET /metrics`` (bot/metrics.py's rule, ``METRICS_TOKEN``): actions run by name, their
+not need it and the ticket actions answer its failure themselves (a human, the hotline).
+``GET /metrics`` (bot/metrics.py's rule, ``METRICS_TOKEN``): actions run by name, their
 latency and the ones that raised. The conversation id of each call is on its log records
 (``LOG_FORMAT=json``, bot/logs.py).
 
@@ -13,10 +14,14 @@ rasa-sdk 3.6 checks no token itself; the check is a Sanic request middleware att
 rasa-sdk's own extension hook (``attach_sanic_app_extensions``), so the server is otherwise the
 one ``rasa run actions`` starts (same arguments, logging and workers).
 
-rasa-sdk runs an action's synchronous ``run`` on its event loop, so one action waiting for the
-ticket service (up to 10 s a try, three tries) stalled every conversation of the server. Here
-the synchronous actions run in a thread pool (``ACTION_THREADS``, 32 by default): a slow ticket
-service delays only the conversations that call it.
+rasa-sdk runs every action on its event loop: a synchronous ``run`` directly, an asynchronous
+one (the form validators, rasa-sdk's ``FormValidationAction``) awaited there, and its
+synchronous ``validate_<slot>`` methods called on the loop too (``validate_province`` asks the
+ticket service's routing preview with blocking ``requests``). So one call waiting for the ticket
+service (up to 10 s a try, three tries) stalled every conversation of the server. Here every
+action runs in a thread pool (``ACTION_THREADS``, 32 by default), an asynchronous one on an
+event loop of its own in that thread: a slow ticket service delays only the conversations that
+call it.
 """
 
 from __future__ import annotations
@@ -108,9 +113,20 @@ class ServerPlugin:
         return response.raw(answer.body, status=answer.status, content_type=answer.content_type)
 
 
+def blocking(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``f`` as a plain function: an asynchronous one run to the end on a new event loop."""
+    if not inspect.iscoroutinefunction(f):
+        return f
+
+    def run_loop(*args: Any) -> Any:
+        return asyncio.run(f(*args))
+
+    return run_loop
+
+
 class ThreadedExecutor(ActionExecutor):
-    """rasa-sdk's executor, with each synchronous action run in ``pool``, each call counted
-    and timed, its conversation id on its log records."""
+    """rasa-sdk's executor, with each action (synchronous or not) run in ``pool``, each call
+    counted and timed, its conversation id on its log records."""
 
     pool: ThreadPoolExecutor | None = None
 
@@ -130,15 +146,16 @@ class ThreadedExecutor(ActionExecutor):
             logs.conversation.reset(conversation)
 
     def register_function(self, name: str, f: Callable[..., Any]) -> None:
-        if inspect.iscoroutinefunction(f) or self.pool is None:
+        if self.pool is None:
             super().register_function(name, f)
             return
-        pool = self.pool
+        pool, call = self.pool, blocking(f)
 
         async def in_thread(dispatcher: Any, tracker: Any, domain: Any) -> Any:
             loop = asyncio.get_running_loop()  # the thread sees this call's conversation id
-            call = contextvars.copy_context().run
-            return await loop.run_in_executor(pool, call, f, dispatcher, tracker, domain)
+            context = contextvars.copy_context()
+            return await loop.run_in_executor(pool, context.run, call, dispatcher, tracker,
+                                              domain)
 
         super().register_function(name, in_thread)
 

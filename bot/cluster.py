@@ -108,6 +108,15 @@ def haproxy_config(topology: Topology) -> str:
     return "\n".join(lines) + "\n"
 
 
+REDIS_DATABASES = {"LOCK_STORE_URL": 1, "SOCKETIO_REDIS_URL": 2, "CHANNEL_STATE_URL": 3}
+
+
+def redis_urls(redis: str) -> dict[str, str]:
+    """Each Redis user's URL: locks, socket.io rooms and the channel state (webhook dedupe,
+    Zalo's tokens and their refresh lock) in databases of their own on the server ``redis``."""
+    return {name: f"{redis}/{db}" for name, db in REDIS_DATABASES.items()}
+
+
 def environment(topology: Topology, postgres: str, redis: str) -> dict[str, str]:
     """The variables every process of the cluster shares."""
     return {
@@ -115,8 +124,7 @@ def environment(topology: Topology, postgres: str, redis: str) -> dict[str, str]
         "ACTIONS_URL": f"http://{topology.actions_front}/webhook",
         "TRACKER_DB_URL": f"{postgres}/vss_cluster_tracker",
         "TICKETS_DATABASE_URL": f"{postgres}/vss_cluster_tickets",
-        "LOCK_STORE_URL": f"{redis}/1",
-        "SOCKETIO_REDIS_URL": f"{redis}/2",
+        **redis_urls(redis),
         "DELIVER_METRICS_PORT": "0",  # each deliver gets its own in the Procfile
     }
 

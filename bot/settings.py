@@ -75,6 +75,8 @@ class Settings:
     graph_api_base: str
     graph_api_version: str
     channels_state_db: Path
+    channel_state_url: str  # redis://…: the channel state in Redis (empty: channels_state_db)
+    channel_state_prefix: str
     channel_secrets: dict[str, str]
     rest_channel_token: str  # empty: the REST channel is open (off in production)
     retention_days: float
@@ -121,6 +123,8 @@ class Settings:
             graph_api_base=get("GRAPH_API_BASE", "https://graph.facebook.com").rstrip("/"),
             graph_api_version=get("GRAPH_API_VERSION", "v23.0"),
             channels_state_db=Path(get("CHANNELS_STATE_DB", str(ROOT / "var" / "channels.db"))),
+            channel_state_url=get("CHANNEL_STATE_URL", ""),
+            channel_state_prefix=get("CHANNEL_STATE_PREFIX", "vss:channels"),
             channel_secrets={k: get(k, v) for k, v in CHANNEL_SECRETS.items()},
             rest_channel_token=get("REST_CHANNEL_TOKEN", ""),
             retention_days=float(get("CONVERSATION_RETENTION_DAYS", "30")),

@@ -5,6 +5,8 @@ rooms are in Redis."""
 
 from __future__ import annotations
 
+import uuid
+
 from bot.cluster import Topology, environment, haproxy_config
 from tests.stack import BOT_PY, Stack, free_port, wait_until_healthy
 
@@ -21,6 +23,8 @@ def start_cluster(stack: Stack, tracker_db: str, tickets_db: str, replicas: int 
     stack.env.update({
         **environment(topology, "postgresql://unused", REDIS),
         "TRACKER_DB_URL": tracker_db, "TICKETS_DATABASE_URL": tickets_db,
+        # this run's channel state keys (Zalo's tokens are the fake's, not another run's)
+        "CHANNEL_STATE_PREFIX": f"test-cluster:{uuid.uuid4().hex}",
     })
     stack.start_tickets()
     config = stack.workdir / "haproxy.cfg"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -27,6 +28,7 @@ class FakeTicketService:
     office_hours: dict[str, Any] | None = None  # answer of GET /api/v1/office-hours (else 404)
     # While set and not yet released, every request waits for it (a slow ticket service).
     hold: threading.Event | None = None
+    delay: float = 0.0  # seconds every answer takes (a slow ticket service)
     requests: list[dict[str, Any]] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
 
@@ -43,8 +45,7 @@ class FakeTicketService:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 record = {"path": self.path, "headers": dict(self.headers), "body": body}
                 fake.requests.append(record)
-                if fake.hold is not None:
-                    fake.hold.wait(60)
+                fake.wait()
                 if self.path == "/api/v1/routing/preview":
                     known = body["province"].lower() != "atlantis"
                     self._answer(200 if known else 422, {"unit": TICKET["unit"], "reasons": []}
@@ -54,8 +55,7 @@ class FakeTicketService:
 
             def do_GET(self) -> None:  # noqa: N802 - http.server API
                 fake.requests.append({"path": self.path, "headers": dict(self.headers)})
-                if fake.hold is not None:
-                    fake.hold.wait(60)
+                fake.wait()
                 if self.path == "/api/v1/office-hours" and fake.office_hours is not None:
                     self._answer(200, fake.office_hours)
                 else:
@@ -75,6 +75,12 @@ class FakeTicketService:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
+
+    def wait(self) -> None:
+        """Hold a request until released, then take ``delay`` seconds."""
+        if self.hold is not None:
+            self.hold.wait(60)
+        time.sleep(self.delay)
 
     def stop(self) -> None:
         self.server.shutdown()

@@ -1,6 +1,6 @@
 """The Kubernetes manifests (deploy/kubernetes) are valid against the Kubernetes 1.37 schemas
 (kubernetes-validate, offline, from the ticket service's dev environment), and the haproxy
-configuration in them is the one bot.cluster generates."""
+configuration and the Redis databases in them are the ones bot.cluster generates."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.cluster import Topology, haproxy_config, kubernetes_topology
+from bot.cluster import Topology, haproxy_config, kubernetes_topology, redis_urls
 from bot.settings import ROOT
 from tests.stack import TICKETS_PY
 
@@ -43,6 +43,14 @@ def test_the_haproxy_configuration_is_the_generated_one() -> None:
     haproxy = next(d for d in documents("config.yaml") if d["metadata"]["name"] == "vss-haproxy")
     expected = haproxy_config(kubernetes_topology(rasa["spec"]["replicas"]))
     assert haproxy["data"]["haproxy.cfg"] == expected
+
+
+def test_the_redis_databases_are_the_cluster_ones() -> None:
+    """Locks, socket.io rooms and the channel state: the databases make run-cluster uses."""
+    config = next(d for d in documents("config.yaml") if d["metadata"]["name"] == "vss-config")
+    expected = redis_urls("redis://redis:6379")
+    assert {name: config["data"].get(name) for name in expected} == expected
+    assert len(set(expected.values())) == len(expected)
 
 
 @pytest.mark.parametrize("topology", [

@@ -85,11 +85,11 @@ class MessengerInput(WebhookInput):
         if not same_digest(header.removeprefix("sha256="), signature(self.app_secret, raw)):
             raise WebhookError(403, "bad_signature", "X-Hub-Signature-256 does not match")
 
-    def _first_time(self, event: dict[str, Any]) -> bool:
+    async def _first_time(self, event: dict[str, Any]) -> bool:
         body = event.get("message") or event.get("postback") or {}
         sender = (event.get("sender") or {}).get("id")
         key = body.get("mid") or f"{sender}:{event.get('timestamp')}:{body.get('payload')}"
-        return self.seen.first_time(str(key))
+        return await self.first_time(str(key))
 
     async def handle(self, events: list[tuple[str, str, str | None]],
                      on_new_message: Callable[..., Any]) -> None:
@@ -139,7 +139,7 @@ class MessengerInput(WebhookInput):
                 except WebhookError as error:  # one malformed event of a batch: skipped
                     logger.warning("Messenger event skipped: %s", error.message)
                     continue
-                if self._first_time(event):
+                if await self._first_time(event):
                     body = event.get("message") or event.get("postback") or {}
                     if files := messenger_files(event):
                         self.background.spawn(self.receive_files(self.get_output_channel(),

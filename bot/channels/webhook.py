@@ -22,7 +22,7 @@ from bot.channels.limits import (
     cap_request_size,
     too_long,
 )
-from bot.channels.state import SeenEvents
+from bot.channels.state import open_state
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ class WebhookInput(InputChannel):
     """A webhook channel configured from the environment, with dedupe and background turns."""
 
     def __init__(self, settings: Settings) -> None:
-        self.seen = SeenEvents(settings.channels_state_db, self.name())
+        self.state = open_state(settings)
         self.background = Background()
         self.attachments = Attachments(settings)
         self.enabled = settings.channel_enabled(self.name())
@@ -110,6 +110,10 @@ class WebhookInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WebhookInput:
         return cls(Settings.from_env())
+
+    async def first_time(self, event_id: str) -> bool:
+        """True only the first time any replica sees the channel's event ``event_id``."""
+        return await self.state.first_time(self.name(), event_id)
 
     def conversation(self, user: object) -> str:
         """The conversation id of the platform's ``user`` id (``zalo:…``, ``fb:…``);

@@ -83,6 +83,7 @@ class ZaloInput(WebhookInput):
         secrets = settings.channel_secrets
         self.app_id = settings.zalo_app_id
         self.oa_secret = secrets["ZALO_OA_SECRET_KEY"]
+        super().__init__(settings)
         self.client = ZaloClient(ZaloConfig(
             app_id=settings.zalo_app_id,
             app_secret=secrets["ZALO_APP_SECRET"],
@@ -90,9 +91,7 @@ class ZaloInput(WebhookInput):
             oauth_base=settings.zalo_oauth_base,
             access_token=secrets["ZALO_ACCESS_TOKEN"],
             refresh_token=secrets["ZALO_REFRESH_TOKEN"],
-            state_db=settings.channels_state_db,
-        ))
-        super().__init__(settings)
+        ), self.state)
 
     @classmethod
     def name(cls) -> str:
@@ -149,7 +148,7 @@ class ZaloInput(WebhookInput):
                 return error.response()
             message = event.get("message") or {}
             key = message.get("msg_id") or f"{name}:{user}:{event.get('timestamp')}"
-            if handled and self.seen.first_time(str(key)):
+            if handled and await self.first_time(str(key)):
                 files = zalo_files(event)
                 work = (self.receive_files(self.get_output_channel(), conversation, files,
                                            getattr(request.app.ctx, "agent", None))

@@ -1,24 +1,23 @@
 """Zalo OA Open API client: the consultation-message API and access-token refresh.
 
-The refresh token is single-use: every refresh returns a new one, stored in the same
-SQLite transaction as the new access token. Refreshes are serialised by an asyncio lock
-in the process and an exclusive file lock across processes; a caller holding a stale
-token gets the one another caller has just obtained instead of refreshing again.
+The refresh token is single-use: every refresh returns a new one, stored with the new access
+token in the channel state (``bot/channels/state.py``: SQLite, or Redis across hosts).
+Refreshes are serialised by an asyncio lock in the process and the state's exclusive lock
+across processes; a caller that waited for the lock re-reads the tokens and gets the one
+another caller has just obtained instead of spending the refresh token again.
 """
 
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 
 from bot import clock
-from bot.channels.state import connect
+from bot.channels.state import ChannelState, Tokens
 
 logger = logging.getLogger(__name__)
 
@@ -47,80 +46,47 @@ class ZaloConfig:
     oauth_base: str
     access_token: str
     refresh_token: str
-    state_db: Path
     retry_delay: float = 1.0
 
 
-@dataclass(frozen=True)
-class Tokens:
-    access: str
-    refresh: str
-    expires_at: float
-
-
 class TokenStore:
-    """The OA's current tokens in SQLite, seeded from the environment."""
+    """The OA's current tokens in the channel state, seeded from the environment."""
 
     name = "zalo_oa"
 
-    def __init__(self, config: ZaloConfig) -> None:
+    def __init__(self, config: ZaloConfig, state: ChannelState) -> None:
         self.config = config
-        self.db = connect(config.state_db)
-        self.lock_path = config.state_db.with_name(config.state_db.name + ".zalo.lock")
+        self.state = state
         self._lock = asyncio.Lock()
-        seed = f"{config.access_token}\n{config.refresh_token}"
-        row = self.db.execute("SELECT seed FROM oauth_tokens WHERE name=?", (self.name,)).fetchone()
-        if row is None or row[0] != seed:  # first start, or the operator authorised the OA again
-            # No token: refresh first.
+        self._seeded = False
+
+    async def current(self) -> Tokens:
+        """The stored tokens; on the first call, the configured ones unless they were stored
+        before (a new seed: the operator authorised the OA again)."""
+        if not self._seeded:
+            config = self.config
+            # No access token configured: expired, refresh first.
             expires = clock.timestamp() + 3600 if config.access_token else 0.0
-            self._write(Tokens(config.access_token, config.refresh_token, expires), seed)
-
-    def current(self) -> Tokens:
-        row = self.db.execute(
-            "SELECT access_token, refresh_token, expires_at FROM oauth_tokens WHERE name=?",
-            (self.name,),
-        ).fetchone()
-        return Tokens(*row)
-
-    def _write(self, tokens: Tokens, seed: str | None = None) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            if seed is None:
-                seed = self.db.execute(
-                    "SELECT seed FROM oauth_tokens WHERE name=?", (self.name,)
-                ).fetchone()[0]
-            self.db.execute(
-                "INSERT OR REPLACE INTO oauth_tokens VALUES (?, ?, ?, ?, ?)",
-                (self.name, tokens.access, tokens.refresh, tokens.expires_at, seed),
-            )
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
+            await self.state.seed_tokens(
+                self.name, Tokens(config.access_token, config.refresh_token, expires),
+                f"{config.access_token}\n{config.refresh_token}")
+            self._seeded = True
+        return await self.state.tokens(self.name)
 
     async def access_token(self, session: aiohttp.ClientSession, stale: str | None = None) -> str:
         """A usable access token; refreshed when expired or equal to ``stale``."""
-        tokens = self.current()
-        if tokens.access != stale and tokens.expires_at - EXPIRY_MARGIN > clock.timestamp():
+        tokens = await self.current()
+        if _usable(tokens, stale):
             return tokens.access
-        async with self._lock:
-            lock_file = await asyncio.to_thread(self._lock_file)
-            try:
-                tokens = self.current()  # another caller may have refreshed meanwhile
-                if tokens.access != stale and tokens.expires_at - EXPIRY_MARGIN > clock.timestamp():
-                    return tokens.access
-                fresh = await self._refresh(session, tokens.refresh)
-                self._write(fresh)
-                logger.info("Zalo access token refreshed; valid for %.0f s",
-                            fresh.expires_at - clock.timestamp())
-                return fresh.access
-            finally:
-                lock_file.close()
-
-    def _lock_file(self) -> Any:
-        handle = open(self.lock_path, "a")  # noqa: SIM115 - closed by the caller
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        return handle
+        async with self._lock, self.state.exclusive(self.name):
+            tokens = await self.current()  # another caller may have refreshed meanwhile
+            if _usable(tokens, stale):
+                return tokens.access
+            fresh = await self._refresh(session, tokens.refresh)
+            await self.state.save_tokens(self.name, fresh)
+            logger.info("Zalo access token refreshed; valid for %.0f s",
+                        fresh.expires_at - clock.timestamp())
+            return fresh.access
 
     async def _refresh(self, session: aiohttp.ClientSession, refresh_token: str) -> Tokens:
         url = f"{self.config.oauth_base}/v4/oa/access_token"
@@ -137,12 +103,16 @@ class TokenStore:
         return Tokens(body["access_token"], body["refresh_token"], clock.timestamp() + lifetime)
 
 
+def _usable(tokens: Tokens, stale: str | None) -> bool:
+    return tokens.access != stale and tokens.expires_at - EXPIRY_MARGIN > clock.timestamp()
+
+
 class ZaloClient:
     """Sends consultation messages, refreshing the token and retrying where it helps."""
 
-    def __init__(self, config: ZaloConfig) -> None:
+    def __init__(self, config: ZaloConfig, state: ChannelState) -> None:
         self.config = config
-        self.tokens = TokenStore(config)
+        self.tokens = TokenStore(config, state)
         self._session: aiohttp.ClientSession | None = None
 
     def _http(self) -> aiohttp.ClientSession:
