@@ -67,19 +67,28 @@ def kubernetes_topology(replicas: int = 2, namespace: str = "vss") -> Topology:
     return Topology("0.0.0.0:5005", "", rasa, (), dns=True)
 
 
-def _servers(addresses: tuple[str, ...], prefix: str, health: str, dns: bool) -> list[str]:
+def _servers(addresses: tuple[str, ...], prefix: str, health: str, dns: bool,
+             track: str | None = None) -> list[str]:
+    """Server lines; with ``track`` (a backend's name) the servers follow that backend's
+    checks instead of checking again (one check a second per replica, not one per backend)."""
     # Fixed ids: every backend builds the same hash ring, so one key picks one replica in all.
     # ``init-addr last,libc,none``: a name not resolvable yet (a pod starting) is no error.
     resolve = " resolvers dns" if dns else ""
-    return [f"  server {prefix}{i} {address} id {i} check inter 1s fall 2 rise 2"
+
+    def checked(i: int) -> str:
+        return f"track {track}/{prefix}{i}" if track else "check inter 1s fall 2 rise 2"
+
+    return [f"  server {prefix}{i} {address} id {i} {checked(i)}"
             f" init-addr last,libc,none{resolve}" for i, address in enumerate(addresses, 1)
-            ] + [f"  option httpchk GET {health}"]
+            ] + ([] if track else [f"  option httpchk GET {health}"])
 
 
 def haproxy_config(topology: Topology) -> str:
     """haproxy's configuration for ``topology``."""
     t = topology
+    checked = f"by_{next(iter(SENDER_KEYS))}"  # the first backend checks, the others track it
     rasa = _servers(t.rasa, "rasa", HEALTH, t.dns)
+    tracking = _servers(t.rasa, "rasa", HEALTH, t.dns, track=checked)
     lines = [
         "global", "  maxconn 4000",
         *(["resolvers dns", "  parse-resolv-conf", "  hold valid 5s"] if t.dns else []),
@@ -96,11 +105,12 @@ def haproxy_config(topology: Topology) -> str:
               for name, route in ROUTES.items()]
     lines += ["  default_backend socketio"]
     for name, key in SENDER_KEYS.items():
-        lines += [f"backend by_{name}", f"  balance hash {key}", "  hash-type consistent", *rasa]
+        lines += [f"backend by_{name}", f"  balance hash {key}", "  hash-type consistent",
+                  *(rasa if f"by_{name}" == checked else tracking)]
     lines += ["backend socketio", "  balance roundrobin",
               "  cookie VSS_REPLICA insert indirect nocache httponly", *[
                   f"{line} cookie r{i}" if line.startswith("  server") else line
-                  for i, line in enumerate(rasa, 1)]]
+                  for i, line in enumerate(tracking, 1)]]
     if t.actions:  # on Kubernetes the action servers' Service balances them: no front here
         lines += ["frontend actions", f"  bind {t.actions_front}",
                   "  default_backend actions", "backend actions", "  balance leastconn",
