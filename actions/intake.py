@@ -222,7 +222,8 @@ class ValidateIntakeForm(FormValidationAction):
             return {slot: None, **{e["name"]: e["value"] for e in events}}
         fallback = _optional_default(slot, tracker)
         if failures >= 2 and fallback is not None:
-            say(dispatcher, tracker, "moving_on", field=label(tracker, slot))
+            say(dispatcher, tracker, "level_moving_on" if slot == "office_level" else "moving_on",
+                field=label(tracker, slot))
             return {slot: fallback, "failed_attempts": 0}
         say(dispatcher, tracker, error, min=fields.MIN_DESCRIPTION, max=fields.MAX_DESCRIPTION)
         if failures >= 2:
