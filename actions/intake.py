@@ -313,7 +313,8 @@ def _told_before(tracker: Tracker) -> str | None:
     if told is None:
         return None
     previous = fields.spaces(events[told].get("text") or "")
-    form_since = any(e.get("event") == "active_loop" and e.get("name")
+    # the two-stage fallback is a loop too, but no form: it keeps the story
+    form_since = any(e.get("event") == "active_loop" and str(e.get("name")).endswith("_form")
                      for e in events[told:])
     return previous if story.is_story(previous) and not form_since else None
 

@@ -43,5 +43,5 @@ def test_misconduct_of_an_office_named_by_its_place_goes_to_the_unit_above(
     assert code, receipt
     ticket = requests.get(f"{chat.stack.tickets_url}/api/v1/tickets/{code.group(0)}", timeout=10,
                           headers={"Authorization": f"Bearer {TICKETS_TOKEN}"}).json()
-    assert ticket["unit"]["code"] == "bhxh.gia-lai" and ticket["topic"] == "staff_conduct"
+    assert ticket["unit"]["code"] == "bhxh.gia-lai" and ticket["kind"] == "complaint"
     assert "không giao cho chính đơn vị bị phản ánh" in ticket["routing_reasons"][0]
