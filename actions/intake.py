@@ -19,6 +19,7 @@ from actions import fields, story
 from actions.knowledge import ActionAnswerQuestion
 from actions.replies import button, label, language_of, say, text
 from bot.pii import mask
+from bot.textnorm import fold
 from bot.tickets import TicketClient, TicketServiceError, idempotency_key, mask_receipts
 from bot.user_text import typed
 from bot.vocabulary import about_staff_routed_above
@@ -110,14 +111,20 @@ def about_unit(tracker: Tracker) -> dict[str, Any] | None:
 
 
 def _routing_line(tracker: Tracker, about: dict[str, Any] | None) -> str:
-    """For misconduct: which office the matter concerns and that it goes to the unit above."""
-    if about is None:
+    """For misconduct: which office the matter concerns and that it goes to the unit above
+    (a grassroots office the place does not name: the provincial office above them all)."""
+    level = tracker.get_slot("office_level")
+    topic = tracker.get_slot("topic") or "other"
+    if about is not None:
+        name = about.get("name_en" if language_of(tracker) == "en" else "name_vi") or about["code"]
+    elif level == "grassroots" and about_staff_routed_above(_filing_kind(tracker), topic):
+        name = text(tracker, "level_grassroots")
+    else:
         return ""
-    name = about.get("name_en" if language_of(tracker) == "en" else "name_vi") or about["code"]
     try:
         preview = TicketClient().preview_routing(
-            _filing_kind(tracker), tracker.get_slot("topic") or "other",
-            _given(tracker, "province") or "", about_unit_code=about["code"])
+            _filing_kind(tracker), topic, _given(tracker, "province") or "",
+            about_unit_code=about["code"] if about else None)
     except TicketServiceError:
         return "\n" + text(tracker, "summary_above_unknown", concerned=name)
     unit = preview.get("unit") or {}
@@ -209,13 +216,14 @@ class ValidateIntakeForm(FormValidationAction):
         if parsed is not None:
             return {slot: parsed, "failed_attempts": 0}
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        if intent == "ask_question" and slot not in _NO_DIGRESSION:
+        failures = int(tracker.get_slot("failed_attempts") or 0) + 1
+        if intent == "ask_question" and slot not in _NO_DIGRESSION and not _repeated(tracker):
             events = ActionAnswerQuestion().run(dispatcher, tracker, {})
             return {slot: None, **{e["name"]: e["value"] for e in events}}
-        failures = int(tracker.get_slot("failed_attempts") or 0) + 1
         fallback = _optional_default(slot, tracker)
         if failures >= 2 and fallback is not None:
-            say(dispatcher, tracker, "moving_on", field=label(tracker, slot))
+            say(dispatcher, tracker, "level_moving_on" if slot == "office_level" else "moving_on",
+                field=label(tracker, slot))
             return {slot: fallback, "failed_attempts": 0}
         say(dispatcher, tracker, error, min=fields.MIN_DESCRIPTION, max=fields.MAX_DESCRIPTION)
         if failures >= 2:
@@ -239,6 +247,15 @@ class ValidateIntakeForm(FormValidationAction):
         say(dispatcher, tracker, "ask_edit", buttons=[
             button(tracker, s, _payload("inform", edit_field=s)) for s in EDITABLE])
         return {"confirmed": None}
+
+
+def _repeated(tracker: Tracker) -> bool:
+    """Whether the citizen typed the same words as in their previous message: an answer the
+    NLU takes for a question, given again, is a failed answer, not a new question (it must not
+    loop for ever)."""
+    said = [fold(fields.spaces(e.get("text") or "")) for e in tracker.events
+            if e.get("event") == "user" and typed(e.get("text") or "")]
+    return len(said) >= 2 and said[-1] == said[-2]
 
 
 def inferred(description: str, tracker: Tracker) -> dict[str, Any]:
@@ -285,16 +302,21 @@ class ActionTakeStory(Action):
 
 
 def _told_before(tracker: Tracker) -> str | None:
-    """The citizen's previous typed message when it told a story and no form was running: a
-    question answered from the knowledge base whose "send this as a complaint" button (or a
-    bare "tôi muốn khiếu nại") comes next becomes the description."""
-    users = [e for e in tracker.events if e.get("event") == "user"]
-    if len(users) < 2:
+    """The citizen's previous typed message when it told a story and no form ran since: a
+    question answered from the knowledge base, or a story the NLU was unsure of ("did you
+    mean…?"), whose "send this as a complaint" button (or a bare "tôi muốn khiếu nại") comes
+    next becomes the description. The raw events are read: the fallback's "did you mean" reverts
+    the story's turn and replays the button, but the story is what the citizen wrote."""
+    events = tracker.events
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"][:-1]
+    told = next((i for i in reversed(users) if typed(events[i].get("text") or "")), None)
+    if told is None:
         return None
-    previous = fields.spaces(users[-2].get("text") or "")
-    loops = [e for e in tracker.events if e.get("event") == "active_loop"]
-    in_form = bool(loops and loops[-1].get("name"))
-    return previous if typed(previous) and story.is_story(previous) and not in_form else None
+    previous = fields.spaces(events[told].get("text") or "")
+    # the two-stage fallback is a loop too, but no form: it keeps the story
+    form_since = any(e.get("event") == "active_loop" and str(e.get("name")).endswith("_form")
+                     for e in events[told:])
+    return previous if story.is_story(previous) and not form_since else None
 
 
 def _routable(kind: str, topic: str, value: Any) -> str | None:
@@ -354,7 +376,10 @@ def _yes_no(value: Any, tracker: Tracker) -> bool | None:
 
 
 # Optional steps and the value kept after two failed answers (the form moves on).
-_OPTIONAL = {"commune": fields.SKIPPED, "id_number": fields.SKIPPED, "topic": "other"}
+# A level the citizen cannot name: a grassroots office, the one a citizen deals with (the
+# provincial office above it then takes the matter; the summary shows it for correction).
+_OPTIONAL = {"commune": fields.SKIPPED, "id_number": fields.SKIPPED, "topic": "other",
+             "office_level": "grassroots"}
 
 
 def _optional_default(slot: str, tracker: Tracker) -> str | None:

@@ -163,6 +163,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Không sao, tôi bỏ qua mục \"{field}\" (không bắt buộc). Chúng ta tiếp tục.",
         "No problem, I will leave out the \"{field}\" (it is optional). Let us go on.",
     ),
+    "level_moving_on": (
+        "Không sao. Tôi coi đây là cán bộ BHXH cơ sở: yêu cầu được gửi đến BHXH tỉnh, thành "
+        "phố, cấp trên của các cơ quan BHXH cơ sở.",
+        "No problem. I will take it that the staff belong to a grassroots office: the matter "
+        "goes to the provincial office above the grassroots offices.",
+    ),
     "cancel_confirm": (
         "Bạn chắc chắn muốn hủy yêu cầu này? Những gì bạn đã nhập sẽ bị xóa và không có gì "
         "được gửi đi.",

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from actions import fields
+from bot.nlu.gazetteer import place_names
 from bot.textnorm import fold, nfc
 
 # Phrases are folded (no diacritics, lowercase) and matched as whole words; "bhxh" and
@@ -25,24 +27,61 @@ BRIBE = (
     "bo tui", "an chan", "bao che", "lam gia", "gia mao", "tien ca phe", "bribe", "bribes",
     "bribery", "kickback", "kickbacks", "for money", "taking money", "took money", "takes money",
     "embezzle", "embezzled", "embezzling", "corrupt", "corruption", "forged", "under the table",
-    "cover up", "covering up", "covered up",
+    "cover up", "covering up", "covered up", "bo duong", "ho so gia", "tai khoan ca nhan",
+    "tk ca nhan", "tai khoan nguoi nha", "envelope", "personal account", "fake documents",
+    "fake files",
 )
 # Money asked for or handed over ("đòi tôi đưa 2 triệu", "phải chi 500 nghìn", "asked me for
-# 2 million"): with staff named, a bribe.
+# 2 million", "gửi 30tr"): with staff named, a bribe. A bare "chi" (chỉ, "only", when typed
+# without diacritics) counts only right before the amount.
+_UNITS = (r"(?:tien|trieu|tr|nghin|ngan|k|tram|phan tram|money|million|dong|vnd|percent|a cut|"
+          r"dollars|usd|cash)")
 _MONEY = re.compile(
-    r" (?:doi|bat|yeu cau|goi y|phai|dua|chi|asked|demanded|wanted|pay|paid)(?: [a-z0-9]+){0,5}"
-    r" (?:tien|trieu|tr|nghin|ngan|tram|money|million|dong|vnd) ")
+    r" (?:doi|bat|yeu cau|goi y|phai|dua|gui|chuyen|asked|demanded|wanted|pay|paid|transfer|"
+    r"transferred|unless)(?: [a-z0-9]+){0,5} " + _UNITS + " "
+    r"| chi (?:[0-9]+ )+" + _UNITS + " ")
 RUDE = (
     "quat", "quat thao", "hon lao", "tho lo", "cau gat", "coi thuong", "hach dich", "xuc pham",
-    "chui", "nem", "doa", "gay kho de", "kho de", "thai do", "mat day", "rude", "rudely",
+    "chui", "nem", "doa", "gay kho de", "kho de", "thai do", "mat day", "cup may", "dap may",
+    "rude", "rudely", "hung up",
     "shout", "shouted", "shouting", "yelled", "insult", "insulted", "disrespect",
     "disrespectful", "harass", "harassed", "harassment", "threaten", "threatened", "humiliated",
 )
+# Staff neglecting or obstructing a case, or refusing to receive a file: with staff (or an
+# office) named, conduct of the office.
+NEGLECT = (
+    "phot lo", "lo di", "co tinh", "co y", "hen di hen lai", "hen lan hen lua", "dun day",
+    "do loi", "khong tra loi", "khong nghe may", "gay kho khan", "lam kho", "ignored", "ignores",
+    "ignoring", "deliberate", "deliberately", "obstruct", "obstructed", "stalled",
+    "doesn t answer", "does not answer", "won t answer", "never answers", "waved me out",
+)
+REFUSE_TO_RECEIVE = (
+    "khong chiu nhan", "khong tiep nhan", "khong nhan ho so", "tu choi nhan", "tu choi tiep nhan",
+    "khong thu ly", "ne tra", "refused to even look", "refused to look", "refused to accept",
+    "refused to receive", "refused to take", "turned me away", "turned away", "would not accept",
+    "won t accept", "would not take", "wouldn t accept", "wouldn t take",
+)
+# A file handed in and not received ("nộp đơn mà ko dc nhận", "mang hồ sơ lên không nhận").
+_NOT_RECEIVED = re.compile(
+    r" (?:nop|mang|gui|dua|submit|submitted|hand|handed)(?: [a-z0-9]+){0,6}"
+    r" (?:khong|ko|k|chua) (?:duoc |dc |chiu |cho )?(?:nhan|tiep nhan) ")
 STAFF = (
     "can bo", "nhan vien", "giam doc", "pho giam doc", "truong phong", "pho phong", "lanh dao",
-    "chuyen vien", "quay", "mot cua", "officer", "officers", "official", "officials", "staff",
-    "clerk", "director", "deputy director", "head of", "counter",
+    "chuyen vien", "truong ban", "pho truong ban", "quay", "mot cua", "officer", "officers",
+    "official", "officials", "staff", "clerk", "director", "deputy director", "head of",
+    "counter",
 )
+# Money handed to staff ("phải chuyển cho Giám đốc BHXH tỉnh một khoản phí").
+_TO_STAFF = "(?:chuyen|dua|gui|nop|pay|paid|give|gave|hand|handed|carried)"
+_PLACES = ("quay", "mot cua", "counter", "head of")  # where staff sit, not who they are
+# Staff the citizen complains of or denounces ("tố cáo một cán bộ", "khiếu nại nhân viên tổng
+# đài", "complain about how a provincial officer", "liên quan đến một cán bộ").
+_STAFF_NAMED = re.compile(
+    r" (?:khieu nai|to cao|to giac|phan anh|complain|complaint|complaints|report|reporting|"
+    r"denounce|lien quan den|lien quan toi|against|xu ly|ky luat|discipline|punish)"
+    r"(?: [a-z0-9]+){0,6}? (?:" + "|".join(p for p in STAFF if p not in _PLACES) + ") ")
+_PAID_STAFF = re.compile(f" {_TO_STAFF}(?: tien)? (?:cho|to|the) (?:"
+                         + "|".join(p for p in STAFF if p not in _PLACES) + ") ")
 # Staff of an employer, not of VSS.
 _EMPLOYER_STAFF = re.compile(
     r"\b(?:giam doc|chu|nhan vien|ke toan|truong phong) (?:cong ty|doanh nghiep|xi nghiep|"
@@ -64,7 +103,8 @@ HARM = (  # delay, refusal, wrong data: a right not met
     "tinh sai", "ghi sai", "in sai", "delay", "delayed", "late", "still not", "still have not",
     "still haven t", "pending", "refused", "refuse", "refuses", "rejected", "turned away",
     "will not process", "won t process", "would not accept", "wrong", "incorrect", "mistake",
-    "missing", "not been paid", "underpaid",
+    "missing", "not been paid", "underpaid", "tinh thieu", "khong dong y", "disagree",
+    "stopped", "cut off", "bi cat", "ngung chi tra", "dung chi tra",
 )
 SUGGEST = ("mong", "nen co", "nen lam", "nen cho", "should", "it would help", "would be better",
            "improve", "please add", "phan anh", "report")
@@ -82,9 +122,12 @@ LEVELS = (  # the most specific first: "BHXH huyện X, tỉnh Y" is about the g
     ("province", ("bhxh tinh", "bhxh thanh pho", "bhxh tp", "bao hiem xa hoi tinh",
                   "bao hiem xa hoi thanh pho", "provincial", "province office", "city office")),
     ("central", ("bhxh viet nam", "bao hiem xa hoi viet nam", "trung uong", "central",
-                 "headquarters", "vss head office")),
+                 "headquarters", "vss head office", "vietnam social security",
+                 "viet nam social security")),
 )
+_SHORTHAND = {"ko": "khong", "hok": "khong", "kg": "khong", "dc": "duoc", "cty": "cong ty"}
 MIN_STORY_WORDS = 8
+MIN_PROBLEM_WORDS = 4
 # The words of a bare request for the form ("tôi muốn gửi đơn khiếu nại về lương hưu").
 _REQUEST_WORDS = frozenset(
     "toi minh em muon can gui lam don mot phieu yeu cau ve viec cho hoi i want would like to "
@@ -103,7 +146,10 @@ class Reading:
 
 
 def _folded(text: str) -> str:
-    return f" {' '.join(re.findall(r'[0-9a-z]+', fold(nfc(text))))} "
+    # "5tr", "500k": the amount and its unit as two words; "ko", "dc", "cty" written out.
+    spaced = re.sub(r"(\d)([a-z])", r"\1 \2", fold(nfc(text)).replace("%", " percent "))
+    words = [_SHORTHAND.get(w, w) for w in re.findall(r"[0-9a-z]+", spaced)]
+    return f" {' '.join(words)} "
 
 
 def _has(folded: str, phrases: tuple[str, ...]) -> bool:
@@ -112,17 +158,37 @@ def _has(folded: str, phrases: tuple[str, ...]) -> bool:
 
 def is_story(text: str) -> bool:
     """Whether the message tells what happened (it is the description), not only asks for the
-    form: at least ``MIN_STORY_WORDS`` words beyond the request's own and the kind's name."""
-    words = _folded(text).split()
+    form: at least ``MIN_STORY_WORDS`` words beyond the request's own and the kind's name, or
+    ``MIN_PROBLEM_WORDS`` that state a problem ("lương hưu bị tính thiếu", "my pension has
+    stopped and nobody explains why")."""
+    folded = _folded(text)
     named = {w for _, phrases in EXPLICIT for p in phrases for w in p.split()}
-    rest = [w for w in words if w not in _REQUEST_WORDS and w not in named]
-    return len(rest) >= MIN_STORY_WORDS and len(nfc(text).strip()) >= fields.MIN_DESCRIPTION
+    rest = [w for w in folded.split() if w not in _REQUEST_WORDS and w not in named]
+    if len(nfc(text).strip()) < fields.MIN_DESCRIPTION:
+        return False
+    return len(rest) >= MIN_STORY_WORDS or (
+        len(rest) >= MIN_PROBLEM_WORDS and _states_problem(folded))
+
+
+def _states_problem(folded: str) -> bool:
+    """Whether the text says something went wrong (not only what it is about)."""
+    return any(_has(folded, phrases) for phrases in (HARM, UNPAID, RUDE, BRIBE, NEGLECT,
+                                                     REFUSE_TO_RECEIVE))
 
 
 def level_named(text: str) -> str | None:
-    """The level of the VSS office a text names: grassroots, province or central."""
+    """The level of the VSS office a text names: grassroots, province or central; when it
+    names several, the one nearest to the staff it speaks of ("BHXH tỉnh gửi ra BHXH Việt Nam,
+    một chuyên viên ở đó…" is central)."""
     folded = _folded(text)
-    return next((level for level, phrases in LEVELS if _has(folded, phrases)), None)
+    named = [(folded.index(f" {p} "), level) for level, phrases in LEVELS for p in phrases
+             if f" {p} " in folded]
+    if len({level for _, level in named}) <= 1:
+        return named[0][1] if named else None
+    staff = [m.start() for p in STAFF for m in re.finditer(f" {p} ", folded)]
+    if not staff:
+        return next(level for level, _ in LEVELS if level in {lv for _, lv in named})
+    return min(named, key=lambda at: min(abs(at[0] - s) for s in staff))[1]
 
 
 # Short answers to "which office?": "cấp xã", "phường", "tỉnh", "trung ương".
@@ -130,16 +196,28 @@ _LEVEL_WORDS = (
     ("grassroots", ("xa", "phuong", "co so", "huyen", "quan", "thi xa", "thi tran", "local",
                     "district", "commune", "ward", "grassroots")),
     ("province", ("tinh", "thanh pho", "tp", "province", "provincial", "city")),
-    ("central", ("trung uong", "viet nam", "central", "national", "headquarters")),
+    ("central", ("trung uong", "viet nam", "central", "national", "headquarters", "vss")),
 )
+_OFFICE = ("bhxh", "bao hiem xa hoi", "social insurance", "social security", "office")
+
+
+@cache
+def _provinces() -> tuple[str, ...]:
+    """Every province name, current or former, with its short forms, folded."""
+    return tuple({_folded(p).strip() for phrases in place_names()["province"].values()
+                  for p in phrases})
 
 
 def level_answer(text: str) -> str | None:
-    """The office level an answer to the level question names (the story's phrases, or one
-    of the short words)."""
+    """The office level an answer to the level question names: the story's phrases, one of
+    the short words, or an office by its place ("Phu Cat social insurance office": a
+    province's office, else a grassroots one)."""
     folded = _folded(text)
-    return level_named(text) or next(
+    level = level_named(text) or next(
         (level for level, words in _LEVEL_WORDS if _has(folded, words)), None)
+    if level or not _has(folded, _OFFICE):
+        return level
+    return "province" if _has(folded, _provinces()) else "grassroots"
 
 
 def _about_staff(folded: str) -> bool:
@@ -151,14 +229,20 @@ def read(text: str) -> Reading:
     """The kind, topic, misconduct and office level a story makes plain."""
     folded = _folded(text)
     employer = _has(folded, EMPLOYER) and _has(folded, UNPAID)
-    bribe = _has(folded, BRIBE) or bool(_MONEY.search(folded))
-    rude = _has(folded, RUDE)
-    misconduct = (bribe or rude) and _about_staff(folded)
+    bribe = (_has(folded, BRIBE) or bool(_MONEY.search(folded))
+             or bool(_PAID_STAFF.search(folded)))
+    refused = _has(folded, REFUSE_TO_RECEIVE) or bool(_NOT_RECEIVED.search(folded))
+    staff = _about_staff(folded)
+    misconduct = (staff and (bribe or refused or _has(folded, RUDE) or _has(folded, NEGLECT)
+                             or bool(_STAFF_NAMED.search(_EMPLOYER_STAFF.sub(" ", folded)))))
+    misconduct = misconduct or (refused and level_named(text) is not None)
     explicit = next((kind for kind, phrases in EXPLICIT if _has(folded, phrases)), None)
     if explicit:
         kind: str | None = explicit
-    elif misconduct:
+    elif misconduct and (bribe or refused or _has(folded, RUDE) or _has(folded, NEGLECT)):
         kind = "denunciation" if bribe else "complaint"
+    elif misconduct:  # staff named, nothing said of what they did: the form asks
+        kind = None
     elif employer or _has(folded, HARM):
         kind = "complaint"
     elif _has(folded, SUGGEST):

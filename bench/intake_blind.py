@@ -1,9 +1,13 @@
-"""Blind intake bench: plays every scenario of ``bench/sets/intake_blind.yml`` as the citizen
-through Rasa's REST channel with all processes running (tests/stack.py), reads the tickets back
-from the ticket service and prints aggregate figures only (the set is FINAL: no scenario, answer
-or miss is printed or written).
+"""Intake bench: plays every scenario of a set (``bench/sets/intake_blind.yml``, now the
+development set; ``intake_blind2.yml`` the blind one) as the citizen through Rasa's REST channel
+with all processes running (tests/stack.py), reads the tickets back from the ticket service and
+prints aggregate figures only.
 
-    .venv/bin/python bench/intake_blind.py [--out var/intake_blind.json]
+    .venv/bin/python bench/intake_blind.py [--set bench/sets/intake_blind.yml]
+        [--out var/intake_blind.json] [--misses var/intake_misses.json]
+
+``--misses`` writes each missed scenario's conversation (only for a development set: a blind
+set's misses are not read).
 
 The citizen opens with ``opening``. If the bot offers the intake (a "/file_complaint" button,
 or the form's first question) that counts as *intake offered from the opening*; the citizen
@@ -19,12 +23,15 @@ kind asked (the form asked the kind); misconduct routed above the office concern
 ticket's unit is at a level above ``office_level_concerned``: grassroots < provincial <
 central; central misconduct must reach the head of VSS or its Inspectorate); unit level as
 expected; description typed twice (the form asked the description after an opening that told
-at least 8 words); forms lost (the form was started and ended without a ticket)."""
+the problem, ``told_problem``; the first run's count, asked after an opening of 8 words or more,
+is ``description_asked_after_8``); forms lost (the form was started and ended without a
+ticket)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 import time
@@ -39,6 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot import clock  # noqa: E402
+from bot.textnorm import fold  # noqa: E402
 from tests.instants import WORKING_MORNING  # noqa: E402
 from tests.stack import RASA_TOKEN, TICKETS_TOKEN, Stack  # noqa: E402
 
@@ -66,6 +74,28 @@ WORDS = {
            "central": "Vietnam Social Security central"},
 }
 RANK = {"grassroots": 0, "provincial": 1, "central": 2}
+# Words that tell nothing of what happened (folded): greetings, pronouns, asking and requesting,
+# the kinds' names, the office addressed. An opening with at least TOLD_WORDS other words told
+# the problem, and asking the description after it makes the citizen type it twice. (The first
+# run counted every opening of 8 words or more, also "Cho tôi hỏi, tôi muốn tố cáo một cán bộ
+# bảo hiểm thì làm thế nào?": that figure is still reported, as ``description_asked_after_8``.)
+NOT_TOLD = frozenset("""
+toi minh em e mk tui bac chau anh chi ong ba chung ta chao xin cho hoi muon can gui lam nop co
+the duoc dc a nhe voi ve mot viec nay do thi nao sao bao nhieu gi dau ai nhu de cua la
+khieu nai to cao giac gop y phan anh kien nghi de nghi yeu cau don dap chut
+quan bao hiem xa hoi bhxh bhyt vss
+i m my me we our us you hello hi please want would d like to need help with a an the about file
+make send lodge submit some can how what where when why who which do does is are am it this that
+for of in on at complaint complain report suggestion recommendation denunciation denounce enquiry
+question social insurance security office vietnam
+""".split())
+TOLD_WORDS = 4
+
+
+def told_problem(opening: str) -> bool:
+    """Whether the opening told something of what happened (not only asked or requested)."""
+    words = re.findall(r"[0-9a-z]+", fold(opening))
+    return sum(w not in NOT_TOLD for w in words) >= TOLD_WORDS
 
 
 def unit_level(code: str) -> str:
@@ -82,13 +112,19 @@ class Citizen:
     def __init__(self, stack: Stack, scenario: dict[str, Any]) -> None:
         self.stack, self.scenario = stack, scenario
         self.words = WORDS[scenario["form"]]
-        self.sender = f"blind-{uuid.uuid4().hex[:12]}"
+        # The REST channel namespaces its conversations ("rest:<sender>"): the tracker is read
+        # under that id (without the prefix the bench read an empty conversation).
+        self.sender = f"rest:blind-{uuid.uuid4().hex[:12]}"
         self.asked: list[str] = []
+        self.transcript: list[dict[str, Any]] = []
 
     def say(self, text: str) -> list[dict[str, Any]]:
         response = requests.post(f"{self.stack.rasa_url}/webhooks/rest/webhook", timeout=120,
                                  json={"sender": self.sender, "message": text})
         response.raise_for_status()
+        self.transcript.append({"citizen": text, "bot": [
+            m.get("text", "") + "".join(f" [{b.get('payload')}]" for b in m.get("buttons", []))
+            for m in response.json()]})
         return response.json()
 
     def tracker(self) -> dict[str, Any]:
@@ -122,7 +158,8 @@ class Citizen:
         tracker = self.tracker()
         in_form = (tracker.get("active_loop") or {}).get("name") == "intake_form"
         offered = in_form or "/file_complaint" in buttons
-        told = len(opening.split()) >= STORY_WORDS
+        told = told_problem(opening)
+        long_opening = len(opening.split()) >= STORY_WORDS
         started = in_form
         if not in_form:
             self.say("/file_complaint" if offered else self.words["want"])
@@ -152,53 +189,72 @@ class Citizen:
             lost = code is None
         return {"code": code or _ticket_code(self.tracker()), "offered": offered,
                 "kind_asked": "ticket_kind" in self.asked,
-                "typed_twice": told and "description" in self.asked, "lost": lost}
+                "typed_twice": told and "description" in self.asked,
+                "asked_after_8": long_opening and "description" in self.asked, "lost": lost}
 
 
 def _ticket_code(tracker: dict[str, Any]) -> str | None:
     return tracker["slots"].get("ticket_code")
 
 
-def score(stack: Stack, scenarios: list[dict[str, Any]]) -> dict[str, Any]:
+def score(stack: Stack, scenarios: list[dict[str, Any]],
+          misses: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The aggregate figures; with ``misses``, each missed scenario's conversation appended."""
     counts = {"scenarios": len(scenarios), "ticket_filed": 0, "intake_offered": 0,
               "kind_right": 0, "kind_asked": 0, "misconduct": 0, "misconduct_above": 0,
-              "unit_level_as_expected": 0, "description_typed_twice": 0, "forms_lost": 0}
+              "unit_level_as_expected": 0, "description_typed_twice": 0,
+              "description_asked_after_8": 0, "forms_lost": 0}
     for scenario in scenarios:
-        outcome = Citizen(stack, scenario).play()
+        citizen = Citizen(stack, scenario)
+        outcome = citizen.play()
+        missed = [k for k in ("typed_twice", "lost") if outcome[k]]
         expected = scenario["expected"]
         counts["intake_offered"] += outcome["offered"]
         counts["kind_asked"] += outcome["kind_asked"]
         counts["description_typed_twice"] += outcome["typed_twice"]
+        counts["description_asked_after_8"] += outcome["asked_after_8"]
         counts["forms_lost"] += outcome["lost"]
         concerned = expected.get("office_level_concerned")
         misconduct = bool(expected.get("misconduct") and concerned)
         counts["misconduct"] += misconduct
-        if not outcome["code"]:
-            continue
-        ticket = requests.get(f"{stack.tickets_url}/api/v1/tickets/{outcome['code']}",
-                              headers={"Authorization": f"Bearer {TICKETS_TOKEN}"},
-                              timeout=30).json()
-        level = unit_level(ticket["unit"]["code"])
-        counts["ticket_filed"] += 1
-        counts["kind_right"] += ticket["kind"] == expected["kind"]
-        counts["unit_level_as_expected"] += level == expected["unit_level"]
-        if misconduct:
-            counts["misconduct_above"] += (RANK[level] > RANK[concerned]
-                                           or concerned == level == "central")
+        ticket: dict[str, Any] = {}
+        if outcome["code"]:
+            ticket = requests.get(f"{stack.tickets_url}/api/v1/tickets/{outcome['code']}",
+                                  headers={"Authorization": f"Bearer {TICKETS_TOKEN}"},
+                                  timeout=30).json()
+            level = unit_level(ticket["unit"]["code"])
+            counts["ticket_filed"] += 1
+            counts["kind_right"] += ticket["kind"] == expected["kind"]
+            counts["unit_level_as_expected"] += level == expected["unit_level"]
+            if misconduct and not (RANK[level] > RANK[concerned]
+                                   or concerned == level == "central"):
+                missed.append("misconduct_routing")
+            elif misconduct:
+                counts["misconduct_above"] += 1
+        elif misconduct:
+            missed.append("misconduct_routing")
+        if misses is not None and missed:
+            misses.append({"id": scenario.get("id"), "missed": missed,
+                           "expected": expected, "unit": ticket.get("unit"),
+                           "kind": ticket.get("kind"), "transcript": citizen.transcript})
     return counts
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", type=Path, default=SET, help="the scenario file")
     parser.add_argument("--out", type=Path, help="write the aggregate figures as JSON here")
+    parser.add_argument("--misses", type=Path,
+                        help="write each missed scenario's conversation here (development sets)")
     args = parser.parse_args()
-    scenarios = yaml.safe_load(SET.read_text(encoding="utf-8"))["scenarios"]
+    scenarios = yaml.safe_load(args.set.read_text(encoding="utf-8"))["scenarios"]
+    misses: list[dict[str, Any]] | None = [] if args.misses else None
     stack = Stack.configure(Path(tempfile.mkdtemp(prefix="intake-blind-")))
     started = time.monotonic()
     try:
         stack.start()
         stack.set_clock(WORKING_MORNING)
-        counts = score(stack, scenarios)
+        counts = score(stack, scenarios, misses)
     finally:
         stack.stop_all()
     n = counts["scenarios"]
@@ -206,12 +262,15 @@ def main() -> None:
              if k not in ("scenarios", "misconduct", "misconduct_above")}
     share["misconduct_above"] = round(
         100 * counts["misconduct_above"] / max(counts["misconduct"], 1), 1)
-    report = {"date": clock.now().isoformat(timespec="seconds"),
+    report = {"date": clock.now().isoformat(timespec="seconds"), "set": str(args.set),
               "seconds": round(time.monotonic() - started), "counts": counts, "percent": share}
     print(json.dumps(report, indent=2))
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    if args.misses:
+        args.misses.parent.mkdir(parents=True, exist_ok=True)
+        args.misses.write_text(json.dumps(misses, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
 if __name__ == "__main__":

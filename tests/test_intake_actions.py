@@ -601,3 +601,71 @@ def test_a_story_told_as_a_question_becomes_the_description_when_the_form_starts
     tracker.events[0] = {"event": "user", "text": "tổng đài là số nào"}  # not a story
     assert not any(e["name"] == "description" for e in
                    ActionTakeStory().run(CollectingDispatcher(), tracker, {}))
+
+
+def test_an_office_level_not_named_twice_moves_on_as_grassroots() -> None:
+    result, messages = _validate("office_level", "không rõ nữa", failed_attempts=1)
+    assert result == {"office_level": "grassroots", "failed_attempts": 0}
+    assert "BHXH cơ sở" in messages[0]["text"] and len(messages) == 1
+
+
+def test_an_answer_repeated_after_a_digression_counts_as_a_failure() -> None:
+    """The NLU took "Phu Cat social insurance office" for a question: said again, it is not
+    answered from the knowledge base again (the form must not loop)."""
+    text = "ở đâu vậy"
+    tracker = make_tracker({"failed_attempts": 0}, intent="ask_question", text=text)
+    tracker.events = [{"event": "user", "text": text}, {"event": "bot", "text": "…"},
+                      {"event": "user", "text": text}]
+    dispatcher = CollectingDispatcher()
+    result = ValidateIntakeForm().validate_office_level(text, dispatcher, tracker, {})
+    assert result == {"office_level": None, "failed_attempts": 1}
+    assert [m["text"] for m in dispatcher.messages] == [
+        "Bạn chọn một cấp: BHXH cơ sở (xã, phường), BHXH tỉnh/thành phố, hoặc BHXH Việt Nam."]
+
+
+def test_a_story_before_a_did_you_mean_becomes_the_description() -> None:
+    """The two-stage fallback reverts the story's turn and replays the button: the story the
+    citizen typed is still the description."""
+    story_text = "luong huu cua toi bi tinh thieu, toi ko dong y voi quyet dinh"
+    tracker = make_tracker({}, intent="file_complaint", text="/file_complaint")
+    tracker.active_loop = {}
+    # the events Rasa 3.6 stores for it (seen in the intake bench)
+    tracker.events = [
+        {"event": "user", "text": story_text},
+        {"event": "action", "name": "action_two_stage_fallback"},
+        {"event": "active_loop", "name": "action_two_stage_fallback"},
+        {"event": "bot", "text": "Có phải ý bạn là"}, {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "/file_complaint"},
+        {"event": "action", "name": "action_two_stage_fallback"},
+        {"event": "active_loop", "name": None}, {"event": "rewind"},
+        {"event": "action", "name": "action_listen"}, {"event": "user", "text": "/file_complaint"}]
+    events = ActionTakeStory().run(CollectingDispatcher(), tracker, {})
+    assert SlotSet("description", story_text) in events
+    assert SlotSet("ticket_kind", "complaint") in events and SlotSet("topic", "pension") in events
+    # a story told before a form that already ran is not taken again
+    tracker.events.insert(1, {"event": "active_loop", "name": "intake_form"})
+    assert not any(e["name"] == "description" for e in
+                   ActionTakeStory().run(CollectingDispatcher(), tracker, {}))
+
+
+def test_grassroots_misconduct_of_an_office_not_named_says_it_goes_above(
+    tickets: Stack, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The commune does not say which grassroots office: no office code is sent, the summary
+    still says the matter goes to the provincial office above, and the ticket goes there."""
+    monkeypatch.setenv("TICKETS_URL", tickets.tickets_url)
+    monkeypatch.setenv("TICKETS_SERVICE_TOKEN", tickets.env["TICKETS_SERVICE_TOKEN"])
+    slots = {**FORM_SLOTS_FILLED, "ticket_kind": "complaint", "topic": "staff_conduct",
+             "description": STORY, "province": "TP Hồ Chí Minh", "commune": "-",
+             "confirmed": None, "office_level": "grassroots"}
+    dispatcher = CollectingDispatcher()
+    events = ASK_ACTIONS["confirmed"]().run(dispatcher, make_tracker(slots), {})
+    assert events == [SlotSet("about_unit_code", None)]
+    (summary,) = dispatcher.messages
+    dispatcher, events = _submit(make_tracker({**slots, "confirmed": True}))
+    code = next(e["value"] for e in events if e["name"] == "ticket_code")
+    ticket = requests.get(f"{tickets.tickets_url}/api/v1/tickets/{code}", timeout=10, headers={
+        "Authorization": f"Bearer {tickets.env['TICKETS_SERVICE_TOKEN']}"}).json()
+    assert ticket["unit"]["code"] == "bhxh.ho-chi-minh"
+    assert "cán bộ của BHXH cơ sở" in summary["text"]
+    assert f"được chuyển đến {ticket['unit']['name_vi']} (cấp trên)" in summary["text"]

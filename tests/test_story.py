@@ -69,3 +69,62 @@ def test_a_story_is_told_a_request_is_not(text: str, told: bool) -> None:
     ("Provincial office", "province"), ("trung ương", "central"), ("không biết", None)])
 def test_answers_to_the_level_question(answer: str, level: str | None) -> None:
     assert story.level_answer(answer) == level
+
+
+@pytest.mark.parametrize(("text", "kind", "level"), [
+    # the staff are the subject of the complaint or denunciation
+    ("Tôi muốn khiếu nại nhân viên tổng đài của Bảo hiểm xã hội Việt Nam", "complaint",
+     "central"),
+    ("I want to complain about how a provincial social insurance officer treats our staff",
+     "complaint", "province"),
+    # staff named, nothing said of what they did: the form asks the kind
+    ("Tôi có việc liên quan đến một cán bộ ở Bảo hiểm xã hội Việt Nam", None, "central"),
+    # a refusal to receive a file, by staff or by an office named
+    ("Cán bộ bảo hiểm ở Hạ Long không chịu nhận hồ sơ của tôi", "complaint", None),
+    ("toi ra tan BHXH Viet Nam o Ha Noi nop don ma ko dc nhan", "complaint", "central"),
+    # neglect, and money asked for or handed over in everyday shorthand
+    ("the officer at the VSS headquarters has ignored my case for five months", "complaint",
+     "central"),
+    ("a can bo o quay noi muon lay nhanh thi dua 5tr", "denunciation", None),
+    ("phải chuyển cho Giám đốc BHXH tỉnh Lâm Đồng một khoản phí", "denunciation", "province"),
+    ("The officer said it would take months unless I paid him 200 US dollars in cash",
+     "denunciation", None),
+    ("An official asked us for 10% of the refund, otherwise it would stay in review",
+     "denunciation", None),
+])
+def test_misconduct_is_read_from_what_staff_did(text: str, kind: str | None,
+                                                level: str | None) -> None:
+    reading = story.read(text)
+    assert reading.misconduct and reading.topic == "staff_conduct"
+    assert (reading.kind, reading.level) == (kind, level)
+
+
+def test_only_before_an_amount_is_not_money_paid() -> None:
+    reading = story.read("Lương hưu của bác chỉ khoảng 7,2 triệu, bác đã gửi đơn lên bộ phận "
+                         "một cửa từ tháng 9 mà chưa được trả lời")
+    assert not reading.misconduct and reading.kind == "complaint"
+
+
+def test_the_level_is_the_office_nearest_the_staff_named() -> None:
+    text = ("BHXH tỉnh gửi hồ sơ xin ý kiến ra Bảo hiểm xã hội Việt Nam. Tháng 10 tôi ra Hà Nội "
+            "thì một chuyên viên ở đó đòi 10 triệu")
+    assert story.read(text).level == "central"
+
+
+@pytest.mark.parametrize(("answer", "level"), [
+    ("Phu Cat social insurance office", "grassroots"), ("BHXH Hà Nội", "province"),
+    ("bhxh Thuan An", "grassroots"), ("Social Insurance Policy Department, VSS", "central"),
+    ("Finance Department, Vietnam Social Security", "central")])
+def test_an_office_named_by_its_place_answers_the_level_question(answer: str,
+                                                                 level: str) -> None:
+    assert story.level_answer(answer) == level
+
+
+@pytest.mark.parametrize(("text", "told"), [
+    ("My pension has stopped and nobody explains why.", True),
+    ("luong huu cua toi bi tinh thieu, toi ko dong y", True),
+    ("Chào cháu, bác muốn khiếu nại về lương hưu.", False),
+    ("Mình có một góp ý cho cơ quan bảo hiểm xã hội.", False),
+])
+def test_a_short_statement_of_a_problem_is_a_story(text: str, told: bool) -> None:
+    assert story.is_story(text) is told
