@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CACHE = REPO_ROOT / "var" / "knowledge_embeddings.npz"
 BATCH = 64
+QUERY_CACHE = 512  # recent questions' vectors kept (1.5 kB each)
 
 
 class Encoder(Protocol):
@@ -172,6 +173,7 @@ class SemanticIndex:
             ]
         )
         self._starts = np.flatnonzero(np.diff(owners, prepend=-1))
+        self._sizes = np.diff(self._starts, append=len(owners))
         self._encoder = encoder
         self._variants, self.computed = cache.vectors(encoder, self.texts(entries), True)
 
@@ -185,7 +187,31 @@ class SemanticIndex:
             for question in entry.questions[lang]
         ]
 
-    def scores(self, question: str) -> np.ndarray:
-        """One score per entry: the cosine of its best question variant."""
-        vector = self._encoder.encode([nfc(question)], True)[0]
-        return np.maximum.reduceat(self._variants @ vector, self._starts)
+    def vector(self, question: str) -> np.ndarray:
+        """The question's (L2-normalised) vector."""
+        return query_vector(self._encoder, nfc(question))
+
+    def scores(self, vector: np.ndarray, candidates: np.ndarray | None = None) -> np.ndarray:
+        """One score per entry: the cosine of its best question variant.
+
+        With ``candidates`` (entry positions), only their variants are compared (a 5,000-entry
+        matrix is 47 MB to read per question); the other entries score -1.
+        """
+        if candidates is None:
+            return np.maximum.reduceat(self._variants @ vector, self._starts)
+        candidates = np.sort(candidates)
+        sizes = self._sizes[candidates]
+        offsets = np.cumsum(sizes) - sizes
+        rows = np.repeat(self._starts[candidates] - offsets, sizes) + np.arange(sizes.sum())
+        scores = np.full(len(self._starts), -1.0, dtype=np.float32)
+        scores[candidates] = np.maximum.reduceat(self._variants[rows] @ vector, offsets)
+        return scores
+
+
+@functools.lru_cache(maxsize=QUERY_CACHE)
+def query_vector(encoder: Encoder, question: str) -> np.ndarray:
+    """The question's vector; a question asked again (the fallback's suggestions and the
+    answer in one turn, a repeated question) is not encoded twice."""
+    vector = encoder.encode([question], True)[0].copy()
+    vector.setflags(write=False)  # shared between callers
+    return vector

@@ -72,3 +72,26 @@ def test_asking_for_the_offices_email_address_is_a_knowledge_question(kb: Knowle
     snapshot = kb.snapshot()
     question = "Is there an email address where I can send questions about social insurance?"
     assert decide(question, snapshot.index, snapshot.entries).kind != "capability"
+
+
+class _FixedHits:
+    """An index with fused scores (an encoder loaded) that returns the same hits for anything."""
+
+    semantic = object()
+
+    def __init__(self, hits: list[Hit]) -> None:
+        self._hits = hits
+
+    def search(self, question: str, k: int) -> list[Hit]:
+        return self._hits[:k]
+
+
+def test_english_questions_are_offered_entries_from_a_lower_score(tmp_path: Path) -> None:
+    entries = _entries(tmp_path)
+    score = (FUSED.suggest_en + FUSED.suggest) / 2
+    assert FUSED.suggest_en < score < FUSED.suggest
+    index = _FixedHits([Hit("a", score, "en"), Hit("b", score - 0.001, "en")])
+    english = decide("How is my monthly pension calculated?", index, entries)  # type: ignore[arg-type]
+    vietnamese = decide("Lương hưu nhận thế nào?", index, entries)  # type: ignore[arg-type]
+    assert (english.kind, english.options) == ("choose", ("a", "b"))
+    assert (vietnamese.kind, vietnamese.options) == ("unknown", ())

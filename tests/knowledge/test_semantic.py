@@ -63,6 +63,18 @@ def test_unchanged_content_is_never_embedded_again(tmp_path: Path, kb_dir: Path)
 
 
 @needs_encoder
+def test_a_question_asked_again_is_not_encoded_again(tmp_path: Path, kb_dir: Path) -> None:
+    encoder = CountingEncoder()
+    kb = KnowledgeBase(kb_dir, encoder=encoder, cache=EmbeddingCache(tmp_path / "c.npz"))
+    index = kb.snapshot().index
+    encoder.texts.clear()
+    first = index.search("Tổng đài bảo hiểm xã hội là số nào?")
+    # The fallback's suggestions and the answer action search the same text in one turn.
+    assert index.search("Tổng đài bảo hiểm xã hội là số nào?") == first
+    assert encoder.texts == ["Tổng đài bảo hiểm xã hội là số nào?"]
+
+
+@needs_encoder
 def test_semantic_matching_finds_a_paraphrase_without_shared_words(tmp_path: Path) -> None:
     write_topic(
         tmp_path,
