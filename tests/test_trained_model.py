@@ -101,6 +101,19 @@ def test_everyday_short_replies(agent: Agent, text: str, intent: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "helpful"),
+    [("Câu trả lời này rất dễ hiểu", "yes"), ("thong tin nay loi thoi roi", "no"),
+     ("câu trả lời không chính xác", "no"), ("The answer was not accurate", "no"),
+     ("that reply was accurate", "yes")],
+)
+def test_typed_feedback_on_an_answer_is_understood(agent: Agent, text: str, helpful: str) -> None:
+    """Feedback typed instead of pressed carries its vote; a negated phrase wins over its root."""
+    result = _parse(agent, text)
+    assert result["intent"]["name"] == "knowledge_feedback", result["intent"]
+    assert _entities(result, "helpful") == [helpful]
+
+
+@pytest.mark.parametrize(
     "text",
     ["có gửi được email xác nhận phiếu cho tôi không?", "thủ tục khiếu nại thế nào",
      "How do I file a claim for maternity benefit?",
