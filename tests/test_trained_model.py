@@ -92,7 +92,10 @@ def test_abbreviations_and_their_expansion_are_understood_alike(agent: Agent) ->
         ("chuẩn", "affirm"), ("được", "affirm"), ("ok", "affirm"), ("gửi đi", "affirm"),
         ("yes", "affirm"), ("yep", "affirm"), ("sure", "affirm"),
         ("không", "deny"), ("sai rồi", "deny"), ("nope", "deny"), ("no", "deny"),
-        ("dừng", "stop"), ("đừng gửi", "stop"), ("cancel", "stop"),
+        ("dừng", "stop"), ("cancel", "stop"),
+        # Known miss of model vss-a4e65d485965 (2026-12-03): read as deny (docs/nlu.md).
+        pytest.param("đừng gửi", "stop", marks=pytest.mark.xfail(strict=True, reason="read as "
+                                                                 "deny (docs/nlu.md)")),
         ("sửa tên", "inform"), ("edit the phone", "inform"),
     ],
 )
