@@ -145,7 +145,8 @@ def field_named(text: str) -> str | None:
 
 # Everyday answers to a yes/no question ("dạ đúng rồi ạ", "ok gửi đi", "yes please", "không"),
 # compared folded, as a whole short message of these words. "dừng" folds to "dung" like "đúng":
-# with its diacritics it is a cancellation (``cancel_request``), without them a yes.
+# with its diacritics it is a cancellation (``cancel_request``), without them a yes; "đừng"
+# ("đừng gửi", don't send) with its diacritics is a no.
 _YES_WORDS = frozenset(
     "dung da vang u uh um ok oke okay chuan duoc gui di co dong y yes yep yeah sure correct "
     "right send agree fine".split())
@@ -168,7 +169,7 @@ def yes_no(text: str) -> bool | None:
         return None
     if any(w not in _YES_WORDS | _NO_WORDS | _FILLER for w in words):
         return None
-    if any(w in _NO_WORDS for w in words):
+    if any(w in _NO_WORDS for w in words) or "đừng" in raw:
         return False
     return True if any(w in _YES_WORDS for w in words) else None
 

@@ -70,3 +70,9 @@ def test_commune_and_phone() -> None:
 )
 def test_field_named_in_an_edit_request(text: str, field: str | None) -> None:
     assert fields.field_named(text) == field
+
+
+@pytest.mark.parametrize(("text", "answer"), [("đừng gửi", False), ("đừng", False),
+                                              ("đúng, gửi đi", True), ("không", False)])
+def test_dont_send_is_a_no_at_the_summary(text: str, answer: bool) -> None:
+    assert fields.yes_no(text) is answer

@@ -21,12 +21,10 @@ STORIES = [
      "complaint"),
     ("The company deducted insurance from our wages for six months but paid nothing to VSS",
      "complaint"),
-    # Known miss of the merged model (2026-12-02): wrong data told as a story is still read as
-    # a question about correcting it ("so bhxh sai ngay sinh sua the nao" is ask_question); the
-    # knowledge answer then keeps the story as the description if the citizen asks for the form.
-    pytest.param("so bao hiem cua me toi ghi sai nam sinh nen khong lam duoc thu tuc huong luong"
-                 " huu", "complaint", marks=pytest.mark.xfail(strict=True, reason="read as a "
-                                                              "question (docs/nlu.md)")),
+    # Wrong data told as a story, not the question about correcting it ("so bhxh sai ngay sinh
+    # sua the nao" is ask_question): a known miss until the 2026-12-03 training data.
+    ("so bao hiem cua me toi ghi sai nam sinh nen khong lam duoc thu tuc huong luong huu",
+     "complaint"),
 ]
 
 
