@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import MONDAY, PASSWORD, SERVICE, create, ticket_body
-from vss_tickets.intake import request_hash
-from vss_tickets.models import Message, OutboxNotification, Ticket
-from vss_tickets.schemas import TicketCreate
+from vss_tickets.domain.intake import request_hash
+from vss_tickets.domain.models import Message, OutboxNotification, Ticket
+from vss_tickets.domain.schemas import TicketCreate
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 

@@ -9,13 +9,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from .. import attachments
-from ..errors import ApiError, not_found
-from ..intake import find_ticket
-from ..lifecycle import OPEN_STATES
-from ..models import Attachment, Ticket
-from ..schemas import AttachmentLimits, AttachmentOut
-from .deps import ServiceCaller, Svc
+from vss_tickets.api.deps import ServiceCaller
+from vss_tickets.domain import attachments
+from vss_tickets.domain.errors import ApiError, ticket_not_found
+from vss_tickets.domain.intake import find_ticket
+from vss_tickets.domain.lifecycle import OPEN_STATES
+from vss_tickets.domain.models import Attachment, Ticket
+from vss_tickets.domain.schemas import AttachmentLimits, AttachmentOut
+from vss_tickets.services import Svc
 
 router = APIRouter(prefix="/api/v1", tags=["attachments"])
 
@@ -113,7 +114,7 @@ async def for_ticket(
         with svc.db.session(write=True) as session:
             ticket = find_ticket(session, code)
             if ticket is None or ticket.conversation_id != conversation_id:
-                raise not_found(f"Không tìm thấy yêu cầu {code}", f"No ticket {code}")
+                raise ticket_not_found(code)
             if ticket.state not in OPEN_STATES:
                 raise ApiError(
                     409, "ticket_closed", "Yêu cầu đã kết thúc", "The ticket is no longer open"

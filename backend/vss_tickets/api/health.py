@@ -6,8 +6,8 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import func, select, text
 
-from ..models import Unit
-from .deps import Svc
+from vss_tickets.domain.models import Unit
+from vss_tickets.services import Svc
 
 router = APIRouter(tags=["health"])
 

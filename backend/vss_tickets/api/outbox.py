@@ -7,10 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from .. import outbox
-from ..models import OutboxNotification, Ticket
-from ..schemas import DeliveryFailureIn, OutboxEntry, OutboxItem
-from .deps import ReadSession, ServiceCaller, Svc, WriteSession
+from vss_tickets.api.deps import ServiceCaller
+from vss_tickets.domain import outbox
+from vss_tickets.domain.models import OutboxNotification, Ticket
+from vss_tickets.domain.schemas import DeliveryFailureIn, OutboxEntry, OutboxItem
+from vss_tickets.services import ReadSession, Svc, WriteSession
 
 router = APIRouter(prefix="/api/v1", tags=["outbox"])
 

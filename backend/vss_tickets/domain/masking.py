@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from .identifiers import mask_numbers
+from vss_tickets.domain.identifiers import mask_numbers
 
 
 def mask_tail(value: str | None, keep: int = 4) -> str | None:

@@ -18,10 +18,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from . import audit, lifecycle
-from .errors import ApiError, forbidden, not_found
-from .models import Staff, Ticket
-from .outbox import notify
+from vss_tickets.domain import audit, lifecycle
+from vss_tickets.domain.errors import ApiError, forbidden, ticket_not_found
+from vss_tickets.domain.models import Staff, Ticket
+from vss_tickets.domain.outbox import notify
 
 ACTIVE = ("waiting", "held")
 
@@ -152,7 +152,7 @@ def citizen_message(
     `chat_not_active`."""
     ticket = lifecycle.load(session, code)  # 404 for an unknown code
     if ticket.conversation_id != conversation_id:
-        raise not_found(f"Không tìm thấy yêu cầu {code}", f"No ticket {code}")
+        raise ticket_not_found(code)
     if ticket.chat_state not in ACTIVE:
         raise ApiError(
             409,

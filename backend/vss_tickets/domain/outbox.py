@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from .errors import not_found
-from .models import OutboxNotification, Ticket
+from vss_tickets.domain.errors import not_found, ticket_not_found
+from vss_tickets.domain.models import OutboxNotification, Ticket
 
 # Delivery retries: 30 s, 1 min, 2 min … at most an hour apart, given up after 10 failures.
 FIRST_RETRY = timedelta(seconds=30)
@@ -96,7 +96,7 @@ def for_ticket(session: Session, code: str) -> list[OutboxNotification]:
     """Every notification of the ticket `code`, oldest first, delivered or not (404 if unknown)."""
     ticket_id = session.scalar(select(Ticket.id).where(Ticket.code == code))
     if ticket_id is None:
-        raise not_found(f"Không tìm thấy yêu cầu {code}", f"No ticket {code}")
+        raise ticket_not_found(code)
     return list(
         session.scalars(
             select(OutboxNotification)
