@@ -13,9 +13,9 @@ from vss_tickets.api.deps import ServiceCaller
 from vss_tickets.domain import attachments
 from vss_tickets.domain.errors import ApiError, ticket_not_found
 from vss_tickets.domain.intake import find_ticket
-from vss_tickets.domain.lifecycle import OPEN_STATES
 from vss_tickets.domain.models import Attachment, Ticket
 from vss_tickets.domain.schemas import AttachmentLimits, AttachmentOut
+from vss_tickets.domain.states import OPEN_STATES
 from vss_tickets.services import Svc
 
 router = APIRouter(prefix="/api/v1", tags=["attachments"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from vss_tickets.domain.outbox import STATE_LABELS
+from vss_tickets.domain.states import LABELS as STATE_LABELS
 from vss_tickets.refdata import read_yaml
 
 LANGS = ("vi", "en")

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 from vss_tickets.domain.auth import in_scope, scope
 from vss_tickets.domain.errors import not_found, ticket_not_found
 from vss_tickets.domain.identifiers import normalise_phone
-from vss_tickets.domain.lifecycle import OPEN_STATES, load
+from vss_tickets.domain.lifecycle import load
 from vss_tickets.domain.models import AuditEvent, Consultation, Staff, Ticket, Unit
 from vss_tickets.domain.queue import QueueFilter, query
 from vss_tickets.domain.reference import add_working_days, reference_data
+from vss_tickets.domain.states import OPEN_STATES
 from vss_tickets.domain.text import nfc
 
 PAGE_SIZE = 50

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session, undefer
 
 from vss_tickets.domain import audit
 from vss_tickets.domain.errors import ApiError
-from vss_tickets.domain.lifecycle import OPEN_STATES
 from vss_tickets.domain.models import Attachment, AuditEvent, Staff, Ticket
+from vss_tickets.domain.states import OPEN_STATES
 from vss_tickets.infra.config import Settings
 from vss_tickets.infra.db import Database
 

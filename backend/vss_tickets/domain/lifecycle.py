@@ -30,9 +30,8 @@ from vss_tickets.domain.reference import (
     paused_working_days,
     ticket_deadlines,
 )
+from vss_tickets.domain.states import OPEN_STATES
 from vss_tickets.infra.clock import VIETNAM
-
-OPEN_STATES = ("received", "accepted", "in_progress", "waiting_citizen")
 
 # action -> {state it is allowed in: state it leads to}
 TRANSITIONS: dict[str, dict[str, str]] = {

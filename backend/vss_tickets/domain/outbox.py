@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from vss_tickets.domain.errors import not_found, ticket_not_found
 from vss_tickets.domain.models import OutboxNotification, Ticket
+from vss_tickets.domain.states import LABELS
 
 # Delivery retries: 30 s, 1 min, 2 min … at most an hour apart, given up after 10 failures.
 FIRST_RETRY = timedelta(seconds=30)
@@ -19,20 +20,9 @@ MAX_ATTEMPTS = 10
 # another only if neither an acknowledgement nor a failure came back in that time.
 LEASE = timedelta(minutes=2)
 
-STATE_LABELS: dict[str, tuple[str, str]] = {
-    "received": ("đã tiếp nhận", "received"),
-    "accepted": ("đã thụ lý", "accepted"),
-    "rejected": ("không thụ lý", "rejected"),
-    "in_progress": ("đang xử lý", "in progress"),
-    "waiting_citizen": ("chờ bổ sung thông tin từ công dân", "waiting for your information"),
-    "resolved": ("đã giải quyết", "resolved"),
-    "closed": ("đã đóng", "closed"),
-}
-
-
 def notify(session: Session, ticket: Ticket, event: str, at: datetime, **payload: Any) -> None:
     """Queue a notification about `ticket` for its channel and conversation."""
-    label_vi, label_en = STATE_LABELS[ticket.state]
+    label_vi, label_en = LABELS[ticket.state]
     session.add(
         OutboxNotification(
             ticket_id=ticket.id,

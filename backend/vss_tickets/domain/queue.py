@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from vss_tickets.domain.auth import in_scope, scope
 from vss_tickets.domain.errors import not_found
-from vss_tickets.domain.lifecycle import OPEN_STATES
 from vss_tickets.domain.models import Staff, Ticket
+from vss_tickets.domain.states import OPEN_STATES
 
 
 @dataclass
