@@ -25,22 +25,6 @@ from vss_tickets.domain.outbox import notify
 
 ACTIVE = ("waiting", "held")
 
-# What the citizen is told when the chat changes (Vietnamese, English).
-_CHAT_TEXT = {
-    "taken": (
-        "Một cán bộ BHXH đã nhận trao đổi với bạn về yêu cầu {code}. Bạn cứ nhắn tại đây.",
-        "A VSS officer has joined the chat about request {code}. Write to them here.",
-    ),
-    "released": (
-        "Cán bộ đã kết thúc trao đổi trực tiếp về yêu cầu {code}.",
-        "The officer has ended the live chat about request {code}.",
-    ),
-    "expired": (
-        "Hiện chưa có cán bộ tiếp nhận trao đổi trực tiếp về yêu cầu {code}.",
-        "No officer could take the live chat about request {code} yet.",
-    ),
-}
-
 
 def may_release(ticket: Ticket, staff: Staff) -> bool:
     """The holding officer, or a supervisor or admin (scope is checked by the caller)."""
@@ -61,9 +45,8 @@ def _record(
 
 
 def _tell(session: Session, ticket: Ticket, change: str, now: datetime, **payload: object) -> None:
-    """Queue the `chat_<change>` notification with what the citizen is told."""
-    text_vi, text_en = (t.format(code=ticket.code) for t in _CHAT_TEXT[change])
-    notify(session, ticket, f"chat_{change}", now, text_vi=text_vi, text_en=text_en, **payload)
+    """Queue the `chat_<change>` notification (the assistant words it for the citizen)."""
+    notify(session, ticket, f"chat_{change}", now, **payload)
     session.flush()
 
 

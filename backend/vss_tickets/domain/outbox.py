@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from vss_tickets.domain.errors import not_found, ticket_not_found
 from vss_tickets.domain.models import OutboxNotification, Ticket
-from vss_tickets.domain.states import LABELS
 
 # Delivery retries: 30 s, 1 min, 2 min … at most an hour apart, given up after 10 failures.
 FIRST_RETRY = timedelta(seconds=30)
@@ -20,9 +19,11 @@ MAX_ATTEMPTS = 10
 # another only if neither an acknowledgement nor a failure came back in that time.
 LEASE = timedelta(minutes=2)
 
+
 def notify(session: Session, ticket: Ticket, event: str, at: datetime, **payload: Any) -> None:
-    """Queue a notification about `ticket` for its channel and conversation."""
-    label_vi, label_en = LABELS[ticket.state]
+    """Queue a notification about `ticket` for its channel and conversation. It carries facts
+    (the event, the ticket's state, language and unit, and `payload`: a message, a resolution,
+    a new unit …); the assistant words them for the citizen (bot/delivery.py)."""
     session.add(
         OutboxNotification(
             ticket_id=ticket.id,
@@ -33,8 +34,7 @@ def notify(session: Session, ticket: Ticket, event: str, at: datetime, **payload
                 "code": ticket.code,
                 "state": ticket.state,
                 "language": ticket.language,
-                "text_vi": f"Yêu cầu {ticket.code}: {label_vi}.",
-                "text_en": f"Request {ticket.code}: {label_en}.",
+                "unit": ticket.unit_code,
                 # A ticket with a live chat: the assistant shows a reply in a held chat as chat.
                 **({"chat_state": ticket.chat_state} if ticket.chat_state else {}),
                 **payload,
