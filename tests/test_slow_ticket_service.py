@@ -3,44 +3,26 @@ answers a knowledge question while other conversations' ticket submissions hang 
 
 from __future__ import annotations
 
-import os
 import secrets
-import subprocess
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
 
-from bot.settings import ROOT
 from tests.fake_tickets import FakeTicketService
-from tests.stack import BOT_PY, free_port, wait_until_healthy
-from tests.test_intake_actions import FORM_SLOTS_FILLED
+from tests.trackers import FORM_SLOTS_FILLED, action_call
 
 TOKEN = secrets.token_urlsafe(24)  # made per run, never a fixed secret
 
 
 def call(action: str, sender: str, text: str, slots: dict) -> dict:
     """What Rasa POSTs to the action server for ``action`` in conversation ``sender``."""
-    return {
-        "next_action": action,
-        "sender_id": sender,
-        "version": "3.6.21",
-        "domain": {},
-        "tracker": {
-            "sender_id": sender,
-            "slots": {"language": "vi", **slots},
-            "latest_message": {"text": text, "intent": {"name": "ask_question"},
-                               "entities": []},
-            "events": [{"event": "user", "text": text, "input_channel": "rest"}],
-            "paused": False,
-            "followup_action": None,
-            "active_loop": {},
-            "latest_action_name": "action_listen",
-        },
-    }
+    return action_call(action, sender, {"language": "vi", **slots}, text=text,
+                       intent="ask_question", channel="rest", latest_action="action_listen")
 
 
 @pytest.fixture
@@ -52,22 +34,10 @@ def slow_service() -> Iterator[FakeTicketService]:
 
 
 @pytest.fixture
-def action_server(slow_service: FakeTicketService, tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "APP_ENV": "test", "ACTIONS_PORT": str(port), "ACTIONS_TOKEN": TOKEN,
-           "TICKETS_URL": slow_service.url}
-    log = tmp_path / "actions.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen([str(BOT_PY), "-m", "bot.cli", "actions"], cwd=ROOT, env=env,
-                                   stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(f"{url}/health", process, 180)
+def action_server(slow_service: FakeTicketService, tmp_path: Path,
+                  start_action_server: Any) -> Iterator[str]:
+    with start_action_server(slow_service.url, TOKEN, tmp_path / "actions.log") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(30)
-        print(log.read_text(errors="replace")[-3000:])
 
 
 def test_a_knowledge_answer_does_not_wait_for_a_hanging_ticket_service(

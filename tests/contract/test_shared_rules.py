@@ -7,7 +7,6 @@ a rule changed on one side only fails here."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,17 +24,10 @@ VECTORS = yaml.safe_load(Path(__file__).with_name("identifiers.yaml").read_text(
 AUTH = {"Authorization": f"Bearer {TICKETS_TOKEN}"}
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    stack = Stack.configure(Path(tmp_path_factory.mktemp("contract")))
-    try:
-        stack.start_tickets()
-    except Exception:
-        print(stack.logs())
-        stack.stop_all()
-        raise
-    yield stack.tickets_url
-    stack.stop_all()
+@pytest.fixture
+def service(tickets: Stack) -> str:
+    """The URL of the run's ticket service."""
+    return tickets.tickets_url
 
 
 def accepted(url: str, **citizen: Any) -> bool:

@@ -93,13 +93,7 @@ def for_ticket(code: str, _caller: ServiceCaller, session: ReadSession) -> list[
 
 def entry(n: OutboxNotification, code: str) -> OutboxEntry:
     return OutboxEntry(
-        id=n.id,
-        ticket_code=code,
-        event=n.event,
-        channel=n.channel,
-        conversation_id=n.conversation_id,
-        payload=n.payload,
-        created_at=n.created_at,
+        **item(n, code).model_dump(),
         state=outbox.state(n),  # type: ignore[arg-type]
         delivered_at=n.delivered_at,
         attempts=n.attempts,
