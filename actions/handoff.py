@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import fields
-from actions.intake import ValidateIntakeForm, ticket_payload
+from actions.intake import FormAnswers, create_request
 from actions.replies import button, language_of, say, text
 from bot.pii import mask
 from bot.tickets import TicketClient, TicketServiceError, idempotency_key
@@ -100,7 +100,7 @@ class ActionRequestHuman(Action):
         return [SlotSet("handoff_start", goes_live(tracker, hours))]
 
 
-class ValidateHandoffForm(ValidateIntakeForm):
+class ValidateHandoffForm(FormAnswers):
     """The handoff form's answers, checked exactly like the intake form's (the province with
     the routing preview for an enquiry, the phone normalised, the name optional)."""
 
@@ -133,9 +133,9 @@ def handoff_request(tracker: Tracker) -> dict[str, Any]:
     description = text(tracker, "handoff_description")
     if words:
         description += "\n" + mask(words)[: fields.MAX_DESCRIPTION - len(description) - 1]
-    payload = {**ticket_payload(tracker), "kind": "enquiry", "topic": "other",
-               "description": description, "commune": None, "handoff": True}
-    payload["citizen"] = {**payload["citizen"], "cccd": None, "bhxh_code": None}
+    payload = create_request(tracker, None, kind="enquiry", topic="other",
+                             description=description, commune=None, cccd=None, bhxh_code=None,
+                             handoff=True)
     key = idempotency_key(tracker.sender_id, "handoff", repr(stamp))
     return {"payload": payload, "key": key}
 

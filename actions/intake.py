@@ -155,54 +155,80 @@ class AskSlot(Action, ABC):
 ASK_ACTIONS = {slot: type(f"Ask_{slot}", (AskSlot,), {"slot": slot}) for slot in FORM_SLOTS}
 
 
-class ValidateIntakeForm(FormValidationAction):
-    """Validates each answer; re-asks with a reason, explains after two failures.
+class FormAnswers(FormValidationAction, ABC):
+    """Validates each answer of a form asking the intake's fields (the intake and the handoff
+    forms); re-asks with a reason, explains after two failures.
 
     A question asked instead of an answer (other than for the description) is answered
     from the knowledge base and the form asks again, without counting a failure.
-
-    In the intake form every message reaches the form (no rule stops it on the NLU's guess):
-    the message itself decides, deterministically, whether it cancels (asked once when the form
-    holds answers), edits a field it names ("sửa tên"), or answers; the personal details it
-    states besides the answer ("Tôi tên là …, số điện thoại …") fill their slots too.
     """
 
+    @abstractmethod
     def name(self) -> str:
-        return "validate_intake_form"
+        """The form's validation action (abstract: rasa-sdk registers only the forms)."""
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """The cancellation and edit requests first, then the answer and its extra details."""
-        requested = tracker.get_slot("requested_slot")
-        message = (tracker.latest_message or {}).get("text") or ""
-        if tracker.active_loop_name != "intake_form" or requested is None:
-            return await super().run(dispatcher, tracker, domain)
-        decided = _steer(requested, message, dispatcher, tracker)
-        if decided is not None:
-            return [SlotSet(slot, value) for slot, value in decided.items()]
-        events = await super().run(dispatcher, tracker, domain)
-        return events + _extra_details(requested, message, tracker, events)
+    def validate_ticket_kind(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._validate("ticket_kind", value, dispatcher, tracker)
 
-    def __getattr__(self, name: str) -> Callable[..., dict[str, Any]]:
-        """``validate_<slot>`` for every slot in ``_PARSERS`` (rasa-sdk looks them up by name)."""
-        slot = name.removeprefix("validate_")
-        if slot == name or slot not in _PARSERS:
-            raise AttributeError(name)
+    def validate_topic(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._validate("topic", value, dispatcher, tracker)
 
-        def validate(
-            value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-        ) -> dict[str, Any]:
-            # One message can name two values ("đòi tiền khi rút 1 lần"): the first valid wins.
-            candidates = (value or [None]) if isinstance(value, list) else [value]
-            results = [_PARSERS[slot](candidate, tracker) for candidate in candidates]
-            parsed = next((r for r in results if r[0] is not None), results[-1])
-            checked = self._check(slot, *parsed, dispatcher, tracker)
-            if slot == "description" and checked.get("description"):
-                checked.update(inferred(checked["description"], tracker))
-            return checked
+    def validate_description(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._validate("description", value, dispatcher, tracker)
 
-        return validate
+    def validate_office_level(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._validate("office_level", value, dispatcher, tracker)
+
+    def validate_province(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._validate("province", value, dispatcher, tracker)
+
+    def validate_commune(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._validate("commune", value, dispatcher, tracker)
+
+    def validate_full_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._validate("full_name", value, dispatcher, tracker)
+
+    def validate_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._validate("phone", value, dispatcher, tracker)
+
+    def validate_id_number(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._validate("id_number", value, dispatcher, tracker)
+
+    def validate_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._validate("consent", value, dispatcher, tracker)
+
+    def _validate(
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        """The answer for ``slot`` parsed by ``_PARSERS``, kept or refused."""
+        # One message can name two values ("đòi tiền khi rút 1 lần"): the first valid wins.
+        candidates = (value or [None]) if isinstance(value, list) else [value]
+        results = [_PARSERS[slot](candidate, tracker) for candidate in candidates]
+        parsed = next((r for r in results if r[0] is not None), results[-1])
+        checked = self._check(slot, *parsed, dispatcher, tracker)
+        if slot == "description" and checked.get("description"):
+            checked.update(inferred(checked["description"], tracker))
+        return checked
 
     def _check(
         self,
@@ -230,6 +256,32 @@ class ValidateIntakeForm(FormValidationAction):
             say(dispatcher, tracker, "explain", field=label(tracker, slot), buttons=[
                 button(tracker, "stop", "/stop"), button(tracker, "human", "/request_human")])
         return {slot: None, "failed_attempts": failures}
+
+
+
+class ValidateIntakeForm(FormAnswers):
+    """The intake form's answers. Every message reaches the form (no rule stops it on the NLU's
+    guess): the message itself decides, deterministically, whether it cancels (asked once when
+    the form holds answers), edits a field it names ("sửa tên"), or answers; the personal
+    details it states besides the answer ("Tôi tên là …, số điện thoại …") fill their slots too.
+    """
+
+    def name(self) -> str:
+        return "validate_intake_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """The cancellation and edit requests first, then the answer and its extra details."""
+        requested = tracker.get_slot("requested_slot")
+        message = (tracker.latest_message or {}).get("text") or ""
+        if requested is None:
+            return await super().run(dispatcher, tracker, domain)
+        decided = _steer(requested, message, dispatcher, tracker)
+        if decided is not None:
+            return [SlotSet(slot, value) for slot, value in decided.items()]
+        events = await super().run(dispatcher, tracker, domain)
+        return events + _extra_details(requested, message, tracker, events)
 
     def validate_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -500,8 +552,7 @@ def submission(tracker: Tracker) -> dict[str, Any]:
     refuses a reused key with another body."""
     confirming = max((i for i, e in enumerate(tracker.events) if e.get("event") == "user"),
                      default=len(tracker.events))
-    payload = {**ticket_payload(tracker),
-               "transcript": chat_transcript(tracker, tracker.events[:confirming])}
+    payload = ticket_payload(tracker, tracker.events[:confirming])
     citizen = payload["citizen"]
     key = idempotency_key(
         tracker.sender_id, payload["kind"], payload["topic"], payload["description"],
@@ -555,25 +606,46 @@ def chat_transcript(
     return turns[-MAX_TURNS:]
 
 
-def ticket_payload(tracker: Tracker) -> dict[str, Any]:
-    """The ticket service's create request from the form's slots and the conversation."""
+def ticket_payload(
+    tracker: Tracker, events: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The ticket service's create request from the intake form's slots and the conversation
+    (its transcript from ``events``, default all the tracker's)."""
     cccd, bhxh_code = fields.split_id_number(tracker.get_slot("id_number"))
-    return {
-        "kind": tracker.get_slot("ticket_kind") or "complaint",
-        "topic": tracker.get_slot("topic") or "other",
+    return create_request(
+        tracker, events,
+        kind=tracker.get_slot("ticket_kind") or "complaint",
+        topic=tracker.get_slot("topic") or "other",
         # Numbers typed in the description are masked: the phone and the CCCD or BHXH code
         # travel in their own fields.
-        "description": mask(tracker.get_slot("description") or ""),
+        description=mask(tracker.get_slot("description") or ""),
+        commune=_given(tracker, "commune"), cccd=cccd, bhxh_code=bhxh_code,
+    )
+
+
+def create_request(
+    tracker: Tracker, events: list[dict[str, Any]] | None, *, kind: str, topic: str,
+    description: str, commune: str | None, cccd: str | None, bhxh_code: str | None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A create request: what the form gives (kind, topic, description, commune, numbers,
+    ``extra``) with what every request takes from the conversation (channel, language, name,
+    phone, province, unit concerned, consent, the transcript of ``events``)."""
+    return {
+        "kind": kind,
+        "topic": topic,
+        "description": description,
         "channel": tracker.get_latest_input_channel() or "rest",
         "conversation_id": tracker.sender_id,
         "language": language_of(tracker),
         "citizen": {"name": _given(tracker, "full_name"), "phone": tracker.get_slot("phone") or "",
                     "cccd": cccd, "bhxh_code": bhxh_code},
         "province": _given(tracker, "province"),
-        "commune": _given(tracker, "commune"),
+        "commune": commune,
         "about_unit_code": tracker.get_slot("about_unit_code"),
         "consent": tracker.get_slot("consent") is True,
-        "transcript": chat_transcript(tracker),
+        "transcript": chat_transcript(tracker, events),
+        **extra,
     }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.vocabulary import kinds, topics
+from bot.vocabulary import kinds, state_statuses, topics
 
 # key: (Vietnamese, English). Placeholders are filled with str.format.
 TEXTS: dict[str, tuple[str, str]] = {
@@ -384,17 +384,11 @@ def _capitalised(labels: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str
 
 
 # Names of codes shown to the citizen: ticket kinds and topics (the ticket service's own labels,
-# bot/vocabulary.py), states, form fields and intents.
+# bot/vocabulary.py), states (refdata/states.yaml), form fields and intents.
 LABELS: dict[str, tuple[str, str]] = {
     **_capitalised(kinds()),
     **_capitalised(topics()),
-    "state_received": ("Đã tiếp nhận, chờ thụ lý", "Received, awaiting acceptance"),
-    "state_accepted": ("Đã thụ lý", "Accepted"),
-    "state_rejected": ("Không thụ lý", "Not accepted"),
-    "state_in_progress": ("Đang giải quyết", "Being handled"),
-    "state_waiting_citizen": ("Chờ bạn bổ sung thông tin", "Waiting for information from you"),
-    "state_resolved": ("Đã giải quyết", "Resolved"),
-    "state_closed": ("Đã đóng", "Closed"),
+    **{f"state_{code}": status for code, status in state_statuses().items()},
     "check_status": ("Tra cứu phiếu", "Check a ticket"),
     "ticket_kind": ("Loại yêu cầu", "Kind"),
     "topic": ("Lĩnh vực", "Area"),

@@ -40,10 +40,10 @@ ROOT = Path(__file__).resolve().parents[1]
 BACKEND = ROOT / "backend"
 sys.path.insert(0, str(BACKEND))
 
-from vss_tickets.auth import create_staff  # noqa: E402
-from vss_tickets.db import Database  # noqa: E402
-from vss_tickets.migrate import init_db  # noqa: E402
-from vss_tickets.models import Ticket, TicketCodeCounter, Unit  # noqa: E402
+from vss_tickets.domain.auth import create_staff  # noqa: E402
+from vss_tickets.domain.models import Ticket, TicketCodeCounter, Unit  # noqa: E402
+from vss_tickets.infra.db import Database  # noqa: E402
+from vss_tickets.infra.migrate import init_db  # noqa: E402
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_DB = "vss_tickets_bench"

@@ -3,8 +3,8 @@
 Real time, unless ``VSS_CLOCK_FILE`` names a clock file and ``APP_ENV`` is not ``production``:
 the file's line ``<ISO 8601 instant> <Unix time>`` says that the clock read the instant when the
 real clock read the Unix time, and the clock runs on from there. The ticket service reads the
-same file the same way (``backend/vss_tickets/clock.py``), so a test moves every process at once
-(``tests/stack.py``). An empty or missing file means real time.
+same file the same way (``backend/vss_tickets/infra/clock.py``), so a test moves every process at
+once (``tests/stack.py``). An empty or missing file means real time.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """Delivers the ticket service's outbox (status changes, staff replies) to the citizen's chat.
 
+A notification carries facts (event, state, unit, message, …); the sentences the citizen reads
+are composed here, in the ticket's language, from one wording table (``WORDS``).
+
 Each notification becomes a bot message appended to its conversation through Rasa's HTTP API
 with ``execute_side_effects``: Rasa sends it on the ticket's stored channel (web chat, Zalo,
 Messenger; never the conversation's "latest" channel, which whoever writes to the conversation
@@ -30,28 +33,42 @@ from bot.deliver_health import NOTIFICATIONS, STATE
 from bot.handoff_relay import HandoffRelay
 from bot.rasa_link import RasaLink
 from bot.tickets import TicketServiceError
+from bot.vocabulary import state_labels
 
 logger = logging.getLogger(__name__)
 
-# (Vietnamese, English) lines added under the notice, by event.
-DETAIL = {
+# Everything a notification tells the citizen, (Vietnamese, English) by key: the ticket service's
+# outbox carries facts (event, state, unit, message …), these sentences are made of them here.
+WORDS: dict[str, tuple[str, str]] = {
+    "notice": ("Yêu cầu {code}: {state}.", "Request {code}: {state}."),
     "staff_reply": ("Cán bộ trả lời: {message}", "The officer replied: {message}"),
     "info_requested": ("Cán bộ đề nghị bạn bổ sung: {message}",
                        "The officer asks you for more information: {message}"),
-}
-RESOLUTION = ("Kết quả giải quyết: {resolution}", "Outcome: {resolution}")
-CHECK_HINT = ("(Gõ \"tra cứu phiếu\" để xem chi tiết.)",
-              "(Type \"check my ticket\" for the details.)")
-CHAT_REPLY = ("Cán bộ: {message}", "Officer: {message}")
-# After a live chat ends the assistant answers again: what it says, by how the chat ended.
-RESUMED = {
+    "resolution": ("Kết quả giải quyết: {resolution}", "Outcome: {resolution}"),
+    "check_hint": ("(Gõ \"tra cứu phiếu\" để xem chi tiết.)",
+                   "(Type \"check my ticket\" for the details.)"),
+    "chat_reply": ("Cán bộ: {message}", "Officer: {message}"),
+    # A live chat with an officer changed (the first line of its notice).
+    "chat_taken": (
+        "Một cán bộ BHXH đã nhận trao đổi với bạn về yêu cầu {code}. Bạn cứ nhắn tại đây.",
+        "A VSS officer has joined the chat about request {code}. Write to them here.",
+    ),
     "chat_released": (
+        "Cán bộ đã kết thúc trao đổi trực tiếp về yêu cầu {code}.",
+        "The officer has ended the live chat about request {code}.",
+    ),
+    "chat_expired": (
+        "Hiện chưa có cán bộ tiếp nhận trao đổi trực tiếp về yêu cầu {code}.",
+        "No officer could take the live chat about request {code} yet.",
+    ),
+    # After a live chat ends the assistant answers again: what it says, by how the chat ended.
+    "resumed_chat_released": (
         "Trợ lý ảo tiếp tục hỗ trợ bạn. Nếu còn vướng mắc, bạn có thể gửi phiếu yêu cầu để đơn "
         "vị có trách nhiệm trả lời trong thời hạn luật định.",
         "The assistant is back to help you. If anything is still unresolved, you can file a "
         "ticket and the responsible office will answer within the time the law sets.",
     ),
-    "chat_expired": (
+    "resumed_chat_expired": (
         "Yêu cầu của bạn vẫn được ghi nhận với mã {code} và sẽ được đơn vị có trách nhiệm trả "
         "lời trong thời hạn. Trợ lý ảo tiếp tục hỗ trợ bạn; bạn cũng có thể gửi phiếu khiếu nại "
         "hoặc kiến nghị.",
@@ -59,28 +76,30 @@ RESUMED = {
         "it in time. The assistant is back to help you; you can also file a complaint or a "
         "recommendation.",
     ),
+    "ticket_button": ("Gửi phiếu yêu cầu", "File a ticket"),
+    "transferred": ("Yêu cầu {code} đã được chuyển đến {unit} để giải quyết.",
+                    "Request {code} has been transferred to {unit}, which will handle it."),
+    "deadline_moved": (
+        "Hạn giải quyết yêu cầu {code} được lùi đến ngày {due}: thời gian chờ bạn bổ sung thông "
+        "tin ({days} ngày làm việc) không tính vào thời hạn.",
+        "The answer deadline of request {code} moves to {due}: the {days} working days spent "
+        "waiting for your information do not count.",
+    ),
+    "info_reply_hint": ("Bạn trả lời ngay tại đây: tin nhắn tiếp theo của bạn sẽ được chuyển "
+                        "đến cán bộ.", "Reply here: your next message goes to the officer."),
+    "rate": ("Bạn hài lòng với kết quả giải quyết ở mức nào? Chọn từ 1 (không hài lòng) đến 5 "
+             "(rất hài lòng).", "How satisfied are you with the outcome? Choose from 1 (not at "
+             "all) to 5 (very)."),
+    "reopen_offer": (
+        "Nếu chưa đồng ý với kết quả, trong {days} ngày kể từ khi giải quyết bạn có thể yêu cầu "
+        "mở lại: bấm \"Mở lại yêu cầu\".",
+        "If you disagree with the outcome, you can reopen the request within {days} days of the "
+        "decision: press \"Reopen\".",
+    ),
+    "reopen_button": ("Mở lại yêu cầu", "Reopen"),
 }
-TICKET_BUTTON = ("Gửi phiếu yêu cầu", "File a ticket")
-TRANSFERRED = ("Yêu cầu {code} đã được chuyển đến {unit} để giải quyết.",
-               "Request {code} has been transferred to {unit}, which will handle it.")
-DEADLINE_MOVED = (
-    "Hạn giải quyết yêu cầu {code} được lùi đến ngày {due}: thời gian chờ bạn bổ sung thông "
-    "tin ({days} ngày làm việc) không tính vào thời hạn.",
-    "The answer deadline of request {code} moves to {due}: the {days} working days spent "
-    "waiting for your information do not count.",
-)
-INFO_REPLY_HINT = ("Bạn trả lời ngay tại đây: tin nhắn tiếp theo của bạn sẽ được chuyển đến "
-                   "cán bộ.", "Reply here: your next message goes to the officer.")
-RATE = ("Bạn hài lòng với kết quả giải quyết ở mức nào? Chọn từ 1 (không hài lòng) đến 5 (rất "
-        "hài lòng).", "How satisfied are you with the outcome? Choose from 1 (not at all) to 5 "
-        "(very).")
-REOPEN_OFFER = (
-    "Nếu chưa đồng ý với kết quả, trong {days} ngày kể từ khi giải quyết bạn có thể yêu cầu mở "
-    "lại: bấm \"Mở lại yêu cầu\".",
-    "If you disagree with the outcome, you can reopen the request within {days} days of the "
-    "decision: press \"Reopen\".",
-)
-REOPEN_BUTTON = ("Mở lại yêu cầu", "Reopen")
+CHAT_EVENTS = ("chat_taken", "chat_released", "chat_expired")
+RESUMING = ("chat_released", "chat_expired")  # the conversation is resumed after these
 # The citizen's next message answers the notification (actions/ticket_reply.py): what for.
 REPLY_KIND = {"info_requested": "info", "rated": "rating"}
 
@@ -90,38 +109,50 @@ def _pick(item: dict[str, Any]) -> int:
     return 1 if (item.get("payload") or {}).get("language") == "en" else 0
 
 
+def _say(key: str, item: dict[str, Any], **facts: object) -> str:
+    """The sentence `key` in the ticket's language, filled in with `facts`."""
+    return WORDS[key][_pick(item)].format(**facts)
+
+
+def _first_line(item: dict[str, Any], code: str) -> str:
+    """What happened: the chat's change, a moved deadline, a transfer, or the ticket's state."""
+    payload, event, pick = item.get("payload") or {}, item.get("event"), _pick(item)
+    unit = payload.get("to_unit_name_en" if pick else "to_unit_name_vi")
+    if event in CHAT_EVENTS:
+        return _say(str(event), item, code=code)
+    if event == "deadline_moved" and payload.get("resolution_due"):
+        due = date.fromisoformat(payload["resolution_due"]).strftime("%d/%m/%Y")
+        return _say("deadline_moved", item, code=code, due=due,
+                    days=payload.get("paused_working_days", 0))
+    if unit:  # a transfer: the new office, not the state
+        return _say("transferred", item, code=code, unit=unit)
+    label = state_labels().get(str(payload.get("state")))
+    return _say("notice", item, code=code, state=label[pick]) if label else code
+
+
 def render(item: dict[str, Any]) -> str:
     """The citizen-facing text of one outbox notification, in the ticket's language."""
     payload = item.get("payload") or {}
-    pick = _pick(item)
     event = item.get("event")
     if event == "staff_reply" and payload.get("chat_state") == "held" and payload.get("message"):
-        return CHAT_REPLY[pick].format(message=payload["message"])
+        return _say("chat_reply", item, message=payload["message"])
     code = payload.get("code") or item.get("ticket_code", "")
-    unit = payload.get("to_unit_name_en" if pick else "to_unit_name_vi")
-    if event == "deadline_moved" and payload.get("resolution_due"):
-        due = date.fromisoformat(payload["resolution_due"]).strftime("%d/%m/%Y")
-        lines = [DEADLINE_MOVED[pick].format(code=code, due=due,
-                                             days=payload.get("paused_working_days", 0))]
-    elif unit:  # a transfer: the new office, not the state
-        lines = [TRANSFERRED[pick].format(code=code, unit=unit)]
-    else:
-        lines = [payload.get("text_en" if pick else "text_vi") or code]
-    if event in DETAIL and payload.get("message"):
-        lines.append(DETAIL[event][pick].format(message=payload["message"]))
+    lines = [_first_line(item, code)]
+    if event in ("staff_reply", "info_requested") and payload.get("message"):
+        lines.append(_say(str(event), item, message=payload["message"]))
     if payload.get("resolution"):
-        lines.append(RESOLUTION[pick].format(resolution=payload["resolution"]))
+        lines.append(_say("resolution", item, resolution=payload["resolution"]))
     if _reply_kind(item) == "info":
-        lines.append(INFO_REPLY_HINT[pick])
+        lines.append(_say("info_reply_hint", item))
     elif _reply_kind(item) == "rating":
-        lines.append(RATE[pick])
+        lines.append(_say("rate", item))
         if payload.get("reopen_days"):
-            lines.append(REOPEN_OFFER[pick].format(days=payload["reopen_days"]))
+            lines.append(_say("reopen_offer", item, days=payload["reopen_days"]))
         return "\n".join(lines)
-    if event in RESUMED:
-        lines.append(RESUMED[event][pick].format(code=payload.get("code", "")))
+    if event in RESUMING:
+        lines.append(_say(f"resumed_{event}", item, code=payload.get("code", "")))
     elif payload.get("chat_state") not in ("waiting", "held"):  # a paused chat: no commands
-        lines.append(CHECK_HINT[pick])
+        lines.append(_say("check_hint", item))
     return "\n".join(lines)
 
 
@@ -135,9 +166,9 @@ def events(item: dict[str, Any]) -> list[dict[str, Any]]:
     kind = _reply_kind(item)
     if kind:
         return [_with_buttons(message, item, kind), *_await_reply(item, kind)]
-    if item.get("event") not in RESUMED:
+    if item.get("event") not in RESUMING:
         return [message]
-    button = {"title": TICKET_BUTTON[_pick(item)], "payload": "/file_complaint"}
+    button = {"title": _say("ticket_button", item), "payload": "/file_complaint"}
     return [{"event": "resume"}, {"event": "action", "name": "action_listen"},
             {**message, "data": {"buttons": [button]}}]
 
@@ -172,7 +203,7 @@ def _with_buttons(message: dict[str, Any], item: dict[str, Any], kind: str) -> d
         return message
     buttons = [{"title": str(n), "payload": str(n)} for n in range(1, 6)]
     if (item.get("payload") or {}).get("reopen_days"):
-        title = REOPEN_BUTTON[_pick(item)]
+        title = _say("reopen_button", item)
         buttons.append({"title": title, "payload": title})
     return {**message, "data": {"buttons": buttons}}
 

@@ -1,6 +1,6 @@
 """Personal identifiers (phone, CCCD, BHXH code) and their masking in free text, by the rules
 the ticket service keeps (`backend/vss_tickets/refdata/identifiers.yaml`, read by
-`vss_tickets/identifiers.py` too), so both sides accept and mask the same numbers."""
+`vss_tickets/domain/identifiers.py` too), so both sides accept and mask the same numbers."""
 
 from __future__ import annotations
 

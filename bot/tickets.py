@@ -22,7 +22,7 @@ TIMEOUT = (3.05, 10)  # seconds: connect, read
 SHORT_TIMEOUT = (2, 3)  # for answers the citizen is waiting on and that have a fallback
 
 
-# The receipt the ticket service issues at creation (backend ``vss_tickets/receipt.py``):
+# The receipt the ticket service issues at creation (backend ``vss_tickets/domain/receipt.py``):
 # 12 characters of Crockford's base32 shown as XXXX-XXXX-XXXX, typed back leniently.
 _RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _RECEIPT_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})

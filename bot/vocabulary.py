@@ -1,6 +1,7 @@
-"""The ticket service's vocabulary: ticket kinds and topics with their Vietnamese and English
-labels, read from its reference data (``backend/vss_tickets/refdata/routing.yaml``, where the
-service's routing reads them), so the two sides cannot disagree on a code or its name."""
+"""The ticket service's vocabulary: ticket kinds, topics and states with their Vietnamese and
+English labels, read from its reference data (``backend/vss_tickets/refdata/routing.yaml`` and
+``states.yaml``, which the service reads too), so the two sides cannot disagree on a code or its
+name."""
 
 from __future__ import annotations
 
@@ -17,6 +18,11 @@ def _routing() -> dict[str, Any]:
     return yaml.safe_load((REFDATA / "routing.yaml").read_text(encoding="utf-8"))
 
 
+@cache
+def _states() -> dict[str, Any]:
+    return yaml.safe_load((REFDATA / "states.yaml").read_text(encoding="utf-8"))["states"]
+
+
 def _labels(section: str) -> dict[str, tuple[str, str]]:
     return {code: (names["vi"], names["en"]) for code, names in _routing()[section].items()}
 
@@ -29,6 +35,16 @@ def kinds() -> dict[str, tuple[str, str]]:
 def topics() -> dict[str, tuple[str, str]]:
     """Topic code → (Vietnamese, English) label, in the service's order."""
     return _labels("topics")
+
+
+def state_labels() -> dict[str, tuple[str, str]]:
+    """State code → (Vietnamese, English) name, as a notice reads it ("đã thụ lý")."""
+    return {code: (s["label"]["vi"], s["label"]["en"]) for code, s in _states().items()}
+
+
+def state_statuses() -> dict[str, tuple[str, str]]:
+    """State code → (Vietnamese, English) status the status check tells the citizen."""
+    return {code: (s["status"]["vi"], s["status"]["en"]) for code, s in _states().items()}
 
 
 def about_staff_routed_above(kind: str, topic: str) -> bool:

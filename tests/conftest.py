@@ -6,19 +6,23 @@ One session-wide stack serves both suites, so Rasa loads its model once per run.
 from __future__ import annotations
 
 import os
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.clock import CLOCK_FILE, write_clock_file
 from bot.model import model_path
+from bot.settings import ROOT
 from tests.channels.fake_graph import FakeGraph
 from tests.channels.fake_zalo import FakeZalo
 from tests.channels.stack_fakes import graph_for, zalo_for
-from tests.stack import Stack
+from tests.stack import BOT_PY, Stack, free_port, wait_until_healthy
 
 
 def pytest_configure() -> None:
@@ -43,6 +47,33 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     except Exception:
         running.stop_all()
         print(running.logs())
+        raise
+    yield running
+    running.stop_all()
+
+
+@pytest.fixture(scope="session")
+def agent() -> Any:
+    """The trained model (a Rasa ``Agent``), loaded once per run."""
+    from rasa.core.agent import Agent  # Rasa loads slowly: only for the tests that use it
+
+    path = model_path()
+    if not path.exists():
+        pytest.fail(f"no trained model {path.name}: run `make train` first")
+    return Agent.load(str(path))
+
+
+@pytest.fixture(scope="session")
+def tickets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Only the real ticket service, on a free port with its own SQLite database: one for the
+    whole run, shared by the contract tests (each uses conversations and tickets of its own)."""
+    running = Stack.configure(tmp_path_factory.mktemp("tickets"))
+    running.env.pop("TICKETS_OFFICE_HOURS", None)  # the default hours (test_handoff_actions)
+    try:
+        running.start_tickets()
+    except Exception:
+        print(running.logs())
+        running.stop_all()
         raise
     yield running
     running.stop_all()
@@ -87,3 +118,29 @@ def stack_fake_graph(stack: Stack) -> Iterator[FakeGraph]:
     server = graph_for(stack.env)
     yield server
     server.stop()
+
+
+@contextmanager
+def _action_server(tickets_url: str, token: str, log: Path) -> Iterator[str]:
+    """The real `python -m bot.cli actions` on a free port, talking to ``tickets_url`` and
+    answering only ``token``; its URL. Its log's tail is printed when it stops."""
+    port = free_port()
+    env = {**os.environ, "APP_ENV": "test", "ACTIONS_PORT": str(port), "ACTIONS_TOKEN": token,
+           "TICKETS_URL": tickets_url}
+    with log.open("wb") as out:
+        process = subprocess.Popen([str(BOT_PY), "-m", "bot.cli", "actions"], cwd=ROOT, env=env,
+                                   stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(f"{url}/health", process, 180)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(30)
+        print(log.read_text(errors="replace")[-3000:])
+
+
+@pytest.fixture(scope="session")
+def start_action_server() -> Callable[[str, str, Path], AbstractContextManager[str]]:
+    """``with start_action_server(tickets_url, token, log) as url``: a real action server."""
+    return _action_server

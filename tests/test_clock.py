@@ -51,7 +51,7 @@ def test_production_ignores_and_refuses_the_clock_file(
 def test_the_ticket_service_reads_the_same_file_the_same_way(clock_file: Path) -> None:
     clock.write_clock_file(clock_file, DAY_BEFORE_TET)
     read = subprocess.run(
-        [str(TICKETS_PY), "-c", "from vss_tickets.clock import Clock; c = Clock.from_env(); "
+        [str(TICKETS_PY), "-c", "from vss_tickets.infra.clock import Clock; c = Clock.from_env(); "
          "print(c.now().isoformat()); print(c.today())"],
         capture_output=True, text=True, check=True,
     ).stdout.split()

@@ -3,18 +3,18 @@ of the citizen messages to pass on (its ticket service and Rasa replaced by stan
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from bot.delivery import events, render
+from bot.delivery import WORDS, events, render
 from bot.handoff_relay import HandoffRelay, new_messages, paused_since
 from bot.tickets import TicketServiceError
+from bot.vocabulary import state_labels
 
 REPLY = {
     "id": 7, "ticket_code": "BHXH-2026-000042", "event": "staff_reply",
     "payload": {"code": "BHXH-2026-000042", "state": "in_progress", "language": "vi",
-                "text_vi": "Yêu cầu BHXH-2026-000042: đang xử lý.",
-                "text_en": "Request BHXH-2026-000042: in progress.",
-                "message": "Chúng tôi đã nhận đủ hồ sơ."},
+                "unit": "bhxh.ha-noi", "message": "Chúng tôi đã nhận đủ hồ sơ."},
 }
 
 
@@ -29,7 +29,6 @@ def test_a_staff_reply_carries_the_officers_words_in_the_tickets_language() -> N
 def test_a_status_change_with_an_outcome() -> None:
     item = {**REPLY, "event": "status_changed",
             "payload": {**REPLY["payload"], "state": "resolved", "message": None,
-                        "text_vi": "Yêu cầu BHXH-2026-000042: đã giải quyết.",
                         "resolution": "Đã chi trả bổ sung tháng 10."}}
     lines = render(item).splitlines()
     assert lines[0] == "Yêu cầu BHXH-2026-000042: đã giải quyết."
@@ -91,24 +90,42 @@ def test_a_reply_in_a_held_live_chat_reads_as_chat() -> None:
 
 def test_no_commands_are_suggested_while_the_conversation_is_paused_for_a_chat() -> None:
     taken = {**REPLY, "event": "chat_taken",
-             "payload": {**REPLY["payload"], "chat_state": "held", "message": None,
-                         "text_vi": "Một cán bộ BHXH đã nhận trao đổi với bạn."}}
-    assert render(taken) == "Một cán bộ BHXH đã nhận trao đổi với bạn."
+             "payload": {**REPLY["payload"], "chat_state": "held", "message": None}}
+    assert render(taken) == ("Một cán bộ BHXH đã nhận trao đổi với bạn về yêu cầu "
+                             "BHXH-2026-000042. Bạn cứ nhắn tại đây.")
 
 
 def test_the_end_of_a_live_chat_resumes_the_conversation_and_offers_a_ticket() -> None:
-    for event, words in (("chat_released", "Trợ lý ảo tiếp tục hỗ trợ bạn."),
-                         ("chat_expired", "vẫn được ghi nhận với mã BHXH-2026-000042")):
+    for event, first, words in (
+        ("chat_released", "Cán bộ đã kết thúc trao đổi trực tiếp về yêu cầu BHXH-2026-000042.",
+         "Trợ lý ảo tiếp tục hỗ trợ bạn."),
+        ("chat_expired", "Hiện chưa có cán bộ tiếp nhận trao đổi trực tiếp về yêu cầu "
+         "BHXH-2026-000042.", "vẫn được ghi nhận với mã BHXH-2026-000042"),
+    ):
         item = {**REPLY, "event": event,
-                "payload": {**REPLY["payload"], "chat_state": "closed", "message": None,
-                            "text_vi": "Cán bộ đã kết thúc trao đổi trực tiếp."}}
+                "payload": {**REPLY["payload"], "chat_state": "closed", "message": None}}
         resume, listen, message = events(item)
         assert resume == {"event": "resume"}
         assert listen == {"event": "action", "name": "action_listen"}
-        assert message["text"].startswith("Cán bộ đã kết thúc trao đổi trực tiếp.\n")
+        assert message["text"].startswith(first + "\n")
         assert words in message["text"] and "tra cứu phiếu" not in message["text"]
         assert message["data"] == {"buttons": [{"title": "Gửi phiếu yêu cầu",
                                                 "payload": "/file_complaint"}]}
+
+
+def test_every_sentence_has_both_languages_with_the_same_facts() -> None:
+    for key, (vi, en) in WORDS.items():
+        assert vi.strip() and en.strip() and vi != en, key
+        assert set(re.findall(r"{(\w+)}", vi)) == set(re.findall(r"{(\w+)}", en)), key
+
+
+def test_every_state_is_announced_in_the_tickets_language() -> None:
+    for state, (vi, en) in state_labels().items():
+        item = {**REPLY, "event": "status_changed",
+                "payload": {**REPLY["payload"], "state": state, "message": None}}
+        english = {**item, "payload": {**item["payload"], "language": "en"}}
+        assert render(item).splitlines()[0] == f"Yêu cầu BHXH-2026-000042: {vi}.", state
+        assert render(english).splitlines()[0] == f"Request BHXH-2026-000042: {en}.", state
 
 
 def test_only_typed_messages_after_the_pause_are_passed_on() -> None:

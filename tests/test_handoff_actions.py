@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import ActionRequestHuman, ActionStartHandoff
 from bot.tickets import TicketClient
+from tests import trackers
 from tests.fake_tickets import FakeTicketService
 from tests.instants import DAY_BEFORE_TET, LUNCH_BREAK, SUNDAY_NIGHT, WORKING_MORNING
 from tests.stack import TICKETS_TOKEN, Stack, free_port
@@ -25,21 +25,6 @@ from tests.stack import TICKETS_TOKEN, Stack, free_port
 HOURS = "07:30-11:30,13:00-16:30"
 TICKET_BUTTON = {"vi": {"title": "Gửi phiếu yêu cầu", "payload": "/file_complaint"},
                  "en": {"title": "File a ticket", "payload": "/file_complaint"}}
-
-
-@pytest.fixture(scope="module")
-def tickets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The ticket service with its default office hours, at the instant a test sets."""
-    stack = Stack.configure(Path(tmp_path_factory.mktemp("tickets")))
-    stack.env["TICKETS_OFFICE_HOURS"] = HOURS
-    try:
-        stack.start_tickets()
-    except Exception:
-        print(stack.logs())
-        stack.stop_all()
-        raise
-    yield stack
-    stack.stop_all()
 
 
 @pytest.fixture
@@ -56,14 +41,9 @@ def use(monkeypatch: pytest.MonkeyPatch, url: str, token: str) -> None:
 
 
 def tracker(language: str = "vi", active_loop: str | None = None) -> Tracker:
-    return Tracker(
-        sender_id="conv-handoff", slots={"language": language},
-        latest_message={"text": "cho tôi gặp cán bộ", "intent": {"name": "request_human"},
-                        "entities": []},
-        events=[], paused=False, followup_action=None,
-        active_loop={"name": active_loop} if active_loop else {},
-        latest_action_name="action_listen",
-    )
+    return trackers.tracker({"language": language}, sender="conv-handoff",
+                            text="cho tôi gặp cán bộ", intent="request_human",
+                            active_loop=active_loop, latest_action="action_listen")
 
 
 def ask_human(language: str = "vi", active_loop: str | None = None) -> dict[str, Any]:

@@ -20,7 +20,7 @@ VECTORS: dict[str, list[list[Any]]] = yaml.safe_load(
 
 SERVICE_SIDE = """
 import json, sys
-from vss_tickets.identifiers import check_number, mask_numbers, normalise_phone
+from vss_tickets.domain.identifiers import check_number, mask_numbers, normalise_phone
 def accepted(check, raw):
     try:
         return check(raw)

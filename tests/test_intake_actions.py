@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,35 +23,7 @@ from actions.intake import (
 from actions.session import ActionSessionStart
 from tests.fake_tickets import FakeTicketService
 from tests.stack import Stack, free_port
-
-FORM_SLOTS_FILLED = {
-    "ticket_kind": "complaint",
-    "topic": "one_time_withdrawal",
-    "description": "Hồ sơ hưởng BHXH một lần nộp từ tháng 8 vẫn chưa được giải quyết.",
-    "province": "Hà Nội",
-    "commune": "Phường Hoàn Kiếm",
-    "full_name": "Nguyễn Văn An",
-    "phone": "0912345678",
-    "id_number": "001099012345",
-    "consent": True,
-    "confirmed": True,
-}
-
-
-def make_tracker(
-    slots: dict[str, Any], language: str = "vi", intent: str = "inform", text: str = "…"
-) -> Tracker:
-    events = [{"event": "user", "text": text, "input_channel": "socketio"}]
-    return Tracker(
-        sender_id="conv-1",
-        slots={"language": language, "failed_attempts": 0, **slots},
-        latest_message={"text": text, "intent": {"name": intent}, "entities": []},
-        events=events,
-        paused=False,
-        followup_action=None,
-        active_loop={"name": "intake_form"},
-        latest_action_name="intake_form",
-    )
+from tests.trackers import FORM_SLOTS_FILLED, T0, chat, make_tracker
 
 
 @pytest.fixture
@@ -142,22 +113,6 @@ def test_unreachable_service_is_reported_honestly(monkeypatch: pytest.MonkeyPatc
     (kept,) = events
     assert kept["name"] == "submission" and kept["value"]["payload"]["language"] == "en"
     assert kept["value"]["payload"]["channel"] == "socketio"
-
-
-T0 = 1772416800.0  # Monday 2 March 2026, 02:00 UTC
-
-
-def chat(*turns: tuple[str, str | None], start: float = T0) -> list[dict[str, Any]]:
-    """Rasa events of a conversation: ("user" | "bot" | another event, text), a second apart."""
-    events = []
-    for i, (kind, words) in enumerate(turns):
-        event: dict[str, Any] = {"event": kind, "timestamp": start + i}
-        if kind in ("user", "bot"):
-            event["text"] = words
-        if kind == "user":
-            event["input_channel"] = "socketio"
-        events.append(event)
-    return events
 
 
 def chat_tracker(events: list[dict[str, Any]], **slots: Any) -> Tracker:
@@ -537,20 +492,6 @@ def test_a_denouncer_is_told_the_name_is_required_and_the_identity_protected() -
     ASK_ACTIONS["full_name"]().run(dispatcher, make_tracker({"ticket_kind": "denunciation"}), {})
     (question,) = dispatcher.messages
     assert "họ tên" in question["text"] and "giữ bí mật" in question["text"]
-
-
-@pytest.fixture(scope="module")
-def tickets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The real ticket service, on a free port with its own SQLite database."""
-    stack = Stack.configure(Path(tmp_path_factory.mktemp("tickets")))
-    try:
-        stack.start_tickets()
-    except Exception:
-        print(stack.logs())
-        stack.stop_all()
-        raise
-    yield stack
-    stack.stop_all()
 
 
 @pytest.mark.parametrize(("kind", "level", "concerned", "above", "above_name"), [

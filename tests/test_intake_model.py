@@ -10,7 +10,6 @@ import pytest
 from rasa.core.agent import Agent
 
 from actions import story
-from tests.test_trained_model import agent  # noqa: F401 - the trained model, loaded once
 
 STORIES = [
     ("Tôi nộp hồ sơ hưởng lương hưu từ tháng 7, đến nay gần năm tháng vẫn chưa có quyết định",

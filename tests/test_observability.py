@@ -17,8 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.metrics import scrape as metrics_scrape
 from bot.settings import Settings
 from tests.stack import TICKETS_TOKEN, Stack
-from tests.test_intake_actions import FORM_SLOTS_FILLED
-from tests.test_slow_ticket_service import call
+from tests.trackers import FORM_SLOTS_FILLED, call
 
 METRICS_TOKEN = secrets.token_urlsafe(24)  # made per run
 CONVERSATION = "rest:observed-1"

@@ -4,47 +4,22 @@ form validators wait 5 s for the routing preview (issue #18)."""
 
 from __future__ import annotations
 
-import os
 import secrets
 import statistics
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
 
-from bot.settings import ROOT
 from tests.fake_tickets import FakeTicketService
-from tests.stack import BOT_PY, free_port, wait_until_healthy
-from tests.test_intake_actions import FORM_SLOTS_FILLED
+from tests.trackers import FORM_SLOTS_FILLED, call
 
 TOKEN = secrets.token_urlsafe(24)  # made per run, never a fixed secret
-
-
-def call(action: str, sender: str, text: str, slots: dict) -> dict:
-    """What Rasa POSTs to the action server for ``action`` in conversation ``sender``."""
-    return {
-        "next_action": action,
-        "sender_id": sender,
-        "version": "3.6.21",
-        "domain": {},
-        "tracker": {
-            "sender_id": sender,
-            "slots": {"language": "vi", **slots},
-            "latest_message": {"text": text, "intent": {"name": "ask_question"},
-                               "entities": []},
-            "events": [{"event": "user", "text": text, "input_channel": "rest"}],
-            "paused": False,
-            "followup_action": None,
-            "active_loop": {},
-            "latest_action_name": "action_listen",
-        },
-    }
 
 
 def province_answer(sender: str) -> dict:
@@ -68,28 +43,10 @@ def slow_service() -> Iterator[FakeTicketService]:
     fake.stop()
 
 
-@contextmanager
-def serving_actions(tickets_url: str, log: Path) -> Iterator[str]:
-    """A real action server (``bot.cli actions``) using the ticket service at ``tickets_url``."""
-    port = free_port()
-    env = {**os.environ, "APP_ENV": "test", "ACTIONS_PORT": str(port), "ACTIONS_TOKEN": TOKEN,
-           "TICKETS_URL": tickets_url}
-    with log.open("wb") as out:
-        process = subprocess.Popen([str(BOT_PY), "-m", "bot.cli", "actions"], cwd=ROOT, env=env,
-                                   stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(f"{url}/health", process, 180)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(30)
-        print(log.read_text(errors="replace")[-3000:])
-
-
 @pytest.fixture
-def action_server(slow_service: FakeTicketService, tmp_path: Path) -> Iterator[str]:
-    with serving_actions(slow_service.url, tmp_path / "actions.log") as url:
+def action_server(slow_service: FakeTicketService, tmp_path: Path,
+                  start_action_server: Any) -> Iterator[str]:
+    with start_action_server(slow_service.url, TOKEN, tmp_path / "actions.log") as url:
         yield url
 
 
@@ -138,7 +95,7 @@ def test_a_knowledge_answer_does_not_wait_for_a_hanging_ticket_service(
 
 
 def test_validators_waiting_on_a_slow_service_leave_knowledge_answers_as_fast(
-    tmp_path: Path,
+    tmp_path: Path, start_action_server: Any,
 ) -> None:
     """Two action servers side by side, one on a ticket service answering at once (the
     reference), one on a ticket service taking 5 s, where three conversations' province answers
@@ -153,8 +110,8 @@ def test_validators_waiting_on_a_slow_service_leave_knowledge_answers_as_fast(
             validated.append(post(server, province_answer(sender), 60))
 
     try:
-        with serving_actions(fast.url, tmp_path / "fast.log") as normal, \
-                serving_actions(slow.url, tmp_path / "slow.log") as loaded:
+        with start_action_server(fast.url, TOKEN, tmp_path / "fast.log") as normal, \
+                start_action_server(slow.url, TOKEN, tmp_path / "slow.log") as loaded:
             for server in (normal, loaded):  # warm up: the knowledge index is loaded lazily
                 answer_seconds(server, 180)
                 for _ in range(WARM_UP):

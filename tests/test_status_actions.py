@@ -3,8 +3,6 @@ service process (contract tests)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,23 +13,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.status import ActionCheckStatus, ValidateStatusForm
 from bot.tickets import TicketClient, idempotency_key, parse_receipt
+from tests import trackers
 from tests.stack import Stack
 
 PHONE = "0912345678"
-
-
-@pytest.fixture(scope="module")
-def tickets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """Only the ticket service, on a free port with its own SQLite database."""
-    stack = Stack.configure(Path(tmp_path_factory.mktemp("tickets")))
-    try:
-        stack.start_tickets()
-    except Exception:
-        print(stack.logs())
-        stack.stop_all()
-        raise
-    yield stack
-    stack.stop_all()
 
 
 @pytest.fixture
@@ -53,12 +38,8 @@ def file_ticket(client: TicketClient, conversation: str) -> dict[str, Any]:
 
 
 def tracker(slots: dict[str, Any], language: str = "vi") -> Tracker:
-    return Tracker(
-        sender_id="conv-status", slots={"language": language, **slots},
-        latest_message={"text": "…", "intent": {"name": "inform"}, "entities": []},
-        events=[], paused=False, followup_action=None,
-        active_loop={"name": "status_form"}, latest_action_name="status_form",
-    )
+    return trackers.tracker({"language": language, **slots}, sender="conv-status",
+                            active_loop="status_form", latest_action="status_form")
 
 
 def check(code: str, digits: str, language: str = "vi") -> tuple[str, list[Any]]:

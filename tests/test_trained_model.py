@@ -5,16 +5,6 @@ import asyncio
 import pytest
 from rasa.core.agent import Agent
 
-from bot.model import model_path
-
-
-@pytest.fixture(scope="module")
-def agent() -> Agent:
-    path = model_path()
-    if not path.exists():
-        pytest.fail(f"no trained model {path.name}: run `make train` first")
-    return Agent.load(str(path))
-
 
 def _parse(agent: Agent, text: str) -> dict:
     return asyncio.run(agent.parse_message(text))

@@ -2,9 +2,9 @@
 
 from alembic import context
 
-from vss_tickets.config import Settings
-from vss_tickets.db import make_engine
-from vss_tickets.models import Base
+from vss_tickets.domain.models import Base
+from vss_tickets.infra.config import Settings
+from vss_tickets.infra.db import make_engine
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or Settings.from_env().database_url

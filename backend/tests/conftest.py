@@ -23,12 +23,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from vss_tickets.app import create_app
-from vss_tickets.auth import token_digest
-from vss_tickets.clock import CLOCK_FILE_VARIABLE, FrozenClock, write_clock_file
-from vss_tickets.config import DEV_SERVICE_TOKEN, Settings
-from vss_tickets.db import Database, normalise_url
-from vss_tickets.migrate import init_db
-from vss_tickets.models import Staff, StaffSession
+from vss_tickets.domain.auth import token_digest
+from vss_tickets.domain.models import Staff, StaffSession
+from vss_tickets.infra.clock import CLOCK_FILE_VARIABLE, FrozenClock, write_clock_file
+from vss_tickets.infra.config import DEV_SERVICE_TOKEN, Settings
+from vss_tickets.infra.db import Database, normalise_url
+from vss_tickets.infra.migrate import init_db
 
 PG_ADMIN_URL = os.environ.get(
     "TICKETS_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD, SERVICE, create, ticket_body
-from vss_tickets.models import Ticket, Unit
+from vss_tickets.domain.models import Ticket, Unit
 
 
 def grassroots_of(db, province_unit: str) -> str:

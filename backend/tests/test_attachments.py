@@ -22,9 +22,9 @@ from tests.conftest import SERVICE, create
 from tests.test_console import Console
 from tests.test_server_process import BACKEND
 from vss_tickets.app import create_app
-from vss_tickets.attachments import purge_staged
-from vss_tickets.clock import CLOCK_FILE_VARIABLE
-from vss_tickets.models import Attachment, AuditEvent
+from vss_tickets.domain.attachments import purge_staged
+from vss_tickets.domain.models import Attachment, AuditEvent
+from vss_tickets.infra.clock import CLOCK_FILE_VARIABLE
 
 
 def png(width: int = 4, height: int = 3) -> bytes:

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from vss_tickets.calendar import WorkingCalendar
+from vss_tickets.domain.calendar import WorkingCalendar
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import func, select
 
 from tests.conftest import SERVICE, create
-from vss_tickets import handoff
-from vss_tickets.db import Database
-from vss_tickets.models import Message, Ticket
+from vss_tickets.domain import handoff
+from vss_tickets.domain.models import Message, Ticket
+from vss_tickets.infra.db import Database
 
 
 def post(client, code: str, body: str, sent_at: float):

@@ -15,9 +15,9 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import CITIZEN, SERVICE, create
 from vss_tickets.app import create_app
-from vss_tickets.db import Database
-from vss_tickets.escalation import only_host, run_escalation
-from vss_tickets.reference import extend_deadline
+from vss_tickets.domain.escalation import only_host, run_escalation
+from vss_tickets.domain.reference import extend_deadline
+from vss_tickets.infra.db import Database
 
 BACKEND = Path(__file__).resolve().parents[1]
 

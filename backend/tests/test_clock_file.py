@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from vss_tickets.app import create_app
-from vss_tickets.clock import CLOCK_FILE_VARIABLE, Clock, write_clock_file
-from vss_tickets.config import ConfigError, Settings
+from vss_tickets.infra.clock import CLOCK_FILE_VARIABLE, Clock, write_clock_file
+from vss_tickets.infra.config import ConfigError, Settings
 
 NEW_YEARS_EVE = datetime(2026, 12, 31, 16, 58, tzinfo=UTC)  # 23:58 in Vietnam
 

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from tests.conftest import CITIZEN, PASSWORD, SERVICE, create
 from vss_tickets.app import create_app
-from vss_tickets.config import Settings
-from vss_tickets.models import OutboxNotification, Ticket
-from vss_tickets.reference import reference_data
+from vss_tickets.domain.models import OutboxNotification, Ticket
+from vss_tickets.domain.reference import reference_data
+from vss_tickets.infra.config import Settings
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 # A citizen who gave every personal number (the numbers are test-only).

@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from vss_tickets.calendar import WorkingCalendar
-from vss_tickets.deadlines import compute_deadlines, deadline_rules, extend_for_pause
+from vss_tickets.domain.calendar import WorkingCalendar
+from vss_tickets.domain.deadlines import compute_deadlines, deadline_rules, extend_for_pause
 
 
 @pytest.fixture(scope="module")

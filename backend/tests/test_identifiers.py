@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from tests.conftest import create
-from vss_tickets.identifiers import check_number, mask_numbers, normalise_phone
+from vss_tickets.domain.identifiers import check_number, mask_numbers, normalise_phone
 
 VECTORS = yaml.safe_load(
     (Path(__file__).resolve().parents[2] / "tests" / "contract" / "identifiers.yaml").read_text(

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import SERVICE, create, ticket_body
-from vss_tickets import intake
-from vss_tickets.models import AuditEvent, Ticket, TicketCodeCounter
-from vss_tickets.routing import RoutingDecision
+from vss_tickets.domain import intake
+from vss_tickets.domain.models import AuditEvent, Ticket, TicketCodeCounter
+from vss_tickets.domain.routing import RoutingDecision
 
 
 def test_create_returns_the_contract(client):

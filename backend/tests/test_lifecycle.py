@@ -11,11 +11,11 @@ from sqlalchemy import text
 
 from tests.conftest import CITIZEN, MONDAY, SERVICE, StaffFactory, create, fresh_database
 from vss_tickets.app import create_app
-from vss_tickets.clock import FrozenClock
-from vss_tickets.config import Settings
-from vss_tickets.db import Database
-from vss_tickets.lifecycle import TRANSITIONS
-from vss_tickets.models import STATES
+from vss_tickets.domain.lifecycle import TRANSITIONS
+from vss_tickets.domain.models import STATES
+from vss_tickets.infra.clock import FrozenClock
+from vss_tickets.infra.config import Settings
+from vss_tickets.infra.db import Database
 
 # How to reach each state from "received" with the officer's API calls.
 PATHS: dict[str, list[tuple[str, dict[str, Any]]]] = {

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from vss_tickets.db import normalise_url
-from vss_tickets.migrate import downgrade, init_db, upgrade
-from vss_tickets.models import Base
+from vss_tickets.domain.models import Base
+from vss_tickets.infra.db import normalise_url
+from vss_tickets.infra.migrate import downgrade, init_db, upgrade
 
 
 @pytest.fixture

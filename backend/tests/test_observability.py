@@ -21,11 +21,11 @@ from sqlalchemy import select
 from tests.conftest import MONDAY, SERVICE, create
 from tests.test_server_process import BACKEND, free_port
 from vss_tickets.app import create_app
-from vss_tickets.clock import FrozenClock
-from vss_tickets.config import ConfigError, Settings
-from vss_tickets.db import Database
-from vss_tickets.models import Ticket
-from vss_tickets.outbox import notify
+from vss_tickets.domain.models import Ticket
+from vss_tickets.domain.outbox import notify
+from vss_tickets.infra.clock import FrozenClock
+from vss_tickets.infra.config import ConfigError, Settings
+from vss_tickets.infra.db import Database
 
 
 def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

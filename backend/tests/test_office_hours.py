@@ -13,8 +13,8 @@ import pytest
 
 from tests.conftest import SERVICE
 from vss_tickets.app import create_app
-from vss_tickets.config import ConfigError, Settings
-from vss_tickets.office_hours import parse_office_hours
+from vss_tickets.domain.office_hours import parse_office_hours
+from vss_tickets.infra.config import ConfigError, Settings
 
 VN = timezone(timedelta(hours=7))
 BACKEND = Path(__file__).resolve().parents[1]

@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tests.conftest import MONDAY, SERVICE, create
-from vss_tickets import outbox
-from vss_tickets.db import Database
+from vss_tickets.domain import outbox
+from vss_tickets.infra.db import Database
 
 
 def claim(client, limit: int = 50) -> list[int]:

@@ -20,7 +20,10 @@ def test_status_changes_and_replies_queue_notifications(client, staff):
         (code, "zalo", "zalo-42")
     }
     assert items[0]["payload"]["state"] == "accepted"
-    assert items[0]["payload"]["text_vi"] and items[0]["payload"]["text_en"]
+    # facts, not sentences: the assistant words them in the citizen's language
+    assert items[0]["payload"]["unit"] == "bhxh.ha-noi" and items[0]["payload"]["language"] == "vi"
+    assert items[1]["payload"]["message"] == "Đang xử lý"
+    assert not any(key.startswith("text") for i in items for key in i["payload"])
     assert "phone" not in str(items)
 
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from vss_tickets.domain.routing import UnknownPlace, UnknownUnit, kinds, route, topics
 from vss_tickets.refdata import load_reference_data
-from vss_tickets.routing import UnknownPlace, UnknownUnit, kinds, route, topics
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from tests.conftest import MONDAY, PASSWORD, SERVICE, create, ticket_body
-from vss_tickets.intake import request_hash
-from vss_tickets.models import Ticket
-from vss_tickets.schemas import TicketCreate
+from vss_tickets.domain.intake import request_hash
+from vss_tickets.domain.models import Ticket
+from vss_tickets.domain.schemas import TicketCreate
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 

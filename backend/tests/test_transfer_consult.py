@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tests.conftest import SERVICE, create
-from vss_tickets.clock import FrozenClock
-from vss_tickets.escalation import run_escalation
+from vss_tickets.domain.escalation import run_escalation
+from vss_tickets.infra.clock import FrozenClock
 
 
 def transfer(client, code, headers, to_unit, reason="Không thuộc thẩm quyền"):

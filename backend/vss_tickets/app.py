@@ -12,15 +12,25 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .api import attachments, chats, citizen, health, intake, office_hours, outbox, sessions, staff
-from .api.deps import Services
-from .clock import Clock
-from .config import Settings
-from .console import router as console_router
-from .db import Database
-from .errors import install_error_handlers
-from .escalation import escalation_loop
-from .metrics import Metrics
+from vss_tickets.api import (
+    attachments,
+    chats,
+    citizen,
+    health,
+    intake,
+    office_hours,
+    outbox,
+    sessions,
+    staff,
+)
+from vss_tickets.console import router as console_router
+from vss_tickets.domain.errors import install_error_handlers
+from vss_tickets.domain.escalation import escalation_loop
+from vss_tickets.infra.clock import Clock
+from vss_tickets.infra.config import Settings
+from vss_tickets.infra.db import Database
+from vss_tickets.metrics import Metrics
+from vss_tickets.services import Services
 
 DESCRIPTION = """Tiếp nhận, định tuyến, xử lý khiếu nại, kiến nghị, tố cáo, câu hỏi gửi BHXH.
 Receives, routes and tracks complaints, recommendations, denunciations and enquiries sent to

@@ -10,19 +10,19 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from .config import ConfigError, Settings
-from .errors import ApiError
-from .masking import configure_logging
+from vss_tickets.domain.errors import ApiError
+from vss_tickets.domain.masking import configure_logging
+from vss_tickets.infra.config import ConfigError, Settings
 
 if TYPE_CHECKING:
-    from .passwords import NewPassword
+    from vss_tickets.domain.passwords import NewPassword
 
 log = logging.getLogger("vss_tickets.cli")
 T = TypeVar("T")
 
 
 def cmd_init_db(settings: Settings, _: argparse.Namespace) -> int:
-    from .migrate import init_db
+    from vss_tickets.infra.migrate import init_db
 
     written, stale = init_db(settings.database_url, settings.ref_structure)
     print(f"database ready; {written} units loaded, {stale} deactivated")
@@ -30,7 +30,7 @@ def cmd_init_db(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
-    from .serve import serve
+    from vss_tickets.serve import serve
 
     return serve(settings)
 
@@ -38,7 +38,7 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
 def _new_password(username: str) -> NewPassword | None:
     """The new password of `username` (TICKETS_STAFF_PASSWORD, or typed at a terminal prompt),
     checked and hashed before any transaction; None when there is none to read."""
-    from .passwords import NewPassword
+    from vss_tickets.domain.passwords import NewPassword
 
     password = os.environ.get("TICKETS_STAFF_PASSWORD")
     if not password:
@@ -59,8 +59,8 @@ def _actor() -> str:
 
 def _change_account(settings: Settings, change: Callable[..., T], *args: object) -> T:
     """Run one account change in a write transaction, at the clock's time, as `_actor()`."""
-    from .clock import Clock
-    from .db import Database
+    from vss_tickets.infra.clock import Clock
+    from vss_tickets.infra.db import Database
 
     db = Database(settings.database_url)
     try:
@@ -71,7 +71,7 @@ def _change_account(settings: Settings, change: Callable[..., T], *args: object)
 
 
 def cmd_create_staff(settings: Settings, args: argparse.Namespace) -> int:
-    from .accounts import create_staff
+    from vss_tickets.domain.accounts import create_staff
 
     new = _new_password(args.username)
     if new is None:
@@ -87,7 +87,7 @@ def cmd_create_staff(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_account(settings: Settings, args: argparse.Namespace) -> int:
     """deactivate-staff, reset-password, revoke-sessions: one audited change to an account,
     which ends its sessions."""
-    from . import accounts
+    from vss_tickets.domain import accounts
 
     new: list[NewPassword] = []
     if args.command == "reset-password":
@@ -106,9 +106,9 @@ def cmd_account(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_escalate(settings: Settings, _: argparse.Namespace) -> int:
-    from .clock import Clock
-    from .db import Database
-    from .escalation import run_escalation
+    from vss_tickets.domain.escalation import run_escalation
+    from vss_tickets.infra.clock import Clock
+    from vss_tickets.infra.db import Database
 
     db = Database(settings.database_url)
     try:
@@ -130,9 +130,9 @@ def cmd_escalate(settings: Settings, _: argparse.Namespace) -> int:
 def cmd_purge_staged_files(settings: Settings, args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    from .attachments import purge_staged
-    from .clock import Clock
-    from .db import Database
+    from vss_tickets.domain.attachments import purge_staged
+    from vss_tickets.infra.clock import Clock
+    from vss_tickets.infra.db import Database
 
     db = Database(settings.database_url)
     try:

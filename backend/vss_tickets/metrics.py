@@ -30,10 +30,10 @@ from prometheus_client.registry import Collector
 from prometheus_fastapi_instrumentator import Instrumentator
 from sqlalchemy import func, select
 
-from .clock import VIETNAM, Clock
-from .db import Database
-from .models import OutboxNotification, Ticket
-from .queue import overdue
+from vss_tickets.domain.models import OutboxNotification, Ticket
+from vss_tickets.domain.queue import overdue
+from vss_tickets.infra.clock import VIETNAM, Clock
+from vss_tickets.infra.db import Database
 
 NOT_FOUND = Response('{"error": "not_found"}', 404, media_type="application/json")
 

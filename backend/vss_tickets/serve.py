@@ -15,9 +15,9 @@ from dataclasses import replace
 
 import uvicorn
 
-from .app import create_app
-from .config import Settings
-from .masking import configure_logging
+from vss_tickets.app import create_app
+from vss_tickets.domain.masking import configure_logging
+from vss_tickets.infra.config import Settings
 
 
 def listening_socket(host: str, port: int) -> socket.socket:

@@ -2,7 +2,7 @@
 
 Buttons follow Messenger's limits: up to 3 → a button template (text ≤ 640 characters,
 titles ≤ 20); 4 to 13 → quick replies under the last text part; beyond 13 → the first 13
-as quick replies and the rest listed in the text (see :mod:`bot.channels.render`).
+as quick replies and the rest listed in the text (see :mod:`bot.fitting`).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 
 import aiohttp
 
-from bot.channels.render import FittingOutput, fit
+from bot.channels.render import FittingOutput
 from bot.conversation_ids import local_of
-from bot.knowledge.render import CHANNEL_LIMITS, Limits
+from bot.fitting import CHANNEL_LIMITS, Limits, fit
 
 logger = logging.getLogger(__name__)
 

@@ -73,24 +73,35 @@ class WebChatInput(InputChannel):
             route_name = "asset_" + re.sub(r"\W", "_", name)
             bp.add_route(asset(name), f"/{name}", methods=["GET"], name=route_name)
 
-        @bp.route("/history/<session_id>", methods=["GET"])
-        async def history(request: Request, session_id: str) -> HTTPResponse:
+        async def page_events(
+            request: Request, session_id: str
+        ) -> tuple[list[dict[str, Any]], HTTPResponse | None]:
+            """The events of the page's web conversation, or the answer that refuses the
+            request: a malformed id (400), a wrong session key (403), Rasa still starting
+            (503), no such web conversation (404)."""
             if not SESSION_ID.fullmatch(session_id):
-                return response.json({"error": "bad_session_id",
+                return [], response.json({"error": "bad_session_id",
                                       "message": "session id must be 32 hex characters"},
                                      status=400)
             if not self.keys.valid(session_id, request.headers.get(KEY_HEADER)):
-                return response.json({"error": "bad_session_key",
+                return [], response.json({"error": "bad_session_key",
                                       "message": f"{KEY_HEADER} is not this session's key"},
                                      status=403)
             agent = getattr(request.app.ctx, "agent", None)
             if agent is None or agent.tracker_store is None:
-                return response.json({"error": "starting"}, status=503)
+                return [], response.json({"error": "starting"}, status=503)
             tracker = await agent.tracker_store.retrieve(
                 conversation_ids.make("socketio", session_id))
             events = list(tracker.events) if tracker is not None else []
             if not is_web_conversation(events):
-                return response.json({"error": "not_found"}, status=404)
+                return [], response.json({"error": "not_found"}, status=404)
+            return events, None
+
+        @bp.route("/history/<session_id>", methods=["GET"])
+        async def history(request: Request, session_id: str) -> HTTPResponse:
+            events, refusal = await page_events(request, session_id)
+            if refusal is not None:
+                return refusal
             return response.json({"session_id": session_id, "messages": transcript(events)},
                                  headers={"Cache-Control": "no-store"})
 
@@ -102,25 +113,14 @@ class WebChatInput(InputChannel):
             so that a file over the ticket service's limit gets the bot's answer, not a 413."""
             assert request.stream is not None  # a streamed route
             request.stream.request_max_size = MAX_UPLOAD_READ
-            if not SESSION_ID.fullmatch(session_id):
-                return response.json({"error": "bad_session_id",
-                                      "message": "session id must be 32 hex characters"},
-                                     status=400)
-            if not self.keys.valid(session_id, request.headers.get(KEY_HEADER)):
-                return response.json({"error": "bad_session_key",
-                                      "message": f"{KEY_HEADER} is not this session's key"},
-                                     status=403)
-            agent = getattr(request.app.ctx, "agent", None)
-            if agent is None or agent.tracker_store is None:
-                return response.json({"error": "starting"}, status=503)
+            _events, refusal = await page_events(request, session_id)
+            if refusal is not None:
+                return refusal
             conversation = conversation_ids.make("socketio", session_id)
-            tracker = await agent.tracker_store.retrieve(conversation)
-            if not is_web_conversation(list(tracker.events) if tracker is not None else []):
-                return response.json({"error": "not_found"}, status=404)
             name = unquote(request.headers.get("X-File-Name", ""))[:255] or "tep"
             lang = request.args.get("lang")
             language = lang if lang in ("vi", "en") else await conversation_language(
-                agent, conversation)
+                request.app.ctx.agent, conversation)
             body = bytearray()
             while (chunk := await request.stream.read()) is not None:
                 body += chunk

@@ -21,7 +21,7 @@ from sanic.response import HTTPResponse
 
 from bot import clock
 from bot.channels.files import zalo_files
-from bot.channels.render import FittingOutput, fit
+from bot.channels.render import FittingOutput
 from bot.channels.webhook import (
     WebhookError,
     WebhookInput,
@@ -30,7 +30,7 @@ from bot.channels.webhook import (
 )
 from bot.channels.zalo_api import ZaloClient, ZaloConfig, ZaloError
 from bot.conversation_ids import local_of
-from bot.knowledge.render import CHANNEL_LIMITS
+from bot.fitting import CHANNEL_LIMITS, fit
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -36,15 +36,6 @@ ELEVEN_MB = b"\xff\xd8\xff\xe0" + bytes(11 * 1024 * 1024)
 
 
 @pytest.fixture(scope="module")
-def tickets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The real ticket service (its own SQLite database)."""
-    stack = Stack.configure(tmp_path_factory.mktemp("tickets"))
-    stack.start_tickets()
-    yield stack
-    stack.stop_all()
-
-
-@pytest.fixture(scope="module")
 def harness(harness_env: dict[str, str], tickets: Stack,
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
     env = {**harness_env, "TICKETS_URL": tickets.tickets_url,

@@ -1,12 +1,12 @@
 """The assistant and the running ticket service agree on every shared rule: each phone, CCCD and
 BHXH-code vector of tests/contract/identifiers.yaml is accepted (or refused) by both, and every
-kind and topic the assistant offers is one the service routes, with the same labels. The
-service is the real process over HTTP, so a rule changed on one side only fails here."""
+kind and topic the assistant offers is one the service routes, with the same labels, and every
+ticket state it names is one the service reports. The service is the real process over HTTP, so
+a rule changed on one side only fails here."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,23 +17,17 @@ import yaml
 from actions import fields
 from actions.replies import LABELS
 from bot.identifiers import normalise_phone, number_kind
+from bot.vocabulary import state_labels, state_statuses
 from tests.stack import TICKETS_TOKEN, Stack
 
 VECTORS = yaml.safe_load(Path(__file__).with_name("identifiers.yaml").read_text("utf-8"))
 AUTH = {"Authorization": f"Bearer {TICKETS_TOKEN}"}
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    stack = Stack.configure(Path(tmp_path_factory.mktemp("contract")))
-    try:
-        stack.start_tickets()
-    except Exception:
-        print(stack.logs())
-        stack.stop_all()
-        raise
-    yield stack.tickets_url
-    stack.stop_all()
+@pytest.fixture
+def service(tickets: Stack) -> str:
+    """The URL of the run's ticket service."""
+    return tickets.tickets_url
 
 
 def accepted(url: str, **citizen: Any) -> bool:
@@ -85,3 +79,15 @@ def test_every_kind_and_topic_is_the_services_with_its_labels(service: str) -> N
     for code, names in {**routing["kinds"], **routing["topics"]}.items():
         vi, en = LABELS[code]
         assert (vi, en.lower()) == (names["vi"], names["en"].lower())
+
+
+def test_every_state_is_the_services_with_its_labels_in_both_languages(service: str) -> None:
+    spec = requests.get(f"{service}/openapi.json", timeout=30).json()["components"]["schemas"]
+    served = {tuple(p["enum"]) for s in spec.values()
+              for name, p in s.get("properties", {}).items() if name == "state" and "enum" in p}
+    ticket_states = {enum for enum in served if "received" in enum}  # not outbox or chat states
+    assert ticket_states == {tuple(state_statuses())}  # one list of states, in the data's order
+    assert set(state_labels()) == set(state_statuses())
+    for code, (vi, en) in {**state_labels(), **state_statuses()}.items():
+        assert vi.strip() and en.strip() and vi != en, code
+        assert LABELS[f"state_{code}"] == state_statuses()[code]

@@ -1,6 +1,7 @@
 """Channel rendering: long answers split, button limits."""
 
-from bot.knowledge.render import Button, Message, render, split_text
+from bot.fitting import split_text
+from bot.knowledge.render import Button, Message, render
 
 
 def _paragraphs(count: int, size: int = 300) -> str:

@@ -8,19 +8,18 @@ environment only."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
 
-from bot.settings import ROOT, Settings
+from bot.settings import Settings
 from tests.e2e.conftest import Chat
 from tests.fake_tickets import FakeTicketService
-from tests.stack import BOT_PY, RASA_TOKEN, TICKETS_TOKEN, Stack, free_port, wait_until_healthy
-from tests.test_intake_actions import FORM_SLOTS_FILLED
+from tests.stack import RASA_TOKEN, TICKETS_TOKEN, Stack
+from tests.trackers import FORM_SLOTS_FILLED, action_call
 
 TOKEN = "test-only-actions-token-3f9c2a7d41b8"
 VICTIM = "2512523625412515"  # a Zalo user id
@@ -28,22 +27,8 @@ VICTIM = "2512523625412515"  # a Zalo user id
 
 def crafted_call(action: str = "action_submit_ticket") -> dict:
     """What an attacker POSTs: a filled, confirmed form under the victim's conversation."""
-    return {
-        "next_action": action,
-        "sender_id": VICTIM,
-        "version": "3.6.21",
-        "domain": {},
-        "tracker": {
-            "sender_id": VICTIM,
-            "slots": {**FORM_SLOTS_FILLED, "language": "vi"},
-            "latest_message": {"text": "/affirm", "intent": {"name": "affirm"}, "entities": []},
-            "events": [{"event": "user", "text": "/affirm", "input_channel": "zalo"}],
-            "paused": False,
-            "followup_action": None,
-            "active_loop": {},
-            "latest_action_name": "intake_form",
-        },
-    }
+    return action_call(action, VICTIM, {**FORM_SLOTS_FILLED, "language": "vi"}, text="/affirm",
+                       intent="affirm", channel="zalo", latest_action="intake_form")
 
 
 @pytest.fixture(scope="module")
@@ -54,24 +39,12 @@ def service() -> Iterator[FakeTicketService]:
 
 
 @pytest.fixture(scope="module")
-def action_server(service: FakeTicketService, tmp_path_factory: pytest.TempPathFactory
-                  ) -> Iterator[str]:
+def action_server(service: FakeTicketService, tmp_path_factory: pytest.TempPathFactory,
+                  start_action_server: Any) -> Iterator[str]:
     """The real `python -m bot.cli actions` on a free port; its URL."""
-    port = free_port()
-    env = {**os.environ, "APP_ENV": "test", "ACTIONS_PORT": str(port), "ACTIONS_TOKEN": TOKEN,
-           "TICKETS_URL": service.url}
     log = Path(tmp_path_factory.mktemp("actions")) / "actions.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen([str(BOT_PY), "-m", "bot.cli", "actions"], cwd=ROOT, env=env,
-                                   stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(f"{url}/health", process, 180)
+    with start_action_server(service.url, TOKEN, log) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(30)
-        print(log.read_text(errors="replace")[-3000:])
 
 
 @pytest.mark.parametrize("header", [None, "Bearer wrong-token", f"Bearer {TOKEN[:-1]}",

@@ -22,9 +22,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.intake import ValidateIntakeForm
 from tests.e2e.conftest import Chat
+from tests.fault_proxy import FaultProxy, stored_codes
 from tests.stack import Stack, free_port
-from tests.test_intake_actions import FORM_SLOTS_FILLED, T0, chat, make_tracker
-from tests.test_submit_faults import FaultProxy, stored_codes
+from tests.trackers import FORM_SLOTS_FILLED, T0, chat, make_tracker
 
 
 def confirm(events: list[dict[str, Any]]) -> dict[str, Any]:

@@ -45,7 +45,7 @@ from tests.e2e.conftest import Chat
 from tests.fake_tickets import FakeTicketService
 from tests.instants import VN
 from tests.stack import BOT_PY, Stack
-from tests.test_intake_actions import FORM_SLOTS_FILLED, make_tracker
+from tests.trackers import FORM_SLOTS_FILLED, make_tracker
 
 PHONE, CCCD, BHXH_CODE = "0912345678", "001099012345", "0101234567"
 TYPED_PHONE = "0912 345 678"

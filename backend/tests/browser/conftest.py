@@ -17,11 +17,11 @@ import pytest
 
 from tests.conftest import A_YEAR_IN_MINUTES, MONDAY, PASSWORD, SERVICE, ticket_body
 from tests.test_server_process import BACKEND, free_port
-from vss_tickets.accounts import create_staff
-from vss_tickets.clock import CLOCK_FILE_VARIABLE, write_clock_file
-from vss_tickets.db import Database
-from vss_tickets.migrate import init_db
-from vss_tickets.passwords import NewPassword
+from vss_tickets.domain.accounts import create_staff
+from vss_tickets.domain.passwords import NewPassword
+from vss_tickets.infra.clock import CLOCK_FILE_VARIABLE, write_clock_file
+from vss_tickets.infra.db import Database
+from vss_tickets.infra.migrate import init_db
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = BACKEND / "tests" / "artifacts"

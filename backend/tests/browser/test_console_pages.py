@@ -8,7 +8,7 @@ from datetime import date
 
 from tests.browser.conftest import login, shot
 from tests.test_console import FULL_CITIZEN
-from vss_tickets.reference import reference_data
+from vss_tickets.domain.reference import reference_data
 
 UNITS = reference_data("current").units
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from tests.conftest import MONDAY, SERVICE, ticket_body
-from vss_tickets.models import IdempotencyKey, Ticket
+from vss_tickets.domain.models import IdempotencyKey, Ticket
 
 
 def turn(author: str, text: str, minutes: int) -> dict[str, str]:

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import PASSWORD, SERVICE, ticket_body
 from tests.test_console import Console
 from vss_tickets.app import create_app
-from vss_tickets.config import ConfigError, Settings
+from vss_tickets.infra.config import ConfigError, Settings
 
 TOKEN = "a-production-service-token-of-32-chars"
 

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from tests.conftest import PASSWORD
 from tests.test_server_process import BACKEND
-from vss_tickets.models import AuditEvent, Staff
-from vss_tickets.passwords import weakness
+from vss_tickets.domain.models import AuditEvent, Staff
+from vss_tickets.domain.passwords import weakness
 
 NEW_PASSWORD = "mưa-phùn-trên-phố-cổ"
 

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import PASSWORD
 from tests.test_console import Console
 from vss_tickets.app import create_app
-from vss_tickets.config import ConfigError, Settings
+from vss_tickets.infra.config import ConfigError, Settings
 
 
 @pytest.fixture

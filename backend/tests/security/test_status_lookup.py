@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import MONDAY, SERVICE, create
 from vss_tickets.app import create_app
-from vss_tickets.models import FailedAttempt, Ticket
+from vss_tickets.domain.models import FailedAttempt, Ticket
 
 RIGHT = "5678"  # the last four digits of the test ticket's phone, 0912345678
 RECEIPT = re.compile(r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")

@@ -4,18 +4,21 @@ ticket. The body is the file itself; it is read up to the limit and no further."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from .. import attachments
-from ..errors import ApiError, not_found
-from ..intake import find_ticket
-from ..lifecycle import OPEN_STATES
-from ..models import Attachment, Ticket
-from ..schemas import AttachmentLimits, AttachmentOut
-from .deps import ServiceCaller, Svc
+from vss_tickets.api.deps import ServiceCaller
+from vss_tickets.domain import attachments
+from vss_tickets.domain.errors import ApiError, ticket_not_found
+from vss_tickets.domain.intake import find_ticket
+from vss_tickets.domain.models import Attachment, Ticket
+from vss_tickets.domain.schemas import AttachmentLimits, AttachmentOut
+from vss_tickets.domain.states import OPEN_STATES
+from vss_tickets.services import Services, Svc
 
 router = APIRouter(prefix="/api/v1", tags=["attachments"])
 
@@ -49,6 +52,27 @@ def _out(attachment: Attachment, ticket: Ticket | None) -> AttachmentOut:
     )
 
 
+async def _store(
+    request: Request, svc: Services, conversation_id: str, channel: str, filename: str,
+    ticket_of: Callable[[Session], Ticket | None],
+) -> AttachmentOut:  # fmt: skip
+    """Read the body and keep it, in one write transaction, on the ticket `ticket_of` picks
+    (None: staged for the conversation)."""
+    data = await read_body(request, svc.settings.attachment_max_bytes)
+
+    def store() -> AttachmentOut:
+        with svc.db.session(write=True) as session:
+            ticket = ticket_of(session)
+            stored = attachments.add(
+                session, svc.settings, data=data, filename=filename,
+                conversation_id=conversation_id, channel=channel, ticket=ticket,
+                now=svc.clock.now(),
+            )  # fmt: skip
+            return _out(stored, ticket)
+
+    return await run_in_threadpool(store)
+
+
 @router.get(
     "/attachments/limits",
     response_model=AttachmentLimits,
@@ -78,19 +102,10 @@ async def from_conversation(
 ) -> AttachmentOut:  # fmt: skip
     """Onto the conversation's open ticket (`ticket` in the answer), else staged (`ticket`
     null) until the conversation files one."""
-    data = await read_body(request, svc.settings.attachment_max_bytes)
-
-    def store() -> AttachmentOut:
-        with svc.db.session(write=True) as session:
-            ticket = attachments.open_ticket_of(session, conversation_id)
-            stored = attachments.add(
-                session, svc.settings, data=data, filename=filename,
-                conversation_id=conversation_id, channel=channel, ticket=ticket,
-                now=svc.clock.now(),
-            )  # fmt: skip
-            return _out(stored, ticket)
-
-    return await run_in_threadpool(store)
+    return await _store(
+        request, svc, conversation_id, channel, filename,
+        lambda session: attachments.open_ticket_of(session, conversation_id),
+    )  # fmt: skip
 
 
 @router.post(
@@ -107,22 +122,15 @@ async def for_ticket(
     code: str, request: Request, _caller: ServiceCaller, svc: Svc,
     conversation_id: ConversationId, channel: Channel, filename: FileName = "",
 ) -> AttachmentOut:  # fmt: skip
-    data = await read_body(request, svc.settings.attachment_max_bytes)
 
-    def store() -> AttachmentOut:
-        with svc.db.session(write=True) as session:
-            ticket = find_ticket(session, code)
-            if ticket is None or ticket.conversation_id != conversation_id:
-                raise not_found(f"Không tìm thấy yêu cầu {code}", f"No ticket {code}")
-            if ticket.state not in OPEN_STATES:
-                raise ApiError(
-                    409, "ticket_closed", "Yêu cầu đã kết thúc", "The ticket is no longer open"
-                )
-            stored = attachments.add(
-                session, svc.settings, data=data, filename=filename,
-                conversation_id=conversation_id, channel=channel, ticket=ticket,
-                now=svc.clock.now(),
-            )  # fmt: skip
-            return _out(stored, ticket)
+    def open_ticket(session: Session) -> Ticket:
+        ticket = find_ticket(session, code)
+        if ticket is None or ticket.conversation_id != conversation_id:
+            raise ticket_not_found(code)
+        if ticket.state not in OPEN_STATES:
+            raise ApiError(
+                409, "ticket_closed", "Yêu cầu đã kết thúc", "The ticket is no longer open"
+            )
+        return ticket
 
-    return await run_in_threadpool(store)
+    return await _store(request, svc, conversation_id, channel, filename, open_ticket)

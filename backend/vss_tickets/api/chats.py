@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from .. import handoff
-from ..schemas import ActiveChat, ChatMessageIn, ChatMessageOut
-from .deps import ServiceCaller, Svc, WriteSession
+from vss_tickets.api.deps import ServiceCaller
+from vss_tickets.domain import handoff
+from vss_tickets.domain.schemas import ActiveChat, ChatMessageIn, ChatMessageOut
+from vss_tickets.services import Svc, WriteSession
 
 router = APIRouter(prefix="/api/v1", tags=["chats"])
 

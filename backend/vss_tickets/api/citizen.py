@@ -11,12 +11,19 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from sqlalchemy.orm import Session
 
-from .. import lifecycle
-from ..models import Ticket
-from ..schemas import CitizenMessageIn, CitizenReopenIn, CitizenTicketView, RatingIn, Verification
-from ..verification import verify
-from ..views import citizen_view
-from .deps import ServiceCaller, Services, Svc
+from vss_tickets.api.deps import ServiceCaller
+from vss_tickets.domain import lifecycle
+from vss_tickets.domain.models import Ticket
+from vss_tickets.domain.schemas import (
+    CitizenMessageIn,
+    CitizenReopenIn,
+    CitizenTicketView,
+    RatingIn,
+    Verification,
+)
+from vss_tickets.domain.verification import verify
+from vss_tickets.domain.views import citizen_view
+from vss_tickets.services import Services, Svc
 
 router = APIRouter(prefix="/api/v1/tickets/{code}", tags=["citizen"])
 

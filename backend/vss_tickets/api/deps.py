@@ -1,61 +1,16 @@
-"""Request dependencies: app state, bearer authentication, callers.
-
-Dependencies that do no I/O are `async def`: FastAPI runs plain `def` dependencies in its thread
-pool, and each of those hand-offs cost more CPU than the dependency itself."""
+"""The API's request dependencies: bearer authentication and callers (the shared container,
+sessions and addresses are in `vss_tickets.services`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
-from sqlalchemy.orm import Session
+from fastapi import Depends, Header
 
-from ..auth import Caller, is_service_token, staff_for_token
-from ..clock import Clock
-from ..config import Settings
-from ..db import Database
-from ..errors import ApiError
-from ..metrics import Metrics
-from ..models import Staff
-
-
-@dataclass
-class Services:
-    """What the routers need, kept on `app.state.services`."""
-
-    settings: Settings
-    db: Database
-    clock: Clock
-    metrics: Metrics
-
-
-async def services(request: Request) -> Services:
-    return request.app.state.services
-
-
-def client_address(request: Request) -> str:
-    """The caller's IP address (behind a reverse proxy, the one it forwards: uvicorn reads
-    X-Forwarded-For from the addresses in FORWARDED_ALLOW_IPS, default 127.0.0.1)."""
-    return request.client.host if request.client else "unknown"
-
-
-Svc = Annotated[Services, Depends(services)]
-
-
-def reader(svc: Svc) -> Iterator[Session]:
-    with svc.db.session() as session:
-        yield session
-
-
-def writer(svc: Svc) -> Iterator[Session]:
-    with svc.db.session(write=True) as session:
-        yield session
-
-
-ReadSession = Annotated[Session, Depends(reader)]
-WriteSession = Annotated[Session, Depends(writer)]
+from vss_tickets.domain.auth import Caller, is_service_token, staff_for_token
+from vss_tickets.domain.errors import ApiError
+from vss_tickets.domain.models import Staff
+from vss_tickets.services import Svc
 
 
 def _unauthorised() -> ApiError:

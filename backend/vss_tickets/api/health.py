@@ -13,9 +13,9 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import func, select
 
-from ..migrate import alembic_config
-from ..models import Unit
-from .deps import Services, Svc
+from vss_tickets.domain.models import Unit
+from vss_tickets.infra.migrate import alembic_config
+from vss_tickets.services import Services, Svc
 
 router = APIRouter(tags=["health"])
 

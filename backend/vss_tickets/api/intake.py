@@ -8,13 +8,14 @@ from fastapi import APIRouter, Header
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from ..attachments import claim_staged
-from ..auth import in_scope
-from ..errors import not_found
-from ..intake import create_ticket, find_ticket
-from ..models import Consultation, Unit
-from ..reference import route_ticket, unit_concerned
-from ..schemas import (
+from vss_tickets.api.deps import AnyCaller, ServiceCaller
+from vss_tickets.domain.attachments import claim_staged
+from vss_tickets.domain.auth import in_scope
+from vss_tickets.domain.errors import not_found, ticket_not_found
+from vss_tickets.domain.intake import create_ticket, find_ticket
+from vss_tickets.domain.models import Consultation, Unit
+from vss_tickets.domain.reference import route_ticket, unit_concerned
+from vss_tickets.domain.schemas import (
     RoutingOut,
     RoutingQuery,
     TicketCreate,
@@ -23,14 +24,10 @@ from ..schemas import (
     UnitConcernedQuery,
     UnitOut,
 )
-from ..views import ticket_detail, ticket_out, unit_out
-from .deps import AnyCaller, ReadSession, ServiceCaller, Svc
+from vss_tickets.domain.views import ticket_detail, ticket_out, unit_out
+from vss_tickets.services import ReadSession, Svc
 
 router = APIRouter(prefix="/api/v1", tags=["tickets"])
-
-
-def missing_ticket(code: str) -> Exception:
-    return not_found(f"Không tìm thấy yêu cầu {code}", f"No ticket {code}")
 
 
 @router.post(
@@ -67,7 +64,7 @@ def create(
 def read(code: str, caller: AnyCaller, session: ReadSession) -> TicketDetail:
     ticket = find_ticket(session, code)
     if ticket is None:
-        raise missing_ticket(code)
+        raise ticket_not_found(code)
     if caller.staff is None:
         return ticket_detail(session, ticket, reveal=False)
     if in_scope(session, caller.staff, ticket.unit_code):
@@ -77,7 +74,7 @@ def read(code: str, caller: AnyCaller, session: ReadSession) -> TicketDetail:
     )
     if any(in_scope(session, caller.staff, unit) for unit in consulted):
         return ticket_detail(session, ticket, reveal=False)
-    raise missing_ticket(code)
+    raise ticket_not_found(code)
 
 
 @router.post(
@@ -109,8 +106,12 @@ def routing_preview(
     "/routing/unit-concerned",
     response_model=UnitOut | None,
     summary="Đơn vị có cán bộ bị phản ánh / The office a matter about staff concerns",
-    responses={200: {"description": "The unit, or null when the place does not say which "
-                     "grassroots office (routing then goes to the provincial office)"}},
+    responses={
+        200: {
+            "description": "The unit, or null when the place does not say which "
+            "grassroots office (routing then goes to the provincial office)"
+        }
+    },
 )
 def concerned(
     query: UnitConcernedQuery, _caller: AnyCaller, svc: Svc, session: ReadSession

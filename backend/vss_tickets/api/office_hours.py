@@ -7,9 +7,10 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from ..office_hours import format_office_hours, office_status
-from ..reference import working_calendar
-from .deps import ServiceCaller, Svc
+from vss_tickets.api.deps import ServiceCaller
+from vss_tickets.domain.office_hours import format_office_hours, office_status
+from vss_tickets.domain.reference import working_calendar
+from vss_tickets.services import Svc
 
 router = APIRouter(prefix="/api/v1", tags=["office hours"])
 
@@ -18,9 +19,11 @@ class OfficeHours(BaseModel):
     open: bool = Field(description="staff at work now")
     now: datetime = Field(description="the service's time, Asia/Ho_Chi_Minh (+07:00)")
     next_open: datetime | None = Field(
-        description="start of the next opening period (+07:00); null while open")
+        description="start of the next opening period (+07:00); null while open"
+    )
     closes_at: datetime | None = Field(
-        description="end of the current opening period (+07:00); null while closed")
+        description="end of the current opening period (+07:00); null while closed"
+    )
     hours: str = Field(description="daily opening periods on working days (TICKETS_OFFICE_HOURS)")
     timezone: str = "Asia/Ho_Chi_Minh"
 

@@ -7,10 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from .. import outbox
-from ..models import OutboxNotification, Ticket
-from ..schemas import DeliveryFailureIn, OutboxEntry, OutboxItem
-from .deps import ReadSession, ServiceCaller, Svc, WriteSession
+from vss_tickets.api.deps import ServiceCaller
+from vss_tickets.domain import outbox
+from vss_tickets.domain.models import OutboxNotification, Ticket
+from vss_tickets.domain.schemas import DeliveryFailureIn, OutboxEntry, OutboxItem
+from vss_tickets.services import ReadSession, Svc, WriteSession
 
 router = APIRouter(prefix="/api/v1", tags=["outbox"])
 
@@ -92,13 +93,7 @@ def for_ticket(code: str, _caller: ServiceCaller, session: ReadSession) -> list[
 
 def entry(n: OutboxNotification, code: str) -> OutboxEntry:
     return OutboxEntry(
-        id=n.id,
-        ticket_code=code,
-        event=n.event,
-        channel=n.channel,
-        conversation_id=n.conversation_id,
-        payload=n.payload,
-        created_at=n.created_at,
+        **item(n, code).model_dump(),
         state=outbox.state(n),  # type: ignore[arg-type]
         delivered_at=n.delivered_at,
         attempts=n.attempts,

@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
-from .. import auth
-from ..models import Staff, Unit
-from ..schemas import LoginIn, LoginOut, StaffOut
-from ..views import unit_out
-from .deps import ReadSession, StaffCaller, Svc, Token, client_address
+from vss_tickets.api.deps import StaffCaller, Token
+from vss_tickets.domain import auth
+from vss_tickets.domain.models import Staff, Unit
+from vss_tickets.domain.schemas import LoginIn, LoginOut, StaffOut
+from vss_tickets.domain.views import unit_out
+from vss_tickets.services import ReadSession, Svc, client_address
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 

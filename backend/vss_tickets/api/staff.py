@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import handoff, lifecycle
-from ..auth import in_scope, scope
-from ..config import Settings
-from ..export import csv_lines
-from ..models import Consultation, Staff, Ticket
-from ..queue import QueueFilter, page, query
-from ..schemas import (
+from vss_tickets.api.deps import StaffCaller
+from vss_tickets.domain import handoff, lifecycle
+from vss_tickets.domain.auth import in_scope
+from vss_tickets.domain.models import Staff, Ticket
+from vss_tickets.domain.queue import QueueFilter, page, query
+from vss_tickets.domain.schemas import (
     AnswerIn,
     BodyIn,
     ConsultationOut,
@@ -31,8 +29,9 @@ from ..schemas import (
     TicketPage,
     TransferIn,
 )
-from ..views import consultation_out, ticket_detail, ticket_out
-from .deps import ReadSession, StaffCaller, Svc, WriteSession
+from vss_tickets.domain.views import consultation_out, consultations_to, ticket_detail, ticket_out
+from vss_tickets.infra.config import Settings
+from vss_tickets.services import ReadSession, Svc, WriteSession, csv_response
 
 router = APIRouter(prefix="/api/v1", tags=["staff"])
 
@@ -75,17 +74,7 @@ def export_csv(
     escalated: bool | None = None,
 ) -> StreamingResponse:
     stmt = query(staff, QueueFilter(state, kind, None, None, overdue, escalated), svc.clock.today())
-
-    def lines() -> Iterator[str]:
-        with svc.db.session() as session:
-            yield from csv_lines(session, stmt)
-
-    filename = f"tickets-{svc.clock.today().isoformat()}.csv"
-    return StreamingResponse(
-        lines(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_response(svc, stmt)
 
 
 @dataclass
@@ -211,17 +200,7 @@ def consult(body: ConsultIn, act: Acting) -> ConsultationOut:
 def my_consultations(
     staff: StaffCaller, session: ReadSession, status: str = "open"
 ) -> list[ConsultationOut]:
-    stmt = (
-        select(Consultation, Ticket.code)
-        .join(Ticket, Ticket.id == Consultation.ticket_id)
-        .where(Consultation.status == status)
-        .order_by(Consultation.due_on, Consultation.id)
-        .limit(500)
-    )
-    allowed = scope(staff)
-    if allowed is not None:
-        stmt = stmt.where(Consultation.to_unit_code.in_(allowed))
-    return [consultation_out(c, code) for c, code in session.execute(stmt)]
+    return consultations_to(session, staff, status)
 
 
 @router.post(

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from . import routes, ticket
+from vss_tickets.console import routes, ticket
 
 router = APIRouter()
 router.include_router(routes.router)

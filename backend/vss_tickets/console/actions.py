@@ -10,11 +10,11 @@ from datetime import datetime
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from .. import handoff, lifecycle
-from ..config import Settings
-from ..models import Staff, Ticket
-from ..schemas import BodyIn, ConsultIn, ReasonIn, ResolveIn, TransferIn
-from .i18n import Texts
+from vss_tickets.console.i18n import Texts
+from vss_tickets.domain import handoff, lifecycle
+from vss_tickets.domain.models import Staff, Ticket
+from vss_tickets.domain.schemas import BodyIn, ConsultIn, ReasonIn, ResolveIn, TransferIn
+from vss_tickets.infra.config import Settings
 
 
 @dataclass

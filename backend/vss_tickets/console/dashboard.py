@@ -10,11 +10,11 @@ from statistics import median
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from ..clock import VIETNAM
-from ..lifecycle import OPEN_STATES
-from ..models import Staff, Unit
-from ..queue import QueueFilter, query
-from .queries import at_risk
+from vss_tickets.console.queries import at_risk
+from vss_tickets.domain.models import Staff, Unit
+from vss_tickets.domain.queue import QueueFilter, query
+from vss_tickets.domain.states import OPEN_STATES
+from vss_tickets.infra.clock import VIETNAM
 
 
 @dataclass

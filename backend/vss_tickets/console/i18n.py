@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from ..outbox import STATE_LABELS
-from ..refdata import read_yaml
+from vss_tickets.domain.states import LABELS as STATE_LABELS
+from vss_tickets.refdata import read_yaml
 
 LANGS = ("vi", "en")
 LANG_COOKIE = "vss_lang"

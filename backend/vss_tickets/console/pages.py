@@ -13,12 +13,18 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader
 
-from ..api.deps import Services
-from ..clock import VIETNAM
-from ..errors import ApiError
-from ..models import Staff
-from .i18n import LANG_COOKIE, Texts, request_lang
-from .security import CsrfError, check_csrf, current_staff, session_csrf, session_token
+from vss_tickets.console.i18n import LANG_COOKIE, Texts, request_lang
+from vss_tickets.console.security import (
+    CsrfError,
+    check_csrf,
+    current_staff,
+    session_csrf,
+    session_token,
+)
+from vss_tickets.domain.errors import ApiError
+from vss_tickets.domain.models import Staff
+from vss_tickets.infra.clock import VIETNAM
+from vss_tickets.services import Services
 
 _env = Environment(
     loader=PackageLoader("vss_tickets.console", "templates"),

@@ -8,14 +8,15 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..auth import in_scope, scope
-from ..errors import ApiError, not_found
-from ..identifiers import normalise_phone
-from ..lifecycle import OPEN_STATES, load
-from ..models import AuditEvent, Consultation, Staff, Ticket, Unit
-from ..queue import QueueFilter, query
-from ..reference import add_working_days, reference_data
-from ..text import nfc
+from vss_tickets.domain.auth import in_scope, scope
+from vss_tickets.domain.errors import not_found, ticket_not_found
+from vss_tickets.domain.identifiers import normalise_phone
+from vss_tickets.domain.lifecycle import load
+from vss_tickets.domain.models import AuditEvent, Consultation, Staff, Ticket, Unit
+from vss_tickets.domain.queue import QueueFilter, query
+from vss_tickets.domain.reference import add_working_days, reference_data
+from vss_tickets.domain.states import OPEN_STATES
+from vss_tickets.domain.text import nfc
 
 PAGE_SIZE = 50
 AT_RISK_WORKING_DAYS = 2
@@ -104,10 +105,6 @@ def state_counts(session: Session, staff: Staff, today: date) -> dict[str, int]:
     return counts
 
 
-def _missing(code: str) -> ApiError:
-    return not_found(f"Không tìm thấy yêu cầu {code}", f"No ticket {code}")
-
-
 def consulted(session: Session, staff: Staff, ticket: Ticket) -> list[Consultation]:
     """The ticket's consultations addressed to a unit in `staff`'s scope, oldest first."""
     stmt = select(Consultation).where(Consultation.ticket_id == ticket.id)
@@ -126,7 +123,7 @@ def ticket_access(session: Session, staff: Staff, code: str) -> tuple[Ticket, bo
         return ticket, True
     if consulted(session, staff, ticket):
         return ticket, False
-    raise _missing(code)
+    raise ticket_not_found(code)
 
 
 def receiving_units(session: Session, structure: str, exclude: str) -> list[Unit]:
@@ -153,7 +150,7 @@ def last_transfer_by(session: Session, staff: Staff, code: str) -> tuple[Ticket,
         .limit(1)
     ).first()
     if event is None:
-        raise _missing(code)
+        raise ticket_not_found(code)
     return ticket, event
 
 

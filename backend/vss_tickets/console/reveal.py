@@ -8,9 +8,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from .. import audit
-from ..masking import mask_tail
-from ..models import Staff, Ticket
+from vss_tickets.domain import audit
+from vss_tickets.domain.masking import mask_tail
+from vss_tickets.domain.models import Staff, Ticket
 
 # field of the form → the ticket's column
 FIELDS = {"phone": "citizen_phone", "cccd": "citizen_cccd", "bhxh_code": "citizen_bhxh_code"}

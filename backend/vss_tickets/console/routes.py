@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from .. import auth
-from ..api.deps import Svc, client_address
-from ..api.staff import my_consultations
-from ..errors import ApiError
-from ..export import csv_lines
-from ..masking import mask_tail
-from ..reference import working_calendar
-from .dashboard import chart_bars, unit_figures
-from .i18n import Texts, request_lang
-from .pages import api_error_page, error_page, guard_post, render, static_file, to_login
-from .queries import (
+from vss_tickets.console.dashboard import chart_bars, unit_figures
+from vss_tickets.console.i18n import Texts, request_lang
+from vss_tickets.console.pages import (
+    api_error_page,
+    error_page,
+    guard_post,
+    render,
+    static_file,
+    to_login,
+)
+from vss_tickets.console.queries import (
     PAGE_SIZE,
     ConsoleFilter,
     queue_page,
@@ -28,7 +27,7 @@ from .queries import (
     statement,
     waiting_chats,
 )
-from .security import (
+from vss_tickets.console.security import (
     CsrfError,
     check_csrf,
     clear_session,
@@ -38,6 +37,12 @@ from .security import (
     session_token,
     set_session,
 )
+from vss_tickets.domain import auth
+from vss_tickets.domain.errors import ApiError
+from vss_tickets.domain.masking import mask_tail
+from vss_tickets.domain.reference import working_calendar
+from vss_tickets.domain.views import consultations_to
+from vss_tickets.services import Svc, client_address, csv_response
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -138,7 +143,7 @@ def queue(request: Request, svc: Svc, f: Filter) -> Response:
         except ApiError as exc:
             return api_error_page(request, staff, exc)
         counts = state_counts(session, staff, today)
-        consultations = my_consultations(staff, session, "open")
+        consultations = consultations_to(session, staff, "open")
         chats = waiting_chats(session, staff)
         rows = [
             {
@@ -179,18 +184,7 @@ def export(request: Request, svc: Svc, f: Filter) -> Response:
     staff = current_staff(request, svc)
     if staff is None:
         return to_login()
-    stmt = statement(staff, f, svc.clock.today())
-
-    def lines() -> Iterator[str]:
-        with svc.db.session() as session:
-            yield from csv_lines(session, stmt)
-
-    filename = f"tickets-{svc.clock.today().isoformat()}.csv"
-    return StreamingResponse(
-        lines(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_response(svc, statement(staff, f, svc.clock.today()))
 
 
 @router.get("/dashboard", response_class=HTMLResponse)

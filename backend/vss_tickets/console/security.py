@@ -8,9 +8,9 @@ import secrets
 
 from fastapi import Request, Response
 
-from ..api.deps import Services
-from ..auth import staff_for_token
-from ..models import Staff
+from vss_tickets.domain.auth import staff_for_token
+from vss_tickets.domain.models import Staff
+from vss_tickets.services import Services
 
 SESSION_COOKIE = "vss_console"
 LOGIN_CSRF_COOKIE = "vss_login_csrf"

@@ -11,20 +11,27 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from .. import attachments, lifecycle
-from ..api.deps import Svc
-from ..auth import in_scope
-from ..errors import ApiError
-from ..models import Staff, Ticket, Unit
-from ..reference import working_calendar
-from ..schemas import AnswerIn, DeadlinesOut
-from ..views import consultation_out, deadlines_out, ticket_detail
-from .actions import ACTIONS, CHAT_ACTIONS, Draft, available, chat_actions, problem
-from .i18n import Texts, request_lang
-from .pages import api_error_page, error_page, guard_post, render, to_login
-from .queries import consulted, last_transfer_by, receiving_units, ticket_access
-from .reveal import FIELDS, may_reveal, numbers, record_reveal
-from .security import current_staff
+from vss_tickets.console.actions import (
+    ACTIONS,
+    CHAT_ACTIONS,
+    Draft,
+    available,
+    chat_actions,
+    problem,
+)
+from vss_tickets.console.i18n import Texts, request_lang
+from vss_tickets.console.pages import api_error_page, error_page, guard_post, render, to_login
+from vss_tickets.console.queries import consulted, last_transfer_by, receiving_units, ticket_access
+from vss_tickets.console.reveal import FIELDS, may_reveal, numbers, record_reveal
+from vss_tickets.console.security import current_staff
+from vss_tickets.domain import attachments, lifecycle
+from vss_tickets.domain.auth import in_scope
+from vss_tickets.domain.errors import ApiError
+from vss_tickets.domain.models import Staff, Ticket, Unit
+from vss_tickets.domain.reference import working_calendar
+from vss_tickets.domain.schemas import AnswerIn, DeadlinesOut
+from vss_tickets.domain.views import consultation_out, deadlines_out, ticket_detail
+from vss_tickets.services import Svc
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 

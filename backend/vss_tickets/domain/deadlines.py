@@ -7,7 +7,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from vss_tickets.calendar import WorkingCalendar
+from vss_tickets.domain.calendar import WorkingCalendar
 from vss_tickets.refdata import read_yaml
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from .errors import not_found
-from .models import OutboxNotification, Ticket
+from vss_tickets.domain.errors import not_found, ticket_not_found
+from vss_tickets.domain.models import OutboxNotification, Ticket
 
 # Delivery retries: 30 s, 1 min, 2 min … at most an hour apart, given up after 10 failures.
 FIRST_RETRY = timedelta(seconds=30)
@@ -19,20 +19,11 @@ MAX_ATTEMPTS = 10
 # another only if neither an acknowledgement nor a failure came back in that time.
 LEASE = timedelta(minutes=2)
 
-STATE_LABELS: dict[str, tuple[str, str]] = {
-    "received": ("đã tiếp nhận", "received"),
-    "accepted": ("đã thụ lý", "accepted"),
-    "rejected": ("không thụ lý", "rejected"),
-    "in_progress": ("đang xử lý", "in progress"),
-    "waiting_citizen": ("chờ bổ sung thông tin từ công dân", "waiting for your information"),
-    "resolved": ("đã giải quyết", "resolved"),
-    "closed": ("đã đóng", "closed"),
-}
-
 
 def notify(session: Session, ticket: Ticket, event: str, at: datetime, **payload: Any) -> None:
-    """Queue a notification about `ticket` for its channel and conversation."""
-    label_vi, label_en = STATE_LABELS[ticket.state]
+    """Queue a notification about `ticket` for its channel and conversation. It carries facts
+    (the event, the ticket's state, language and unit, and `payload`: a message, a resolution,
+    a new unit …); the assistant words them for the citizen (bot/delivery.py)."""
     session.add(
         OutboxNotification(
             ticket_id=ticket.id,
@@ -43,8 +34,7 @@ def notify(session: Session, ticket: Ticket, event: str, at: datetime, **payload
                 "code": ticket.code,
                 "state": ticket.state,
                 "language": ticket.language,
-                "text_vi": f"Yêu cầu {ticket.code}: {label_vi}.",
-                "text_en": f"Request {ticket.code}: {label_en}.",
+                "unit": ticket.unit_code,
                 # A ticket with a live chat: the assistant shows a reply in a held chat as chat.
                 **({"chat_state": ticket.chat_state} if ticket.chat_state else {}),
                 **payload,
@@ -96,7 +86,7 @@ def for_ticket(session: Session, code: str) -> list[OutboxNotification]:
     """Every notification of the ticket `code`, oldest first, delivered or not (404 if unknown)."""
     ticket_id = session.scalar(select(Ticket.id).where(Ticket.code == code))
     if ticket_id is None:
-        raise not_found(f"Không tìm thấy yêu cầu {code}", f"No ticket {code}")
+        raise ticket_not_found(code)
     return list(
         session.scalars(
             select(OutboxNotification)

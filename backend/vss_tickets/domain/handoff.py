@@ -18,28 +18,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from . import audit, lifecycle
-from .errors import ApiError, forbidden, not_found
-from .models import Staff, Ticket
-from .outbox import notify
+from vss_tickets.domain import audit, lifecycle
+from vss_tickets.domain.errors import ApiError, forbidden, ticket_not_found
+from vss_tickets.domain.models import Staff, Ticket
+from vss_tickets.domain.outbox import notify
 
 ACTIVE = ("waiting", "held")
-
-# What the citizen is told when the chat changes (Vietnamese, English).
-_CHAT_TEXT = {
-    "taken": (
-        "Một cán bộ BHXH đã nhận trao đổi với bạn về yêu cầu {code}. Bạn cứ nhắn tại đây.",
-        "A VSS officer has joined the chat about request {code}. Write to them here.",
-    ),
-    "released": (
-        "Cán bộ đã kết thúc trao đổi trực tiếp về yêu cầu {code}.",
-        "The officer has ended the live chat about request {code}.",
-    ),
-    "expired": (
-        "Hiện chưa có cán bộ tiếp nhận trao đổi trực tiếp về yêu cầu {code}.",
-        "No officer could take the live chat about request {code} yet.",
-    ),
-}
 
 
 def may_release(ticket: Ticket, staff: Staff) -> bool:
@@ -61,9 +45,8 @@ def _record(
 
 
 def _tell(session: Session, ticket: Ticket, change: str, now: datetime, **payload: object) -> None:
-    """Queue the `chat_<change>` notification with what the citizen is told."""
-    text_vi, text_en = (t.format(code=ticket.code) for t in _CHAT_TEXT[change])
-    notify(session, ticket, f"chat_{change}", now, text_vi=text_vi, text_en=text_en, **payload)
+    """Queue the `chat_<change>` notification (the assistant words it for the citizen)."""
+    notify(session, ticket, f"chat_{change}", now, **payload)
     session.flush()
 
 
@@ -152,7 +135,7 @@ def citizen_message(
     `chat_not_active`."""
     ticket = lifecycle.load(session, code)  # 404 for an unknown code
     if ticket.conversation_id != conversation_id:
-        raise not_found(f"Không tìm thấy yêu cầu {code}", f"No ticket {code}")
+        raise ticket_not_found(code)
     if ticket.chat_state not in ACTIVE:
         raise ApiError(
             409,

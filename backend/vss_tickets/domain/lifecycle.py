@@ -12,20 +12,26 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit
-from .auth import ancestors, common_parent, in_scope
-from .clock import VIETNAM
-from .errors import ApiError, conflict, forbidden, not_found, unprocessable
-from .models import Consultation, Message, Staff, Ticket, Unit
-from .outbox import notify
-from .reference import (
+from vss_tickets.domain import audit
+from vss_tickets.domain.auth import ancestors, common_parent, in_scope
+from vss_tickets.domain.errors import (
+    ApiError,
+    conflict,
+    forbidden,
+    not_found,
+    ticket_not_found,
+    unprocessable,
+)
+from vss_tickets.domain.models import Consultation, Message, Staff, Ticket, Unit
+from vss_tickets.domain.outbox import notify
+from vss_tickets.domain.reference import (
     add_working_days,
     extend_deadline,
     paused_working_days,
     ticket_deadlines,
 )
-
-OPEN_STATES = ("received", "accepted", "in_progress", "waiting_citizen")
+from vss_tickets.domain.states import OPEN_STATES
+from vss_tickets.infra.clock import VIETNAM
 
 # action -> {state it is allowed in: state it leads to}
 TRANSITIONS: dict[str, dict[str, str]] = {
@@ -132,7 +138,7 @@ def load(session: Session, code: str, *, lock: bool = True) -> Ticket:
         stmt = stmt.with_for_update(of=Ticket)
     ticket = session.scalars(stmt).unique().one_or_none()
     if ticket is None:
-        raise not_found(f"Không tìm thấy yêu cầu {code}", f"No ticket {code}")
+        raise ticket_not_found(code)
     return ticket
 
 
@@ -140,7 +146,7 @@ def load_for_staff(session: Session, code: str, staff: Staff) -> Ticket:
     """The ticket if `staff` may act on it; 404 otherwise (existence is not revealed)."""
     ticket = load(session, code)
     if not in_scope(session, staff, ticket.unit_code):
-        raise not_found(f"Không tìm thấy yêu cầu {code}", f"No ticket {code}")
+        raise ticket_not_found(code)
     return ticket
 
 

@@ -17,16 +17,15 @@ from pydantic import (
     model_validator,
 )
 
-from .identifiers import check_digits, check_number, normalise_phone
-from .receipt import normalise_receipt
-from .text import nfc
+from vss_tickets.domain.identifiers import check_digits, check_number, normalise_phone
+from vss_tickets.domain.receipt import normalise_receipt
+from vss_tickets.domain.states import STATES
+from vss_tickets.domain.text import nfc
 
 Kind = Literal["enquiry", "recommendation", "complaint", "denunciation"]
 # The Law on Complaints and the Law on Denunciations: the sender must give their name.
 NAME_REQUIRED = ("complaint", "denunciation")
-State = Literal[
-    "received", "accepted", "rejected", "in_progress", "waiting_citizen", "resolved", "closed"
-]
+State = Literal[STATES]  # type: ignore[valid-type]  # the codes of refdata/states.yaml
 
 ChatState = Literal["waiting", "held", "closed"]
 

@@ -22,6 +22,11 @@ def not_found(what_vi: str = "Không tìm thấy", what_en: str = "Not found") -
     return ApiError(404, "not_found", what_vi, what_en)
 
 
+def ticket_not_found(code: str) -> ApiError:
+    """The 404 of a ticket code that does not exist (or that the caller may not see)."""
+    return not_found(f"Không tìm thấy yêu cầu {code}", f"No ticket {code}")
+
+
 def conflict(message_vi: str, message_en: str) -> ApiError:
     return ApiError(409, "conflict", message_vi, message_en)
 

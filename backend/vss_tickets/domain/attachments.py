@@ -20,12 +20,12 @@ from pathlib import Path
 from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session, undefer
 
-from . import audit
-from .config import Settings
-from .db import Database
-from .errors import ApiError
-from .lifecycle import OPEN_STATES
-from .models import Attachment, AuditEvent, Staff, Ticket
+from vss_tickets.domain import audit
+from vss_tickets.domain.errors import ApiError
+from vss_tickets.domain.models import Attachment, AuditEvent, Staff, Ticket
+from vss_tickets.domain.states import OPEN_STATES
+from vss_tickets.infra.config import Settings
+from vss_tickets.infra.db import Database
 
 # Files one conversation may send (staged and on its tickets together).
 MAX_PER_CONVERSATION = 20

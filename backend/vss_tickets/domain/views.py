@@ -7,9 +7,10 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .masking import mask_tail
-from .models import AuditEvent, Consultation, Message, Staff, Ticket, Unit
-from .schemas import (
+from vss_tickets.domain.auth import scope
+from vss_tickets.domain.masking import mask_tail
+from vss_tickets.domain.models import AuditEvent, Consultation, Message, Staff, Ticket, Unit
+from vss_tickets.domain.schemas import (
     AuditOut,
     CitizenOut,
     CitizenTicketView,
@@ -37,9 +38,7 @@ def deadlines_out(ticket: Ticket) -> DeadlinesOut:
     )
 
 
-def ticket_out(
-    ticket: Ticket, reveal: bool, model: type[Out] = TicketOut, **extra: object
-) -> Out:
+def ticket_out(ticket: Ticket, reveal: bool, model: type[Out] = TicketOut, **extra: object) -> Out:
     """The ticket as `model` (with its `extra` fields); `reveal` (staff of the unit) shows
     phone, CCCD and BHXH code in full."""
 
@@ -110,6 +109,21 @@ def consultation_out(c: Consultation, ticket_code: str) -> ConsultationOut:
         due_on=c.due_on,
         created_at=c.created_at,
     )
+
+
+def consultations_to(session: Session, staff: Staff, status: str) -> list[ConsultationOut]:
+    """The consultations in `status` asked of the units in `staff`'s scope, soonest due first."""
+    stmt = (
+        select(Consultation, Ticket.code)
+        .join(Ticket, Ticket.id == Consultation.ticket_id)
+        .where(Consultation.status == status)
+        .order_by(Consultation.due_on, Consultation.id)
+        .limit(500)
+    )
+    allowed = scope(staff)
+    if allowed is not None:
+        stmt = stmt.where(Consultation.to_unit_code.in_(allowed))
+    return [consultation_out(c, code) for c, code in session.execute(stmt)]
 
 
 def ticket_detail(session: Session, ticket: Ticket, reveal: bool) -> TicketDetail:

@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, delete, select, update
 from sqlalchemy.orm import Session
 
-from . import throttle
-from .config import Settings
-from .db import Database
-from .errors import ApiError
-from .models import FailedAttempt, Staff, StaffSession, Unit
-from .passwords import hash_password, needs_rehash, verify_password
+from vss_tickets.domain.errors import ApiError
+from vss_tickets.domain.models import FailedAttempt, Staff, StaffSession, Unit
+from vss_tickets.domain.passwords import hash_password, needs_rehash, verify_password
+from vss_tickets.infra import throttle
+from vss_tickets.infra.config import Settings
+from vss_tickets.infra.db import Database
 
 # A session's last activity is recorded when older than this (not on every request).
 TOUCH_EVERY = timedelta(minutes=1)

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from .clock import VIETNAM
+from vss_tickets.infra.clock import VIETNAM
 
 if TYPE_CHECKING:
-    from .calendar import WorkingCalendar
+    from vss_tickets.domain.calendar import WorkingCalendar
 
 DEFAULT_OFFICE_HOURS = "07:30-11:30,13:00-16:30"
 _PERIOD = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from .models import AuditEvent, Ticket
+from vss_tickets.domain.models import AuditEvent, Ticket
 
 
 def record(

@@ -9,10 +9,10 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from . import audit
-from .errors import ApiError, not_found, unprocessable
-from .models import ROLES, FailedAttempt, Staff, StaffSession, Unit
-from .passwords import NewPassword
+from vss_tickets.domain import audit
+from vss_tickets.domain.errors import ApiError, not_found, unprocessable
+from vss_tickets.domain.models import ROLES, FailedAttempt, Staff, StaffSession, Unit
+from vss_tickets.domain.passwords import NewPassword
 
 
 def create_staff(

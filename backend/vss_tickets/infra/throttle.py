@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from .db import Database
-from .errors import ApiError
-from .models import FailedAttempt
+from vss_tickets.domain.errors import ApiError
+from vss_tickets.domain.models import FailedAttempt
+from vss_tickets.infra.db import Database
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 from sqlalchemy.orm import Session
 
-from .masking import mask_tail
-from .models import Ticket
+from vss_tickets.domain.masking import mask_tail
+from vss_tickets.domain.models import Ticket
 
 COLUMNS = (
     "code", "kind", "topic", "state", "priority", "unit_code", "assignee", "province", "commune",

@@ -48,11 +48,11 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from .clock import CLOCK_FILE_VARIABLE
-from .db import normalise_url
-from .office_hours import DEFAULT_OFFICE_HOURS, Period, parse_office_hours
+from vss_tickets.domain.office_hours import DEFAULT_OFFICE_HOURS, Period, parse_office_hours
+from vss_tickets.infra.clock import CLOCK_FILE_VARIABLE
+from vss_tickets.infra.db import normalise_url
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 DEV_SERVICE_TOKEN = "dev-only-tickets-token-change-me"
 # Files are held in memory while checked: no setting may allow more than this (50 MB).
 MAX_ATTACHMENT_CEILING = 50 * 1024 * 1024

@@ -27,14 +27,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import audit
-from .clock import VIETNAM, Clock
-from .db import Database
-from .errors import ApiError, unprocessable
-from .models import AuditEvent, IdempotencyKey, Ticket, TicketCodeCounter, Unit
-from .receipt import new_receipt, receipt_digest
-from .reference import reference_data, route_ticket, ticket_deadlines
-from .schemas import TicketCreate
+from vss_tickets.domain import audit
+from vss_tickets.domain.errors import ApiError, unprocessable
+from vss_tickets.domain.models import AuditEvent, IdempotencyKey, Ticket, TicketCodeCounter, Unit
+from vss_tickets.domain.receipt import new_receipt, receipt_digest
+from vss_tickets.domain.reference import reference_data, route_ticket, ticket_deadlines
+from vss_tickets.domain.schemas import TicketCreate
+from vss_tickets.infra.clock import VIETNAM, Clock
+from vss_tickets.infra.db import Database
 
 
 def request_hash(payload: TicketCreate) -> str:

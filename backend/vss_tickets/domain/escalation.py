@@ -11,11 +11,12 @@ from datetime import date
 
 from sqlalchemy import or_, select, text
 
-from . import audit
-from .clock import VIETNAM, Clock
-from .db import Database
-from .lifecycle import OPEN_STATES, escalate, load
-from .models import Consultation, Ticket
+from vss_tickets.domain import audit
+from vss_tickets.domain.lifecycle import escalate, load
+from vss_tickets.domain.models import Consultation, Ticket
+from vss_tickets.domain.states import OPEN_STATES
+from vss_tickets.infra.clock import VIETNAM, Clock
+from vss_tickets.infra.db import Database
 
 log = logging.getLogger(__name__)
 

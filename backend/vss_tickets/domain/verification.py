@@ -16,13 +16,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from . import throttle
-from .config import Settings
-from .db import Database
-from .errors import not_found
-from .models import FailedAttempt, Ticket
-from .receipt import receipt_matches
-from .schemas import Verification
+from vss_tickets.domain.errors import not_found
+from vss_tickets.domain.models import FailedAttempt, Ticket
+from vss_tickets.domain.receipt import receipt_matches
+from vss_tickets.domain.schemas import Verification
+from vss_tickets.infra import throttle
+from vss_tickets.infra.config import Settings
+from vss_tickets.infra.db import Database
 
 TOO_MANY = throttle.too_many(
     "Nhập sai quá nhiều lần, vui lòng thử lại sau",

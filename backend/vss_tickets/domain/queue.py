@@ -8,10 +8,10 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from .auth import in_scope, scope
-from .errors import not_found
-from .lifecycle import OPEN_STATES
-from .models import Staff, Ticket
+from vss_tickets.domain.auth import in_scope, scope
+from vss_tickets.domain.errors import not_found
+from vss_tickets.domain.models import Staff, Ticket
+from vss_tickets.domain.states import OPEN_STATES
 
 
 @dataclass

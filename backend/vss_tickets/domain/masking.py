@@ -7,7 +7,7 @@ import logging
 import sys
 from datetime import UTC, datetime
 
-from .identifiers import mask_numbers
+from vss_tickets.domain.identifiers import mask_numbers
 
 
 def mask_tail(value: str | None, keep: int = 4) -> str | None:

@@ -7,10 +7,10 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from .db import Database, normalise_url
-from .reference import reference_data, sync_units
+from vss_tickets.domain.reference import reference_data, sync_units
+from vss_tickets.infra.db import Database, normalise_url
 
-BACKEND_DIR = Path(__file__).resolve().parents[1]
+BACKEND_DIR = Path(__file__).resolve().parents[2]
 
 
 def alembic_config(url: str) -> Config:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from .errors import unprocessable
-from .text import nfc
+from vss_tickets.domain.errors import unprocessable
+from vss_tickets.domain.text import nfc
 
 MIN_LENGTH = 12
 # Left once the predictable parts and the separators (spaces, punctuation) are taken out, a

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from .clock import Clock
+from vss_tickets.infra.clock import Clock
 
 ROLES = ("officer", "supervisor", "admin")
 STATES = (

@@ -9,26 +9,26 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .errors import unprocessable
-from .models import Unit
+from vss_tickets.domain.errors import unprocessable
+from vss_tickets.domain.models import Unit
 
 if TYPE_CHECKING:
-    from .calendar import WorkingCalendar
-    from .deadlines import Deadlines
-    from .refdata import ReferenceData
-    from .routing import RoutingDecision
+    from vss_tickets.domain.calendar import WorkingCalendar
+    from vss_tickets.domain.deadlines import Deadlines
+    from vss_tickets.domain.routing import RoutingDecision
+    from vss_tickets.refdata import ReferenceData
 
 
 @cache
 def reference_data(structure: str) -> ReferenceData:
-    from .refdata import load_reference_data
+    from vss_tickets.refdata import load_reference_data
 
     return load_reference_data(structure)
 
 
 @cache
 def working_calendar() -> WorkingCalendar:
-    from .calendar import WorkingCalendar
+    from vss_tickets.domain.calendar import WorkingCalendar
 
     return WorkingCalendar()
 
@@ -71,7 +71,7 @@ def route_ticket(
     about_unit_code: str | None,
 ) -> RoutingDecision:
     """Apply the routing rules; unknown places or units become a 422 error."""
-    from .routing import route
+    from vss_tickets.domain.routing import route
 
     ref = reference_data(structure)
     if about_unit_code is not None and about_unit_code not in ref.units:
@@ -122,7 +122,7 @@ def ticket_deadlines(
     accepted: date | None = None,
 ) -> Deadlines:
     """Statutory deadlines; periods that run from acceptance start at `accepted` when given."""
-    from .deadlines import compute_deadlines
+    from vss_tickets.domain.deadlines import compute_deadlines
 
     return compute_deadlines(
         kind,
@@ -139,7 +139,7 @@ def paused_working_days(paused_on: date, resumed_on: date) -> int:
 
 
 def extend_deadline(deadline: date, paused_days: int) -> date:
-    from .deadlines import extend_for_pause
+    from vss_tickets.domain.deadlines import extend_for_pause
 
     return extend_for_pause(deadline, paused_days, working_calendar())
 

@@ -7,7 +7,7 @@ import re
 from functools import cache
 from typing import Any
 
-from .refdata import read_yaml
+from vss_tickets.refdata import read_yaml
 
 
 @cache

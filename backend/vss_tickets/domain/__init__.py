@@ -1,0 +1,1 @@
+"""The ticket rules: models, states, routing, deadlines, the ticket operations."""

@@ -1,0 +1,1 @@
+"""Storage, settings, the clock and throttling the domain runs on."""
