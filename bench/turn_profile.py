@@ -11,7 +11,9 @@ and save, tracker copies, action-server round trips and in-process actions. Then
 their own: tracker store retrieve/save of one conversation on SQLite and PostgreSQL, masked
 against Rasa's plain ``SQLTrackerStore``; the lock store in memory and on Redis; the action server's
 ``action_answer_question`` over HTTP against its smallest action and against the knowledge
-search run in-process. Every figure is also given as a ratio to the bare greeting's turn.
+search run in-process; Rasa's check of an action server answer against the validator built
+once (bot/action_validation.py, installed for the turns as the server installs it). Every
+figure is also given as a ratio to the bare greeting's turn.
 
     .venv/bin/python bench/turn_profile.py                       # ~3 min, prints JSON
     .venv/bin/python bench/turn_profile.py --turns 40 --out var/bench/turn_profile.json
@@ -253,10 +255,31 @@ def action_server(actions_url: str, token: str, tracker: dict[str, Any],
     return {k: quantiles(v) for k, v in spent.items()}
 
 
+def answer_check(rasa_check: Callable[..., bool], count: int) -> dict[str, Any]:
+    """Rasa's own check of an action server answer against bot/action_validation.py's."""
+    from rasa.core.actions.action import RemoteAction
+
+    answer = {"events": [{"event": "slot", "name": "kb_entry", "value": "x", "timestamp": None}],
+              "responses": [{"text": "Trả lời. " * 40, "buttons": [
+                  {"title": "Có", "payload": "/knowledge_feedback"}] * 2}]}
+    action = RemoteAction("action_answer_question", None)
+    spent: dict[str, list[float]] = defaultdict(list)
+    for _ in range(count):
+        for name, check in (("Rasa's jsonschema.validate", rasa_check),
+                            ("validator built once", RemoteAction._validate_action_result)):
+            started = time.perf_counter()
+            check(action, answer)
+            spent[name].append(time.perf_counter() - started)
+    return {k: quantiles(v) for k, v in spent.items()}
+
+
 async def profile(args: argparse.Namespace, stack: Stack, postgres: str) -> dict[str, Any]:
+    from rasa.core.actions.action import RemoteAction
     from rasa.core.agent import load_agent
     from rasa.core.utils import AvailableEndpoints
     from rasa.shared.core.trackers import EventVerbosity
+
+    from bot import action_validation
 
     if args.postgres:
         stack.env["TRACKER_DB_URL"] = postgres
@@ -266,6 +289,8 @@ async def profile(args: argparse.Namespace, stack: Stack, postgres: str) -> dict
     bare_model = max(BARE_MODELS.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     ours = await load_agent(model_path=str(model_path()), endpoints=endpoints)
     bare = await load_agent(model_path=str(bare_model))
+    rasa_check = RemoteAction._validate_action_result
+    action_validation.install()  # as bot.cli's serve_rasa does
     timers = Timers()
     instrument(timers)
     report: dict[str, Any] = {"turns": await turns(ours, bare, timers, args.turns)}
@@ -282,6 +307,7 @@ async def profile(args: argparse.Namespace, stack: Stack, postgres: str) -> dict
                                            f"sqlite:///{stack.workdir / 'profile.db'}",
                                            args.turns)
     report["lock store"] = await locks(args.turns * 4)
+    report["action answer check"] = answer_check(rasa_check, args.turns)
     report["action server"] = action_server(
         stack.actions_url, stack.env["ACTIONS_TOKEN"],
         tracker.current_state(EventVerbosity.ALL), args.turns)  # what Rasa sends

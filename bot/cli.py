@@ -115,6 +115,10 @@ def serve_rasa() -> None:
     os.chdir(ROOT)
     from rasa.__main__ import main as rasa_main
 
+    from bot import action_validation
+
+    action_validation.install()
+
     sys.argv = arguments
     rasa_main()
 
