@@ -129,17 +129,29 @@ class User:
             body, kind = None, type(exc).__name__
         ended = time.monotonic()
         if kind:
-            self.phase.errors += 1
-            self.phase.error_kinds[kind] = self.phase.error_kinds.get(kind, 0) + 1
+            self.error(kind)
             return None
         self.phase.latencies.append(ended - started)
         self.phase.inside += ended <= self.deadline
         return body
 
-    async def slots(self) -> dict[str, Any]:
-        async with self.session.get(f"{self.url}/conversations/{self.sender}/tracker",
-                                    params={"token": RASA_TOKEN}) as answer:
-            tracker = await answer.json(content_type=None)
+    def error(self, kind: str) -> None:
+        self.phase.errors += 1
+        self.phase.error_kinds[kind] = self.phase.error_kinds.get(kind, 0) + 1
+
+    async def slots(self) -> dict[str, Any] | None:
+        """The tracker's slots and active loop (None, counted as an error, when Rasa's API
+        did not answer with it)."""
+        try:
+            async with self.session.get(f"{self.url}/conversations/{self.sender}/tracker",
+                                        params={"token": RASA_TOKEN}) as answer:
+                tracker = await answer.json(content_type=None) if answer.status == 200 else None
+                kind = f"tracker HTTP {answer.status}"
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            tracker, kind = None, f"tracker {type(exc).__name__}"
+        if not isinstance(tracker, dict):
+            self.error(kind)
+            return None
         loop = (tracker.get("active_loop") or {}).get("name")
         return {**tracker["slots"], "_loop": loop}
 
@@ -158,11 +170,15 @@ async def file(user: User, turn: int) -> None:
     replies = await user.say(STORY.format(marker=marker))
     buttons = [b.get("payload") for m in replies or [] for b in m.get("buttons", [])]
     slots = await user.slots()
+    if slots is None:
+        return
     if slots["_loop"] != "intake_form":
         await user.say("/file_complaint" if "/file_complaint" in buttons
                        else "Tôi muốn gửi khiếu nại")
     for _ in range(20):
         slots = await user.slots()
+        if slots is None:  # an error, counted: the filing is not followed further
+            return
         if slots.get("ticket_code"):
             user.phase.filed[marker] = slots["ticket_code"]
             return
@@ -243,8 +259,8 @@ def start_bare(stack: Stack) -> str:
     if not list((BARE / "models").glob("*.tar.gz")):
         shutil.rmtree(BARE, ignore_errors=True)
         BARE.mkdir(parents=True)
-        subprocess.run([rasa, "init", "--no-prompt", "--init-dir", str(BARE)], check=True,
-                       capture_output=True)
+        subprocess.run(["flock", "/tmp/rasa-train.lock", rasa, "init", "--no-prompt",
+                        "--init-dir", str(BARE)], check=True, capture_output=True)  # trains
     port = free_port()
     process = stack.spawn("bare", [rasa, "run", "--port", str(port), "--model", "models"], BARE)
     url = f"http://127.0.0.1:{port}"

@@ -120,7 +120,11 @@ def serve_rasa() -> None:
     from rasa.__main__ import main as rasa_main
     from rasa.plugin import plugin_manager
 
+    from bot import action_validation
+
     plugin_manager().register(RasaLogging(settings.log_format))
+    action_validation.install()
+
     sys.argv = arguments
     rasa_main()
 

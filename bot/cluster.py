@@ -93,7 +93,10 @@ def haproxy_config(topology: Topology) -> str:
         "global", "  maxconn 4000",
         *(["resolvers dns", "  parse-resolv-conf", "  hold valid 5s"] if t.dns else []),
         "defaults", "  mode http", "  timeout connect 2s", "  timeout client 120s",
-        "  timeout server 120s", "  timeout tunnel 1h", "  option redispatch", "  retries 2",
+        "  timeout server 120s", "  timeout tunnel 1h",
+        # a replica busy with turns answers its check late, not never: out after 2 x 10 s, while
+        # a killed one refuses the connection and is out after two checks (2 s)
+        "  timeout check 10s", "  option redispatch", "  retries 2",
         "  retry-on conn-failure empty-response",
         "frontend rasa", f"  bind {t.front}",
         "  option http-buffer-request",  # the body is read before hashing on the sender

@@ -110,56 +110,47 @@ class MaskingTrackerStore(SQLTrackerStore):
         return (Event.from_parameters(masked(event.as_dict())) for event in new)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Store the new events masked, then the clear values of ``CLEAR_SLOTS``."""
+        """Store the new events masked, then the clear values of ``CLEAR_SLOTS`` and the time
+        they were last held (one query for the conversation's kept rows; no commit when it has
+        none and holds none, as in most turns)."""
         await super().save(tracker)
+        values = {name: json.dumps(slot.value, ensure_ascii=False) for name in CLEAR_SLOTS
+                  if (slot := tracker.slots.get(name)) is not None and slot.value is not None}
         with self.session_scope() as session:
+            rows = {row.slot: row for row in self._kept_rows(session, tracker.sender_id)}
+            if not rows and not values:
+                return
             for name in CLEAR_SLOTS:
-                slot = tracker.slots.get(name)
-                self._keep(session, tracker.sender_id, name, None if slot is None else slot.value)
+                row, value = rows.get(name), values.get(name)
+                if value is None:
+                    if row is not None:
+                        session.delete(row)
+                    continue
+                row = row or ClearSlotValue(sender_id=tracker.sender_id, slot=name)
+                row.value, row.saved_at = value, clock.timestamp()
+                session.add(row)
             session.commit()
 
     @staticmethod
-    def _keep(session: Session, sender_id: str, name: str, value: Any) -> None:
-        row = session.get(ClearSlotValue, (sender_id, name))
-        if value is None:
-            if row is not None:
-                session.delete(row)
-            return
-        if row is None:
-            row = ClearSlotValue(sender_id=sender_id, slot=name)
-            session.add(row)
-        row.value = json.dumps(value, ensure_ascii=False)
-        row.saved_at = clock.timestamp()
+    def _kept_rows(session: Session, sender_id: str) -> list[ClearSlotValue]:
+        return session.query(ClearSlotValue).filter(ClearSlotValue.sender_id == sender_id).all()
 
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> DialogueStateTracker | None:
-        """The stored tracker, with the kept clear values back in their slots."""
+        """The stored tracker, with the kept clear values back in their slots: the events and
+        the kept rows read in one session, the tracker built once (as Rasa's own ``_retrieve``
+        builds it, from the events' dicts)."""
         logs.conversation.set(sender_id)  # on the log records of the rest of this turn
-        tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
-        if tracker is None:
-            return None
-        events = list(tracker.events)
-        if not self._restore(sender_id, events):
-            return tracker
-        return DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
-
-    def _restore(self, sender_id: str, events: list[Event]) -> bool:
-        """Put the kept values into the last event setting each of ``CLEAR_SLOTS`` (None for a
-        value not kept); False when no event had to change."""
         with self.session_scope() as session:
-            rows = session.query(ClearSlotValue).filter(ClearSlotValue.sender_id == sender_id)
-            kept = {row.slot: json.loads(row.value) for row in rows}
-        changed = False
-        for name in CLEAR_SLOTS:
-            setter = next((e for e in reversed(events)
-                           if isinstance(e, SlotSet) and e.key == name), None)
-            if setter is None or setter.value is None:
-                continue
-            value = kept.get(name)
-            setter.value = value if value is not None and masked(value) == setter.value else None
-            changed = True
-        return changed
+            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions).all()
+            events = [json.loads(row.data) for row in rows]
+            kept = {row.slot: json.loads(row.value)
+                    for row in self._kept_rows(session, sender_id)} if events else {}
+        if not (self.domain and events):
+            return None
+        _restore(events, kept)
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
 
     def purge(self, older_than_days: float) -> Purged:
         """Delete what is older than ``older_than_days`` (by the clock of bot/clock.py): every
@@ -190,3 +181,15 @@ class MaskingTrackerStore(SQLTrackerStore):
                 ClearSlotValue.saved_at < expired).delete(synchronize_session=False)
             session.commit()
         return Purged(conversations, deleted, forgotten)
+
+
+def _restore(events: list[dict[str, Any]], kept: dict[str, Any]) -> None:
+    """Put the kept values into the last event setting each of ``CLEAR_SLOTS`` (None for a
+    value not kept, or kept for another value than the one the event stored masked)."""
+    for name in CLEAR_SLOTS:
+        setter = next((e for e in reversed(events)
+                       if e.get("event") == SlotSet.type_name and e.get("name") == name), None)
+        if setter is None or setter.get("value") is None:
+            continue
+        value = kept.get(name)
+        setter["value"] = value if value is not None and masked(value) == setter["value"] else None
