@@ -3,19 +3,23 @@ replicas, with a bare ``rasa init`` bot measured side by side in the same run as
 
 Starts the production topology on loopback (tests/cluster.py: ticket service and trackers in
 PostgreSQL, locks and socket.io rooms in Redis, 2 action servers, 2 Rasa replicas behind
-haproxy) and a bare ``rasa init`` bot (its own model, trained once into ``var/bench/bare``,
-in-memory stores, no action server). Then, all measured phases bounded to 3 minutes:
+haproxy) and three bare ``rasa init`` bots (their model trained once into ``var/bench/bare``,
+in-memory stores, no action server): one alone, two behind a haproxy of their own hashing on
+the sender like ours. Then, all measured phases bounded to 3 minutes:
 
 1. sequential: one citizen alone asks knowledge questions one after the other while one bare
    user greets, turn for turn (the p95 of our knowledge answer against the bare greeting's);
-2. load on the bare bot: 100 conversations of the moodbot's own dialogue;
-3. load on one replica (its own port), then on both (through haproxy): 100 conversations, each
+2. load on one bare bot, on one of our replicas (its own port), on the two bare bots and on our
+   two replicas (through haproxy), in that order: on the bare bots 100 conversations of the
+   moodbot's own dialogue; on ours 100 conversations, each
    looping over a script until the phase's time is up and then finishing it: 3 in 5 ask two
    knowledge questions between a greeting and thanks, 1 in 5 tells a complaint and files it
    through the intake form (answering what the tracker's ``requested_slot`` asks), 1 in 5
    checks a ticket's status (code, then the phone's last digits).
 
-Throughput counts the chat turns answered inside the phase's time; p95 is over every turn.
+Throughput counts the chat turns answered inside the phase's time; p95 is over every turn. Our
+throughput is compared with the same number of bare bots on the same cores (and, for two
+replicas, also with one bare bot times two).
 Errors are HTTP errors, timeouts and refused connections. Tickets are read back from
 PostgreSQL: each filing must leave exactly one ticket with its marker, and no ticket may exist
 that its citizen was not told about. Prints one JSON report.
@@ -253,8 +257,8 @@ def sequential(ours: str, bare: str, turns: int) -> dict[str, Any]:
             "p95_ratio": round(q(ours_s, 95) / q(bare_s, 95), 2)}
 
 
-def start_bare(stack: Stack) -> str:
-    """The bare ``rasa init`` bot (trained once into var/bench/bare); its URL."""
+def start_bare(stack: Stack, name: str) -> str:
+    """One bare ``rasa init`` bot (trained once into var/bench/bare) named ``name``; its URL."""
     rasa = str(BOT_PY.parent / "rasa")
     if not list((BARE / "models").glob("*.tar.gz")):
         shutil.rmtree(BARE, ignore_errors=True)
@@ -262,7 +266,7 @@ def start_bare(stack: Stack) -> str:
         subprocess.run(["flock", "/tmp/rasa-train.lock", rasa, "init", "--no-prompt",
                         "--init-dir", str(BARE)], check=True, capture_output=True)  # trains
     port = free_port()
-    process = stack.spawn("bare", [rasa, "run", "--port", str(port), "--model", "models"], BARE)
+    process = stack.spawn(name, [rasa, "run", "--port", str(port), "--model", "models"], BARE)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline and process.poll() is None:
@@ -273,6 +277,31 @@ def start_bare(stack: Stack) -> str:
             pass
         time.sleep(1)
     raise RuntimeError("the bare rasa init bot did not start")
+
+
+def bare_pair(stack: Stack) -> str:
+    """Two bare bots behind haproxy, hashed by sender as our replicas are; the front's URL
+    (the reference for two replicas on the same cores)."""
+    servers = [start_bare(stack, f"bare-{i}").removeprefix("http://") for i in (1, 2)]
+    port = free_port()
+    config = stack.workdir / "bare-haproxy.cfg"
+    config.write_text("\n".join([
+        "defaults", "  mode http", "  timeout connect 2s", "  timeout client 120s",
+        "  timeout server 120s", "frontend bare", f"  bind 127.0.0.1:{port}",
+        "  option http-buffer-request", "  default_backend bare", "backend bare",
+        "  balance hash req.body,json_query('$.sender')", "  hash-type consistent",
+        *(f"  server bare{i} {address} id {i}" for i, address in enumerate(servers, 1)),
+    ]) + "\n")
+    stack.spawn("bare-haproxy", ["haproxy", "-db", "-f", str(config)])
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            requests.get(url, timeout=2)
+            return url
+        except requests.RequestException:
+            time.sleep(0.5)
+    raise RuntimeError("the bare bots' haproxy did not start")
 
 
 def status_tickets(stack: Stack) -> list[str]:
@@ -314,11 +343,11 @@ def ticket_check(tickets_db: str, phases: list[Phase]) -> dict[str, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=100)
-    parser.add_argument("--seconds", type=float, default=30, help="each load phase")
+    parser.add_argument("--seconds", type=float, default=25, help="each load phase")
     parser.add_argument("--turns", type=int, default=20, help="sequential turns of each bot")
     parser.add_argument("--out", type=Path, help="also write the report here (JSON)")
     args = parser.parse_args()
-    seconds = min(args.seconds, (MAX_MEASURED_SECONDS - 30) / 3 - 20)  # + each phase's drain
+    seconds = min(args.seconds, (MAX_MEASURED_SECONDS - 30) / 4 - 12)  # + each phase's drain
 
     with ExitStack() as cleanup:
         tracker_db = cleanup.enter_context(throwaway_postgres())
@@ -326,7 +355,8 @@ def main() -> None:
         stack = Stack.configure(Path(tempfile.mkdtemp(prefix="vss-load-")))
         cleanup.callback(stack.stop_all)
         topology = start_cluster(stack, tracker_db, tickets_db)
-        bare = start_bare(stack)
+        bare = start_bare(stack, "bare")
+        bare_both = bare_pair(stack)
         stack.set_clock(WORKING_MORNING)
         one, both = f"http://{topology.rasa[0]}", f"http://{topology.front}"
         codes = status_tickets(stack)
@@ -339,15 +369,17 @@ def main() -> None:
         phases = [
             asyncio.run(run_phase(bare, "bare rasa init", seconds, args.users, [bare_dialogue])),
             asyncio.run(run_phase(one, "ours, 1 replica", seconds, args.users, ours)),
+            asyncio.run(run_phase(bare_both, "bare rasa init, 2 replicas", seconds, args.users,
+                                  [bare_dialogue])),
             asyncio.run(run_phase(both, "ours, 2 replicas", seconds, args.users, ours)),
         ]
         report["measured_seconds"] = round(time.monotonic() - started)
         report["phases"] = {p.name: p.report() for p in phases}
-        reference = phases[0].inside / phases[0].seconds
-        report["throughput_per_replica_vs_bare"] = {
-            "1 replica": round(phases[1].inside / phases[1].seconds / reference, 2),
-            "2 replicas": round(phases[2].inside / phases[2].seconds / 2 / reference, 2)}
-        report["tickets"] = ticket_check(tickets_db, phases[1:])
+        rate = [p.inside / p.seconds for p in phases]
+        report["throughput_vs_bare"] = {  # per replica: the same number of bare bots
+            "1 replica": round(rate[1] / rate[0], 2), "2 replicas": round(rate[3] / rate[2], 2),
+            "2 replicas, per replica vs one bare bot": round(rate[3] / 2 / rate[0], 2)}
+        report["tickets"] = ticket_check(tickets_db, [phases[1], phases[3]])
     print(json.dumps(report, indent=2, ensure_ascii=False))
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
