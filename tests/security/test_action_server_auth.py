@@ -61,9 +61,11 @@ def test_a_call_without_the_token_is_refused_and_files_nothing(
 
 def test_only_the_health_checks_and_metrics_are_open(action_server: str) -> None:
     assert requests.get(f"{action_server}/health", timeout=10).status_code == 200
-    # /health/ready asks the ticket service (the fake answers 404: not ready), /metrics checks
-    # METRICS_TOKEN itself (none here, outside production: open); neither runs an action.
-    assert requests.get(f"{action_server}/health/ready", timeout=10).status_code == 503
+    # /health/ready asks the ticket service (the fake answers 404: not ready) and says so while
+    # staying ready; /metrics checks METRICS_TOKEN itself (none here, outside production: open);
+    # neither runs an action.
+    ready = requests.get(f"{action_server}/health/ready", timeout=10)
+    assert ready.status_code == 200 and ready.json()["tickets"] != "ok"
     assert requests.get(f"{action_server}/metrics", timeout=10).status_code == 200
     assert requests.post(f"{action_server}/metrics", json=crafted_call("action_submit_ticket"),
                          timeout=10).status_code == 401
