@@ -7,9 +7,12 @@ from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import story
+from actions.intake import offer_story
 from actions.knowledge import shared_knowledge
 from actions.replies import LABELS, button, language_of, say
 from bot.knowledge.policy import suggestions, thresholds
+from bot.user_text import typed
 
 MIN_CONFIDENCE = 0.1
 MAX_CHOICES = 3
@@ -19,7 +22,10 @@ class ActionAskAffirmation(Action):
     """Offers the likeliest intents and answers as buttons, plus "something else".
 
     "Something else" sends ``/out_of_scope``, which the two-stage fallback takes as a
-    no: it asks to rephrase, and after a second miss offers a human or a ticket.
+    no: it asks to rephrase, and after a second miss offers a human or a ticket. A story the
+    NLU is unsure of (a complaint among the likely intents) is offered as a ticket with one
+    button instead; the button's turn takes the story as the description
+    (``actions.intake._told_before``).
     """
 
     def name(self) -> str:
@@ -28,7 +34,12 @@ class ActionAskAffirmation(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        choices = [button(tracker, name, f"/{name}") for name in _likely_intents(tracker)]
+        intents = _likely_intents(tracker)
+        message = (tracker.latest_message or {}).get("text") or ""
+        if "file_complaint" in intents and typed(message) and story.is_story(message):
+            offer_story(dispatcher, tracker, message)
+            return []
+        choices = [button(tracker, name, f"/{name}") for name in intents]
         choices += _likely_answers(tracker)
         choices = choices[:MAX_CHOICES] + [button(tracker, "something_else", "/out_of_scope")]
         say(dispatcher, tracker, "did_you_mean", buttons=choices)

@@ -339,10 +339,7 @@ class ActionTakeStory(Action):
         held = tracker.get_slot("story")
         if typed(message) and story.is_story(message) and tracker.active_loop_name is None:
             told = f"{held}\n{message}" if held else message
-            kind = story.read(told).kind
-            what = label(tracker, kind).lower() if kind else text(tracker, "a_request")
-            say(dispatcher, tracker, "story_offer", what=what,
-                buttons=[button(tracker, "send_story", "/file_complaint")])
+            offer_story(dispatcher, tracker, told)
             return [SlotSet("story", told), SlotSet("intake_offer", True)]
         events: list[EventType] = [SlotSet("story", None), SlotSet("intake_offer", False)]
         description, _ = fields.parse_description(held or _told_before(tracker) or "")
@@ -351,6 +348,14 @@ class ActionTakeStory(Action):
             events += [SlotSet(slot, value)
                        for slot, value in inferred(description, tracker).items()]
         return events
+
+
+def offer_story(dispatcher: CollectingDispatcher, tracker: Tracker, told: str) -> None:
+    """Offer ``told`` as a ticket of the kind it makes plain, with one button."""
+    kind = story.read(told).kind
+    what = label(tracker, kind).lower() if kind else text(tracker, "a_request")
+    say(dispatcher, tracker, "story_offer", what=what,
+        buttons=[button(tracker, "send_story", "/file_complaint")])
 
 
 def _told_before(tracker: Tracker) -> str | None:
