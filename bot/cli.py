@@ -117,6 +117,8 @@ def serve_rasa() -> None:
     if settings.cors_origins:
         arguments += ["--cors", *settings.cors_origins.split()]
     os.chdir(ROOT)
+    if settings.log_format == "json":  # TensorFlow's own C++ log lines are not JSON: errors only
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from rasa.__main__ import main as rasa_main
     from rasa.plugin import plugin_manager
 
