@@ -142,6 +142,7 @@ class MaskingTrackerStore(SQLTrackerStore):
         the kept rows read in one session, the tracker built once (as Rasa's own ``_retrieve``
         builds it, from the events' dicts)."""
         logs.conversation.set(sender_id)  # on the log records of the rest of this turn
+        turn_metrics.started()
         with self.session_scope() as session:
             rows = self._event_query(session, sender_id, fetch_events_from_all_sessions).all()
             events = [json.loads(row.data) for row in rows]

@@ -150,7 +150,7 @@ def test_deliver_health_metrics_and_json_logs(stack: Stack) -> None:
 
 def test_the_metrics_rule() -> None:
     """bot/metrics.py: the token when set; without one open outside production, off in it."""
-    token = "a-metrics-token-for-this-test"
+    token = METRICS_TOKEN
     assert metrics_scrape(None, "", production=False).status == 200
     assert metrics_scrape(None, "", production=True).status == 404
     assert metrics_scrape(None, token, production=True).status == 401

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -77,7 +78,7 @@ def test_metrics_after_a_ticket_and_with_one_overdue(client: TestClient, clock: 
 
 
 def test_metrics_token(settings: Settings, clock: FrozenClock) -> None:
-    token = "metrics-token-for-this-test-only"
+    token = secrets.token_urlsafe(24)  # made per run, never a fixed secret
     with TestClient(create_app(replace(settings, metrics_token=token), clock)) as client:
         assert client.get("/metrics").status_code == 401
         assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
