@@ -311,11 +311,12 @@ def _repeated(tracker: Tracker) -> bool:
 
 
 def inferred(description: str, tracker: Tracker) -> dict[str, Any]:
-    """The kind, topic and office level the story makes plain, for the slots still empty (the
-    form asks the others; the summary shows them all for correction)."""
+    """The kind, topic, office level and province the story makes plain, for the slots still
+    empty (the form asks the others; the summary shows them all for correction)."""
     reading = story.read(description)
     level = reading.level if reading.misconduct else NOT_ABOUT_STAFF
-    guesses = {"ticket_kind": reading.kind, "topic": reading.topic, "office_level": level}
+    guesses = {"ticket_kind": reading.kind, "topic": reading.topic, "office_level": level,
+               "province": story.province_named(description)}
     return {slot: value for slot, value in guesses.items()
             if value is not None and tracker.get_slot(slot) is None}
 

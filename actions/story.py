@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from actions import fields
-from bot.nlu.gazetteer import place_names
+from bot.nlu.gazetteer import current_provinces, place_names
 from bot.textnorm import fold, nfc
 
 # Phrases are folded (no diacritics, lowercase) and matched as whole words; "bhxh" and
@@ -206,6 +206,26 @@ def _provinces() -> tuple[str, ...]:
     """Every province name, current or former, with its short forms, folded."""
     return tuple({_folded(p).strip() for phrases in place_names()["province"].values()
                   for p in phrases})
+
+
+@cache
+def _province_phrases() -> tuple[tuple[str, str], ...]:
+    """(folded phrase, province name as the reference data writes it) for every province."""
+    return tuple((_folded(p).strip(), name) for name, phrases in place_names()["province"].items()
+                 for p in phrases)
+
+
+def province_named(text: str) -> str | None:
+    """The province a story names ("BHXH cơ sở Ý Yên, Nam Định"; a former province is kept as
+    named, the ticket service maps it), when all it names belong to one current province;
+    ``None`` when it names none or several (the form then asks)."""
+    folded = _folded(text)
+    named = {name for phrase, name in _province_phrases() if f" {phrase} " in folded}
+    current = current_provinces()
+    if len({current.get(name, name) for name in named}) != 1:
+        return None
+    # the longest name when one is part of another ("Hồ Chí Minh" in "TP Hồ Chí Minh")
+    return max(named, key=len)
 
 
 def level_answer(text: str) -> str | None:

@@ -128,3 +128,19 @@ def test_an_office_named_by_its_place_answers_the_level_question(answer: str,
 ])
 def test_a_short_statement_of_a_problem_is_a_story(text: str, told: bool) -> None:
     assert story.is_story(text) is told
+
+
+@pytest.mark.parametrize(("text", "province"), [
+    ("Tôi nộp hồ sơ tại BHXH cơ sở Ý Yên, Nam Định ngày 03/09", "Nam Định"),
+    ("quầy BHXH cơ sở Thủ Dầu Một (Bình Dương cũ) quát tôi", "Bình Dương"),
+    ("toi o sai gon, cong ty no bhxh 8 thang", "Hồ Chí Minh"),
+    ("My employer in Ho Chi Minh City has not paid my insurance", "Hồ Chí Minh"),
+    ("BHXH tinh thua thien hue tra loi cham", "Huế"),
+    ("công ty ở Bà Rịa - Vũng Tàu, văn phòng ở TP HCM", "Bà Rịa - Vũng Tàu"),
+    ("Tôi làm ở Đồng Nai rồi chuyển về Hà Nội", None),
+    ("BHXH Việt Nam chậm trả lời đơn của tôi", None),
+])
+def test_the_province_a_story_names(text: str, province: str | None) -> None:
+    """One current province named (a former one kept as named) fills the place; two, or
+    none, leave it to the form's question."""
+    assert story.province_named(text) == province

@@ -65,6 +65,16 @@ def place_names(refdata: Path = REFDATA) -> dict[str, dict[str, list[str]]]:
     return {"province": province, "commune": commune}
 
 
+def current_provinces(refdata: Path = REFDATA) -> dict[str, str]:
+    """Every province name of ``place_names`` (current or former) → the current province it is
+    part of since 1/7/2025."""
+    provinces = yaml.safe_load((refdata / "provinces.yaml").read_text(encoding="utf-8"))
+    current = {entry["name_vi"]: entry["name_vi"] for entry in provinces["provinces"]}
+    for entry in provinces["provinces"]:
+        current.update({former: entry["name_vi"] for former in entry.get("former", [])})
+    return current
+
+
 def vocabularies(terms: Path = TERMS, refdata: Path = REFDATA) -> dict[str, dict[str, list[str]]]:
     """Every entity's canonical values with the phrases that mean them (place names included)."""
     vocab = yaml.safe_load(terms.read_text(encoding="utf-8"))
