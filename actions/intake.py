@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import fields, story
 from actions.knowledge import ActionAnswerQuestion
+from actions.offer import offer_story
 from actions.replies import button, label, language_of, say, text
 from bot.pii import mask
 from bot.textnorm import fold
@@ -340,7 +341,7 @@ class ActionTakeStory(Action):
         held = tracker.get_slot("story")
         if typed(message) and story.is_story(message) and tracker.active_loop_name is None:
             told = f"{held}\n{message}" if held else message
-            offer_story(dispatcher, tracker, told)
+            offer_story(dispatcher, language_of(tracker), told)
             return [SlotSet("story", told), SlotSet("intake_offer", True)]
         events: list[EventType] = [SlotSet("story", None), SlotSet("intake_offer", False)]
         description, _ = fields.parse_description(held or _told_before(tracker) or "")
@@ -349,14 +350,6 @@ class ActionTakeStory(Action):
             events += [SlotSet(slot, value)
                        for slot, value in inferred(description, tracker).items()]
         return events
-
-
-def offer_story(dispatcher: CollectingDispatcher, tracker: Tracker, told: str) -> None:
-    """Offer ``told`` as a ticket of the kind it makes plain, with one button."""
-    kind = story.read(told).kind
-    what = label(tracker, kind).lower() if kind else text(tracker, "a_request")
-    say(dispatcher, tracker, "story_offer", what=what,
-        buttons=[button(tracker, "send_story", "/file_complaint")])
 
 
 def _told_before(tracker: Tracker) -> str | None:
