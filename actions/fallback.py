@@ -11,8 +11,8 @@ from actions import story
 from actions.knowledge import shared_knowledge
 from actions.offer import offer_story
 from actions.replies import LABELS, button, language_of, say
-from bot.knowledge.policy import suggestions, thresholds
-from bot.user_text import typed
+from bot.action_lib.knowledge.policy import suggestions, thresholds
+from bot.common.user_text import typed
 
 MIN_CONFIDENCE = 0.1
 MAX_CHOICES = 3

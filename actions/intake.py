@@ -19,11 +19,11 @@ from actions import fields, story
 from actions.knowledge import ActionAnswerQuestion
 from actions.offer import offer_story
 from actions.replies import button, label, language_of, say, text
-from bot.pii import mask
-from bot.textnorm import fold
-from bot.tickets import TicketClient, TicketServiceError, idempotency_key, mask_receipts
-from bot.user_text import typed
-from bot.vocabulary import about_staff_routed_above
+from bot.common.pii import mask
+from bot.common.textnorm import fold
+from bot.common.tickets import TicketClient, TicketServiceError, idempotency_key, mask_receipts
+from bot.common.user_text import typed
+from bot.common.vocabulary import about_staff_routed_above
 
 logger = logging.getLogger(__name__)
 

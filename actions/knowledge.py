@@ -12,14 +12,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import story
 from actions.offer import offer_story
-from bot import clock
-from bot.knowledge.compose import decision_messages, text
-from bot.knowledge.feedback import record_feedback
-from bot.knowledge.policy import Decision, chosen_answer, decide
-from bot.knowledge.render import Message, render
-from bot.knowledge.schema import LANGUAGES
-from bot.knowledge.store import DEFAULT_DIR, KnowledgeBase
-from bot.user_text import typed
+from bot.action_lib.knowledge.compose import decision_messages, text
+from bot.action_lib.knowledge.feedback import record_feedback
+from bot.action_lib.knowledge.policy import Decision, chosen_answer, decide
+from bot.action_lib.knowledge.render import Message, render
+from bot.action_lib.knowledge.schema import LANGUAGES
+from bot.action_lib.knowledge.store import DEFAULT_DIR, KnowledgeBase
+from bot.common import clock
+from bot.common.user_text import typed
 
 _shared: KnowledgeBase | None = None
 # What the knowledge answers were ("unknown": the assistant said it does not know), on the

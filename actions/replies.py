@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.vocabulary import kinds, state_statuses, topics
+from bot.common.vocabulary import kinds, state_statuses, topics
 
 # key: (Vietnamese, English). Placeholders are filled with str.format.
 TEXTS: dict[str, tuple[str, str]] = {
@@ -390,7 +390,7 @@ def _capitalised(labels: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str
 
 
 # Names of codes shown to the citizen: ticket kinds and topics (the ticket service's own labels,
-# bot/vocabulary.py), states (refdata/states.yaml), form fields and intents.
+# bot/common/vocabulary.py), states (refdata/states.yaml), form fields and intents.
 LABELS: dict[str, tuple[str, str]] = {
     **_capitalised(kinds()),
     **_capitalised(topics()),

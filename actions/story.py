@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from actions import fields
-from bot.nlu.gazetteer import current_provinces, place_names
-from bot.textnorm import fold, nfc
+from bot.common.gazetteer import current_provinces, place_names
+from bot.common.textnorm import fold, nfc
 
 # Phrases are folded (no diacritics, lowercase) and matched as whole words; "bhxh" and
 # "bao hiem xa hoi" are both written where it matters.

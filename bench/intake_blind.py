@@ -47,8 +47,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot import clock  # noqa: E402
-from bot.textnorm import fold  # noqa: E402
+from bot.common import clock  # noqa: E402
+from bot.common.textnorm import fold  # noqa: E402
 from tests.instants import WORKING_MORNING  # noqa: E402
 from tests.stack import RASA_TOKEN, TICKETS_TOKEN, Stack  # noqa: E402
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.fitting import MORE_OPTIONS, Limits, fit
+from bot.common.fitting import MORE_OPTIONS, Limits, fit
 
 LIMITS = Limits(max_text=50, max_text_with_buttons=20, max_buttons=2, max_title=8)
 

@@ -6,7 +6,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import ActionAnswerQuestion
-from bot.knowledge.store import KnowledgeBase
+from bot.action_lib.knowledge.store import KnowledgeBase
 from tests.knowledge.helpers import make_tracker
 
 
