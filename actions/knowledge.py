@@ -15,10 +15,10 @@ from actions.offer import offer_story
 from bot.action_lib.knowledge.compose import decision_messages, text
 from bot.action_lib.knowledge.feedback import record_feedback
 from bot.action_lib.knowledge.policy import Decision, chosen_answer, decide
-from bot.action_lib.knowledge.render import Message, render
 from bot.action_lib.knowledge.schema import LANGUAGES
 from bot.action_lib.knowledge.store import DEFAULT_DIR, KnowledgeBase
 from bot.common import clock
+from bot.common.limits import Message, render
 from bot.common.user_text import typed
 
 _shared: KnowledgeBase | None = None

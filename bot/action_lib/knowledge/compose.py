@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 from bot.action_lib.knowledge.capabilities import capability_text
 from bot.action_lib.knowledge.policy import Decision
-from bot.action_lib.knowledge.render import Button, Message
 from bot.action_lib.knowledge.schema import Entry
+from bot.common.limits import Button, Message
 
 TEXTS: dict[str, dict[str, str]] = {
     "question": {"vi": "Câu hỏi: {question}", "en": "Question: {question}"},

@@ -2,7 +2,7 @@
 
 Buttons follow Messenger's limits: up to 3 → a button template (text ≤ 640 characters,
 titles ≤ 20); 4 to 13 → quick replies under the last text part; beyond 13 → the first 13
-as quick replies and the rest listed in the text (see :mod:`bot.common.fitting`).
+as quick replies and the rest listed in the text (see :mod:`bot.common.limits`).
 """
 
 from __future__ import annotations
@@ -14,14 +14,12 @@ from typing import Any
 import aiohttp
 
 from bot.common.conversation_ids import local_of
-from bot.common.fitting import CHANNEL_LIMITS, Limits, fit
-from bot.rasa_plugins.channels.render import FittingOutput
+from bot.common.limits import CHANNEL_LIMITS, MESSENGER_QUICK_REPLIES, fit
+from bot.rasa_plugins.channels.webhook import FittingOutput
 
 logger = logging.getLogger(__name__)
 
 TEMPLATE_LIMITS = CHANNEL_LIMITS["facebook"]
-QUICK_REPLY_LIMITS = Limits(max_text=2000, max_text_with_buttons=2000, max_buttons=13,
-                            max_title=20)
 RETRYABLE_CODES = {1, 2, 4, 17, 32, 613}  # temporary errors and rate limits
 
 
@@ -103,13 +101,13 @@ class MessengerOutput(FittingOutput):
 
     async def deliver(self, recipient_id: str, text: str, buttons: list[dict[str, Any]]) -> None:
         quick = len(buttons) > TEMPLATE_LIMITS.max_buttons
-        for part in fit(text, buttons, QUICK_REPLY_LIMITS if quick else TEMPLATE_LIMITS):
-            if not part.choices:
+        for part in fit(text, buttons, MESSENGER_QUICK_REPLIES if quick else TEMPLATE_LIMITS):
+            if not part.buttons:
                 message: dict[str, Any] = {"text": part.text}
             elif quick:
-                message = {"text": part.text, "quick_replies": _quick_replies(part.choices)}
+                message = {"text": part.text, "quick_replies": _quick_replies(part.buttons)}
             else:
-                message = _template(part.text, part.choices)
+                message = _template(part.text, part.buttons)
             if not await self._message(recipient_id, message):
                 return
 

@@ -26,13 +26,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.common import conversation_ids
+from bot.common.limits import MAX_BODY_BYTES, TOO_LONG_NOTICE, too_long
 from bot.common.settings import Settings
-from bot.rasa_plugins.channels.limits import (
-    MAX_BODY_BYTES,
-    TOO_LONG_NOTICE,
-    cap_request_size,
-    too_long,
-)
+from bot.rasa_plugins.channels.request_size import cap_request_size
 
 logger = logging.getLogger(__name__)
 

@@ -23,9 +23,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.common import conversation_ids
+from bot.common.limits import MAX_UPLOAD_READ
 from bot.common.settings import Settings
 from bot.rasa_plugins.attachments import Attachments, conversation_language
-from bot.rasa_plugins.channels.limits import MAX_UPLOAD_READ, cap_request_size
+from bot.rasa_plugins.channels.request_size import cap_request_size
 from bot.rasa_plugins.channels.transcript import WEB_CHANNEL, is_web_conversation, transcript
 from bot.rasa_plugins.channels.webchat_session import KEY_HEADER, SESSION_ID, SessionKeys
 

@@ -28,13 +28,9 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from bot.common import conversation_ids
+from bot.common.limits import MAX_BODY_BYTES, TOO_LONG_NOTICE, too_long
 from bot.common.settings import Settings
-from bot.rasa_plugins.channels.limits import (
-    MAX_BODY_BYTES,
-    TOO_LONG_NOTICE,
-    cap_request_size,
-    too_long,
-)
+from bot.rasa_plugins.channels.request_size import cap_request_size
 from bot.rasa_plugins.channels.socket_rooms import share_rooms
 from bot.rasa_plugins.channels.webchat_session import SessionKeys
 

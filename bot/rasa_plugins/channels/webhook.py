@@ -1,4 +1,6 @@
-"""What the Zalo and Messenger webhooks share: body checks, JSON errors, background turns."""
+"""What the Zalo and Messenger webhooks share: body checks, JSON errors, background turns, and
+the output channel that sends every bot message through one ``deliver`` (fitted there with
+:func:`bot.common.limits.fit`)."""
 
 from __future__ import annotations
 
@@ -15,14 +17,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.common import conversation_ids
+from bot.common.limits import MAX_BODY_BYTES, TOO_LONG_NOTICE, too_long
 from bot.common.settings import Settings
 from bot.rasa_plugins.attachments import Attachments, RemoteFile, conversation_language
-from bot.rasa_plugins.channels.limits import (
-    MAX_BODY_BYTES,
-    TOO_LONG_NOTICE,
-    cap_request_size,
-    too_long,
-)
+from bot.rasa_plugins.channels.request_size import cap_request_size
 from bot.rasa_plugins.channels.state import open_state
 
 logger = logging.getLogger(__name__)
@@ -35,6 +33,26 @@ ATTACHMENT_NOTICE = (
     "I read text and accept photos (JPEG, PNG, WebP) and PDF documents, but not this kind of "
     "message. Please describe it in words, or send the document as a photo or a PDF."
 )
+
+
+class FittingOutput(OutputChannel):
+    """An output channel that sends texts, buttons and quick replies through one ``deliver``."""
+
+    async def deliver(self, recipient_id: str, text: str, buttons: list[dict[str, Any]]) -> None:
+        raise NotImplementedError
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.deliver(recipient_id, text, [])
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self.deliver(recipient_id, text, buttons)
+
+    async def send_quick_replies(
+        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self.deliver(recipient_id, text, quick_replies)
 
 
 class WebhookError(Exception):

@@ -21,11 +21,11 @@ from sanic.response import HTTPResponse
 
 from bot.common import clock
 from bot.common.conversation_ids import local_of
-from bot.common.fitting import CHANNEL_LIMITS, fit
+from bot.common.limits import CHANNEL_LIMITS, fit
 from bot.common.settings import Settings
 from bot.rasa_plugins.channels.files import zalo_files
-from bot.rasa_plugins.channels.render import FittingOutput
 from bot.rasa_plugins.channels.webhook import (
+    FittingOutput,
     WebhookError,
     WebhookInput,
     read_json,
@@ -65,9 +65,9 @@ class ZaloOutput(FittingOutput):
     async def deliver(self, recipient_id: str, text: str, buttons: list[dict[str, Any]]) -> None:
         for part in fit(text, buttons, LIMITS):
             message: dict[str, Any] = {"text": part.text}
-            if part.choices:
+            if part.buttons:
                 zalo_buttons = [{"title": c.title, "type": "oa.query.hide", "payload": c.payload}
-                                for c in part.choices]
+                                for c in part.buttons]
                 message["attachment"] = {"type": "template", "payload": {"buttons": zalo_buttons}}
             try:
                 await self.client.send({"user_id": local_of(recipient_id)}, message)
