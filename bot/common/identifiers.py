@@ -1,63 +1,31 @@
-"""Personal identifiers (phone, CCCD, BHXH code) and their masking in free text, by the rules
-the ticket service keeps (`backend/vss_tickets/refdata/identifiers.yaml`, read by
-`vss_tickets/domain/identifiers.py` too), so both sides accept and mask the same numbers."""
+"""Personal identifiers (phone, CCCD, BHXH code) and their masking in free text: the ticket
+service's own code for its rules (`backend/vss_tickets/refdata/identifier_rules.py`, reading
+`identifiers.yaml` beside it), loaded from its file, so both sides accept and mask the same
+numbers with one implementation."""
 
 from __future__ import annotations
 
-import re
-from functools import cache
-from typing import Any
-
-import yaml
+import importlib.util
+import sys
+from types import ModuleType
 
 from bot.common.gazetteer import REFDATA
 
-
-@cache
-def rules() -> dict[str, Any]:
-    return yaml.safe_load((REFDATA / "identifiers.yaml").read_text(encoding="utf-8"))
+_NAME = "vss_identifier_rules"
 
 
-@cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    phone, masking = rules()["phone"], rules()["masking"]
-    run = masking["min_digits"] - 1
-    return (
-        re.compile(f"[{re.escape(phone['separators'])}]"),
-        re.compile(f"{phone['mobile']}|{phone['landline']}"),
-        re.compile(rf"(?P<ticket>{masking['ticket_code']})"
-                   rf"|(?<![^\W_])\+?\d(?:[ .\-]?\d){{{run},}}(?![^\W_])"),
-    )
+def _load() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(_NAME, REFDATA / "identifier_rules.py")
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {REFDATA / 'identifier_rules.py'}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[_NAME] = module
+    spec.loader.exec_module(module)
+    return module
 
 
-def normalise_phone(text: str) -> str | None:
-    """The number as 0 + 9 digits (mobile) or 0 + 10 digits (landline), else ``None``."""
-    separators, valid, _ = _patterns()
-    country = rules()["phone"]["country_code"]
-    value = separators.sub("", text.strip())
-    if value.startswith("+" + country):
-        value = "0" + value[len(country) + 1:]
-    elif value.startswith(country) and len(value) in (11, 12):
-        value = "0" + value[len(country):]
-    return value if value.isascii() and valid.fullmatch(value) else None
-
-
-def number_kind(digits: str) -> str | None:
-    """``cccd`` or ``bhxh_code`` for a string of exactly that many ASCII digits, else ``None``."""
-    if not (digits.isascii() and digits.isdigit()):
-        return None
-    return next((kind for kind in ("cccd", "bhxh_code")
-                 if len(digits) == rules()[kind]["digits"]), None)
-
-
-def mask_numbers(text: str) -> str:
-    """Every personal-number-like run in ``text`` with all but its last digits as ``*``."""
-    keep = rules()["masking"]["keep"]
-
-    def _mask(match: re.Match[str]) -> str:
-        if match.group("ticket"):
-            return match.group()
-        digits = re.sub(r"\D", "", match.group())
-        return "*" * (len(digits) - keep) + digits[-keep:]
-
-    return _patterns()[2].sub(_mask, text)
+_rules = sys.modules.get(_NAME) or _load()
+rules = _rules.rules
+normalise_phone = _rules.phone_or_none
+number_kind = _rules.number_kind
+mask_numbers = _rules.mask_numbers
