@@ -30,7 +30,7 @@ from bot.action_lib.knowledge.store import KnowledgeBase  # noqa: E402
 FORMS = ("vi", "vi_nodiac", "en")
 REFUSED = ("unknown", "capability")
 # Sets whose misses have been read (docs/knowledge.md); the misses of any other set are refused.
-DEVELOPMENT = ("kb_blind1", "kb_blind2_final")
+DEVELOPMENT = ("kb_blind1", "kb_blind2_final", "kb_blind4")
 
 
 def load(set_path: Path, labels_path: Path) -> list[dict]:

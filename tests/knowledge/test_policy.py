@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+
+import pytest
 
 from bot.action_lib.knowledge.policy import FUSED, decide, decide_hits
 from bot.action_lib.knowledge.schema import Entry
 from bot.action_lib.knowledge.search import Hit
 from bot.action_lib.knowledge.store import KnowledgeBase
+from bot.common import clock
 from tests.knowledge.helpers import make_entry, write_topic
 
 
@@ -95,3 +99,29 @@ def test_english_questions_are_offered_entries_from_a_lower_score(tmp_path: Path
     vietnamese = decide("Lương hưu nhận thế nào?", index, entries)  # type: ignore[arg-type]
     assert (english.kind, english.options) == ("choose", ("a", "b"))
     assert (vietnamese.kind, vietnamese.options) == ("unknown", ())
+
+
+def test_a_rule_that_has_ended_gives_way_to_its_successor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 2026-12-04 10:00 in Vietnam: "old" ended on 30/06/2025 and names "new", in force
+    since 01/07/2025, as related; when both are close, "new" is answered in old's place. An
+    ended rule without a close successor keeps its place."""
+    clock_file = tmp_path / "clock"
+    monkeypatch.setenv(clock.CLOCK_FILE, str(clock_file))
+    monkeypatch.delenv("APP_ENV", raising=False)
+    clock.write_clock_file(clock_file, datetime(2026, 12, 4, 10, tzinfo=clock.VIETNAM))
+    (tmp_path / "kb").mkdir()
+    write_topic(tmp_path / "kb", "t", [
+        make_entry("old", ["Câu cũ?"], ["Old?"], valid_from="2016-01-01",
+                   valid_to="2025-06-30", related=["new"]),
+        make_entry("new", ["Câu mới?"], ["New?"]),
+        make_entry("other", ["Câu khác?"], ["Other?"]),
+    ])
+    entries = KnowledgeBase(tmp_path / "kb", encoder=None).snapshot().entries
+    best = FUSED.answer + FUSED.lead + 0.1
+    close = [Hit("old", best, "vi"), Hit("new", best - FUSED.close / 2, "vi")]
+    decision = decide_hits(close, entries, None)
+    assert (decision.kind, decision.entry_id) == ("answer", "new")
+    far = [Hit("old", best, "vi"), Hit("new", best - FUSED.close - 0.05, "vi")]
+    assert decide_hits(far, entries, None).entry_id == "old"

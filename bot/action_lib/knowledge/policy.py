@@ -23,6 +23,7 @@ from bot.action_lib.knowledge.capabilities import capability_asked
 from bot.action_lib.knowledge.prepare import guess_language
 from bot.action_lib.knowledge.schema import Entry
 from bot.action_lib.knowledge.search import Hit, SearchIndex
+from bot.common import clock
 from bot.common.textnorm import expand_abbreviations
 
 
@@ -93,6 +94,31 @@ def suggestions(hits: Sequence[Hit], limits: Thresholds = FUSED) -> list[Hit]:
     return [hit for hit in hits[:MAX_CHOICES] if hit.score >= limits.suggest]
 
 
+def in_force_first(
+    hits: Sequence[Hit], entries: dict[str, Entry], limits: Thresholds
+) -> list[Hit]:
+    """The hits with a rule no longer in force replaced by its successor (an entry it names in
+    ``related`` that is in force today, by the injected clock) when the two are close: the
+    successor takes its place and score, and the ended rule leaves the list, so a question on
+    "nghỉ chăm con ốm" gets today's rule (which names the earlier one) instead of a choice
+    between the two versions or the rule that ended on 30/06/2025."""
+    today = clock.today()
+    ordered = list(hits)
+    for hit in list(ordered):
+        entry = entries[hit.entry_id]
+        if hit not in ordered or entry.in_force(today):
+            continue
+        at = ordered.index(hit)
+        successor = next((other for other in ordered[at + 1:]
+                          if other.entry_id in entry.related
+                          and entries[other.entry_id].in_force(today)
+                          and hit.score - other.score <= limits.close), None)
+        if successor is not None:
+            ordered.remove(successor)
+            ordered[at] = replace(hit, entry_id=successor.entry_id)
+    return ordered
+
+
 def decide_hits(
     hits: Sequence[Hit],
     entries: dict[str, Entry],
@@ -102,6 +128,7 @@ def decide_hits(
     """The decision for search ``hits`` (best first); ``language`` is the conversation's."""
     if not hits:
         return Decision("unknown", language or "vi")
+    hits = in_force_first(hits, entries, limits)
     language = language or hits[0].language
     if _clearly_best(hits, limits):
         entry = entries[hits[0].entry_id]
