@@ -7,6 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.common.contact import HOTLINE
 from bot.common.vocabulary import kinds, state_statuses, topics
 
 # key: (Vietnamese, English). Placeholders are filled with str.format.
@@ -146,9 +147,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "consent_refused": (
         "Không có sự đồng ý thì tôi không thể gửi yêu cầu. Bạn có thể đồng ý, gõ \"dừng\" "
-        "để hủy, hoặc gọi tổng đài 1900 9068.",
+        "để hủy, hoặc gọi tổng đài {hotline}.",
         "Without your consent I cannot send the request. You can agree, type \"stop\" to "
-        "cancel, or call the hotline 1900 9068.",
+        "cancel, or call the hotline {hotline}.",
     ),
     "summary": (
         "Bạn kiểm tra lại thông tin trước khi gửi:\n{lines}",
@@ -161,9 +162,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "explain": (
         "Tôi vẫn chưa ghi nhận được mục \"{field}\". Bạn có thể thử lại, gõ \"dừng\" để hủy, "
-        "hoặc gặp cán bộ qua tổng đài 1900 9068. Những gì bạn đã nhập vẫn được giữ lại.",
+        "hoặc gặp cán bộ qua tổng đài {hotline}. Những gì bạn đã nhập vẫn được giữ lại.",
         "I still could not take the \"{field}\". You can try again, type \"stop\" to cancel, "
-        "or talk to an officer on 1900 9068. What you entered so far is kept.",
+        "or talk to an officer on {hotline}. What you entered so far is kept.",
     ),
     "moving_on": (
         "Không sao, tôi bỏ qua mục \"{field}\" (không bắt buộc). Chúng ta tiếp tục.",
@@ -241,9 +242,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "status_too_many": (
         "Bạn đã nhập sai quá nhiều lần. Bạn vui lòng chờ khoảng {minutes} phút rồi thử lại, "
-        "hoặc gọi tổng đài 1900 9068.",
+        "hoặc gọi tổng đài {hotline}.",
         "Too many wrong tries. Please wait about {minutes} minutes and try again, or call "
-        "1900 9068.",
+        "{hotline}.",
     ),
     "status_summary": (
         "Phiếu {code} ({kind}): {state}. Đơn vị xử lý: {unit}. Hạn trả lời: {due}.",
@@ -267,10 +268,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Please try again in a few minutes.",
     ),
     "handoff_open": (
-        "Hiện đang trong giờ làm việc: cán bộ BHXH có thể hỗ trợ bạn qua tổng đài 1900 9068. "
+        "Hiện đang trong giờ làm việc: cán bộ BHXH có thể hỗ trợ bạn qua tổng đài {hotline}. "
         "Tôi cũng có thể chuyển yêu cầu của bạn đến đơn vị có trách nhiệm dưới dạng phiếu "
         "tiếp nhận.",
-        "It is within working hours: a VSS officer can help you on the hotline 1900 9068. "
+        "It is within working hours: a VSS officer can help you on the hotline {hotline}. "
         "I can also pass your request to the responsible office as a ticket.",
     ),
     "handoff_closed": (
@@ -288,9 +289,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "weekday_5": ("thứ Bảy", "Saturday"),
     "weekday_6": ("Chủ nhật", "Sunday"),
     "handoff_unavailable": (
-        "Bạn có thể gặp cán bộ BHXH qua tổng đài 1900 9068. Tôi cũng có thể chuyển yêu cầu "
+        "Bạn có thể gặp cán bộ BHXH qua tổng đài {hotline}. Tôi cũng có thể chuyển yêu cầu "
         "của bạn đến đơn vị có trách nhiệm dưới dạng phiếu tiếp nhận.",
-        "You can talk to a VSS officer on the hotline 1900 9068. I can also pass your request "
+        "You can talk to a VSS officer on the hotline {hotline}. I can also pass your request "
         "to the responsible office as a ticket.",
     ),
     "handoff_in_form": (
@@ -317,9 +318,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "handoff_failed": (
         "Xin lỗi, hệ thống tiếp nhận chưa xác nhận yêu cầu gặp cán bộ nên tôi chưa kết nối được. "
-        "Bạn có thể gọi tổng đài 1900 9068, hoặc thử lại sau ít phút.",
+        "Bạn có thể gọi tổng đài {hotline}, hoặc thử lại sau ít phút.",
         "Sorry, the intake system did not confirm your request, so I could not put you through "
-        "to an officer. You can call the hotline 1900 9068, or try again in a few minutes.",
+        "to an officer. You can call the hotline {hotline}, or try again in a few minutes.",
     ),
     "handoff_description": (
         "Người dân đề nghị trao đổi trực tiếp với cán bộ qua chat. "
@@ -356,9 +357,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "ticket_reply_failed": (
         "Xin lỗi, hệ thống chưa ghi nhận được nội dung của bạn cho phiếu {code}. Bạn vui lòng "
-        "thử lại sau ít phút hoặc gọi tổng đài 1900 9068.",
+        "thử lại sau ít phút hoặc gọi tổng đài {hotline}.",
         "Sorry, the system did not record your answer for ticket {code}. Please try again in a "
-        "few minutes or call the hotline 1900 9068.",
+        "few minutes or call the hotline {hotline}.",
     ),
     "did_you_mean": ("Có phải ý bạn là:", "Did you mean:"),
     "rephrase": (
@@ -366,10 +367,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Sorry, I did not understand. Could you say it another way?",
     ),
     "give_up": (
-        "Xin lỗi, tôi vẫn chưa hiểu ý bạn. Cán bộ BHXH có thể hỗ trợ qua tổng đài 1900 9068, "
+        "Xin lỗi, tôi vẫn chưa hiểu ý bạn. Cán bộ BHXH có thể hỗ trợ qua tổng đài {hotline}, "
         "hoặc tôi chuyển yêu cầu của bạn đến đơn vị có trách nhiệm dưới dạng phiếu tiếp nhận.",
         "I am sorry, I still cannot understand. A VSS officer can help on the hotline "
-        "1900 9068, or I can pass your request to the responsible office as a ticket.",
+        "{hotline}, or I can pass your request to the responsible office as a ticket.",
     ),
     "ticket": ("Gửi phiếu yêu cầu", "File a ticket"),
     "something_else": ("Không, ý khác", "No, something else"),
@@ -430,7 +431,7 @@ def _pick(pair: tuple[str, str], language: str) -> str:
 
 def text_in(language: str, key: str, **values: Any) -> str:
     """The text for ``key`` in ``language`` (``"vi"`` or ``"en"``)."""
-    return _pick(TEXTS[key], language).format(**values)
+    return _pick(TEXTS[key], language).format(hotline=HOTLINE, **values)
 
 
 def text(tracker: Tracker, key: str, **values: Any) -> str:

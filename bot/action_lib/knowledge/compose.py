@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from bot.action_lib.knowledge.capabilities import capability_text
 from bot.action_lib.knowledge.policy import Decision
 from bot.action_lib.knowledge.schema import Entry
+from bot.common.contact import with_contact
 from bot.common.limits import Button, Message
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -33,12 +34,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": (
             "Xin lỗi, tôi chưa có câu trả lời chắc chắn cho câu hỏi này. Bạn có thể gặp cán bộ "
             "hỗ trợ, gửi yêu cầu để cơ quan BHXH trả lời bằng văn bản, hoặc gọi tổng đài "
-            "1900 9068."
+            "{hotline}."
         ),
         "en": (
             "Sorry, I do not have a reliable answer to this question. You can talk to a staff "
             "member, file a request for a written answer from the social security office, or "
-            "call the hotline 1900 9068."
+            "call the hotline {hotline}."
         ),
     },
     "human": {"vi": "Gặp cán bộ", "en": "Talk to staff"},
@@ -46,11 +47,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "thanks_no": {
         "vi": (
             "Cảm ơn bạn. Chúng tôi sẽ xem lại câu trả lời này. Nếu cần, bạn có thể gặp cán bộ "
-            "hỗ trợ hoặc gọi tổng đài 1900 9068."
+            "hỗ trợ hoặc gọi tổng đài {hotline}."
         ),
         "en": (
             "Thank you. We will review this answer. If you need more help, you can talk to a "
-            "staff member or call the hotline 1900 9068."
+            "staff member or call the hotline {hotline}."
         ),
     },
     "feedback_missing": {
@@ -63,7 +64,7 @@ TEXTS: dict[str, dict[str, str]] = {
 
 def text(key: str, language: str) -> str:
     """A fixed user-facing text in ``language`` (Vietnamese when unknown)."""
-    return TEXTS[key].get(language, TEXTS[key]["vi"])
+    return with_contact(TEXTS[key].get(language, TEXTS[key]["vi"]))
 
 
 def format_date(day: dt.date, language: str) -> str:
