@@ -36,7 +36,7 @@ backend/.venv/.synced: backend/pyproject.toml backend/uv.lock | $(UV)
 
 install: .venv/.synced backend/.venv/.synced web  ## create both environments from their lock files
 
-WEB_VENDOR := bot/channels/webchat_static/vendor
+WEB_VENDOR := bot/rasa_plugins/channels/webchat_static/vendor
 $(WEB_VENDOR)/socket.io.min.js: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 	mkdir -p $(WEB_VENDOR) && cp web/node_modules/socket.io-client/dist/socket.io.min.js $@

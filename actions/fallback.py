@@ -8,11 +8,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import story
-from actions.intake import offer_story
 from actions.knowledge import shared_knowledge
+from actions.offer import offer_story
 from actions.replies import LABELS, button, language_of, say
-from bot.knowledge.policy import suggestions, thresholds
-from bot.user_text import typed
+from bot.action_lib.knowledge.policy import suggestions, thresholds
+from bot.common.user_text import typed
 
 MIN_CONFIDENCE = 0.1
 MAX_CHOICES = 3
@@ -23,7 +23,8 @@ class ActionAskAffirmation(Action):
 
     "Something else" sends ``/out_of_scope``, which the two-stage fallback takes as a
     no: it asks to rephrase, and after a second miss offers a human or a ticket. A story the
-    NLU is unsure of (a complaint among the likely intents) is offered as a ticket with one
+    NLU is unsure of (a complaint among the likely intents, or a message that asks for what
+    only an officer can do: ``story.wants_action``) is offered as a ticket with one
     button instead; the button's turn takes the story as the description
     (``actions.intake._told_before``).
     """
@@ -36,8 +37,9 @@ class ActionAskAffirmation(Action):
     ) -> list[EventType]:
         intents = _likely_intents(tracker)
         message = (tracker.latest_message or {}).get("text") or ""
-        if "file_complaint" in intents and typed(message) and story.is_story(message):
-            offer_story(dispatcher, tracker, message)
+        if (typed(message) and story.is_story(message)
+                and ("file_complaint" in intents or story.wants_action(message))):
+            offer_story(dispatcher, language_of(tracker), message)
             return []
         choices = [button(tracker, name, f"/{name}") for name in intents]
         choices += _likely_answers(tracker)
@@ -89,3 +91,21 @@ class ActionGiveUp(Action):
                    button(tracker, "ticket", "/file_complaint")]
         say(dispatcher, tracker, "give_up", buttons=choices)
         return [UserUtteranceReverted()]
+
+
+class ActionOutOfScope(Action):
+    """The out-of-scope reply, unless the message asks for what only an officer can do
+    ("My record has the wrong nationality. Can someone check?"): that is offered as a ticket."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        message = (tracker.latest_message or {}).get("text") or ""
+        if typed(message) and story.wants_action(message):
+            offer_story(dispatcher, language_of(tracker), message)
+        else:
+            dispatcher.utter_message(response="utter_out_of_scope")
+        return []

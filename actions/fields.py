@@ -7,12 +7,12 @@ from functools import cache
 
 import yaml
 
-from bot.identifiers import normalise_phone, number_kind
-from bot.nlu.gazetteer import TERMS, variants
-from bot.textnorm import fold, nfc
-from bot.vocabulary import kinds, topics
+from bot.common.gazetteer import TERMS, variants
+from bot.common.identifiers import normalise_phone, number_kind
+from bot.common.textnorm import fold, nfc
+from bot.common.vocabulary import kinds, topics
 
-# Kinds and topics are the ticket service's (bot/vocabulary.py).
+# Kinds and topics are the ticket service's (bot/common/vocabulary.py).
 KINDS = tuple(kinds())
 TOPICS = tuple(topics())
 # The law requires a complainant's and a denouncer's name; for the others it is optional.
@@ -120,7 +120,7 @@ def parse_phone(value: str) -> str | None:
 
 
 def parse_id_number(value: str) -> str | None:
-    """A CCCD or a BHXH code (bot/identifiers.py), or ``SKIPPED``."""
+    """A CCCD or a BHXH code (bot/common/identifiers.py), or ``SKIPPED``."""
     if is_skip(value):
         return SKIPPED
     digits = _ID_SEPARATORS.sub("", spaces(value))

@@ -5,8 +5,8 @@ While open (and not in the middle of the intake form) ``action_request_human`` s
 ``handoff_start`` and the rules run ``handoff_form`` (province, optional name, phone, consent:
 the intake form's questions and validators); ``action_start_handoff`` then creates a handoff
 ticket with the transcript and pauses the conversation, so Rasa stays silent while officers
-answer through the ticket service (``bot/handoff_relay.py`` forwards the citizen's messages,
-``bot/delivery.py`` delivers the officer's and resumes the conversation at the end). Without
+answer through the ticket service (``bot/deliver/handoff_relay.py`` forwards the citizen's messages,
+``bot/deliver/delivery.py`` delivers the officer's and resumes the conversation at the end). Without
 the ticket service the hotline is given with no time at all rather than a guessed one.
 """
 
@@ -24,9 +24,9 @@ from rasa_sdk.types import DomainDict
 from actions import fields
 from actions.intake import FormAnswers, create_request
 from actions.replies import button, language_of, say, text
-from bot.pii import mask
-from bot.tickets import TicketClient, TicketServiceError, idempotency_key
-from bot.user_text import typed
+from bot.common.pii import mask
+from bot.common.tickets import TicketClient, TicketServiceError, idempotency_key
+from bot.common.user_text import typed
 
 logger = logging.getLogger(__name__)
 

@@ -17,12 +17,13 @@ from rasa_sdk.types import DomainDict
 
 from actions import fields, story
 from actions.knowledge import ActionAnswerQuestion
+from actions.offer import offer_story
 from actions.replies import button, label, language_of, say, text
-from bot.pii import mask
-from bot.textnorm import fold
-from bot.tickets import TicketClient, TicketServiceError, idempotency_key, mask_receipts
-from bot.user_text import typed
-from bot.vocabulary import about_staff_routed_above
+from bot.common.pii import mask
+from bot.common.textnorm import fold
+from bot.common.tickets import TicketClient, TicketServiceError, idempotency_key, mask_receipts
+from bot.common.user_text import typed
+from bot.common.vocabulary import about_staff_routed_above
 
 logger = logging.getLogger(__name__)
 
@@ -311,11 +312,12 @@ def _repeated(tracker: Tracker) -> bool:
 
 
 def inferred(description: str, tracker: Tracker) -> dict[str, Any]:
-    """The kind, topic and office level the story makes plain, for the slots still empty (the
-    form asks the others; the summary shows them all for correction)."""
+    """The kind, topic, office level and province the story makes plain, for the slots still
+    empty (the form asks the others; the summary shows them all for correction)."""
     reading = story.read(description)
     level = reading.level if reading.misconduct else NOT_ABOUT_STAFF
-    guesses = {"ticket_kind": reading.kind, "topic": reading.topic, "office_level": level}
+    guesses = {"ticket_kind": reading.kind, "topic": reading.topic, "office_level": level,
+               "province": story.province_named(description)}
     return {slot: value for slot, value in guesses.items()
             if value is not None and tracker.get_slot(slot) is None}
 
@@ -339,7 +341,7 @@ class ActionTakeStory(Action):
         held = tracker.get_slot("story")
         if typed(message) and story.is_story(message) and tracker.active_loop_name is None:
             told = f"{held}\n{message}" if held else message
-            offer_story(dispatcher, tracker, told)
+            offer_story(dispatcher, language_of(tracker), told)
             return [SlotSet("story", told), SlotSet("intake_offer", True)]
         events: list[EventType] = [SlotSet("story", None), SlotSet("intake_offer", False)]
         description, _ = fields.parse_description(held or _told_before(tracker) or "")
@@ -348,14 +350,6 @@ class ActionTakeStory(Action):
             events += [SlotSet(slot, value)
                        for slot, value in inferred(description, tracker).items()]
         return events
-
-
-def offer_story(dispatcher: CollectingDispatcher, tracker: Tracker, told: str) -> None:
-    """Offer ``told`` as a ticket of the kind it makes plain, with one button."""
-    kind = story.read(told).kind
-    what = label(tracker, kind).lower() if kind else text(tracker, "a_request")
-    say(dispatcher, tracker, "story_offer", what=what,
-        buttons=[button(tracker, "send_story", "/file_complaint")])
 
 
 def _told_before(tracker: Tracker) -> str | None:

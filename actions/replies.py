@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.vocabulary import kinds, state_statuses, topics
+from bot.common.vocabulary import kinds, state_statuses, topics
 
 # key: (Vietnamese, English). Placeholders are filled with str.format.
 TEXTS: dict[str, tuple[str, str]] = {
@@ -76,6 +76,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "I can send what you just told me as {what} to the responsible VSS office: you do not "
         "need to write it again. Press the button below and I will only ask for a few details. "
         "You can also add to it before sending.",
+    ),
+    "question_offer": (
+        "Nếu bạn muốn cơ quan BHXH xem xét trường hợp của chính mình, tôi có thể nhận {what} "
+        "ngay tại đây và chuyển đến đơn vị có trách nhiệm.",
+        "If you want VSS to look into your own case, I can take {what} here and send it to the "
+        "responsible office.",
     ),
     "a_request": ("một yêu cầu", "a request"),
     "send_story": ("Gửi nội dung này", "Send this"),
@@ -384,7 +390,7 @@ def _capitalised(labels: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str
 
 
 # Names of codes shown to the citizen: ticket kinds and topics (the ticket service's own labels,
-# bot/vocabulary.py), states (refdata/states.yaml), form fields and intents.
+# bot/common/vocabulary.py), states (refdata/states.yaml), form fields and intents.
 LABELS: dict[str, tuple[str, str]] = {
     **_capitalised(kinds()),
     **_capitalised(topics()),
@@ -417,19 +423,29 @@ def language_of(tracker: Tracker) -> str:
     return "en" if tracker.get_slot("language") == "en" else "vi"
 
 
-def _pick(pair: tuple[str, str], tracker: Tracker) -> str:
+def _pick(pair: tuple[str, str], language: str) -> str:
     vi, en = pair
-    return en if language_of(tracker) == "en" else vi
+    return en if language == "en" else vi
+
+
+def text_in(language: str, key: str, **values: Any) -> str:
+    """The text for ``key`` in ``language`` (``"vi"`` or ``"en"``)."""
+    return _pick(TEXTS[key], language).format(**values)
 
 
 def text(tracker: Tracker, key: str, **values: Any) -> str:
     """The text for ``key`` in the conversation's language."""
-    return _pick(TEXTS[key], tracker).format(**values)
+    return text_in(language_of(tracker), key, **values)
+
+
+def label_in(language: str, code: str) -> str:
+    """The citizen-facing name of a kind, topic, field or intent code in ``language``."""
+    return _pick(LABELS[code], language) if code in LABELS else code
 
 
 def label(tracker: Tracker, code: str) -> str:
     """The citizen-facing name of a kind, topic, field or intent code."""
-    return _pick(LABELS[code], tracker) if code in LABELS else code
+    return label_in(language_of(tracker), code)
 
 
 def button(tracker: Tracker, key: str, payload: str) -> dict[str, str]:

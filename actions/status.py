@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import fields
 from actions.replies import button, label, language_of, say, text
-from bot.tickets import TicketClient, TicketServiceError, parse_receipt
+from bot.common.tickets import TicketClient, TicketServiceError, parse_receipt
 
 logger = logging.getLogger(__name__)
 

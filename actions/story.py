@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from actions import fields
-from bot.nlu.gazetteer import place_names
-from bot.textnorm import fold, nfc
+from bot.common.gazetteer import current_provinces, place_names
+from bot.common.textnorm import fold, nfc
 
 # Phrases are folded (no diacritics, lowercase) and matched as whole words; "bhxh" and
 # "bao hiem xa hoi" are both written where it matters.
@@ -36,9 +36,12 @@ BRIBE = (
 # without diacritics) counts only right before the amount.
 _UNITS = (r"(?:tien|trieu|tr|nghin|ngan|k|tram|phan tram|money|million|dong|vnd|percent|a cut|"
           r"dollars|usd|cash)")
+# "phải trả tiền" (pay the hospital) or "gửi giấy nộp tiền" is no bribe: after a verb that
+# does not itself demand, an amount must be named.
 _MONEY = re.compile(
-    r" (?:doi|bat|yeu cau|goi y|phai|dua|gui|chuyen|asked|demanded|wanted|pay|paid|transfer|"
-    r"transferred|unless)(?: [a-z0-9]+){0,5} " + _UNITS + " "
+    r" (?:doi|bat|yeu cau|goi y|asked|demanded|wanted|unless)(?: [a-z0-9]+){0,5} " + _UNITS + " "
+    r"| (?:phai|dua|gui|chuyen|pay|paid|transfer|transferred)(?: [a-z0-9]+){0,5}"
+    r" (?:[0-9]+ )+" + _UNITS + " "
     r"| chi (?:[0-9]+ )+" + _UNITS + " ")
 RUDE = (
     "quat", "quat thao", "hon lao", "tho lo", "cau gat", "coi thuong", "hach dich", "xuc pham",
@@ -54,22 +57,29 @@ NEGLECT = (
     "do loi", "khong tra loi", "khong nghe may", "gay kho khan", "lam kho", "ignored", "ignores",
     "ignoring", "deliberate", "deliberately", "obstruct", "obstructed", "stalled",
     "doesn t answer", "does not answer", "won t answer", "never answers", "waved me out",
+    "hanh dan", "hach sach", "bat bo sung", "sai pham", "vi pham", "tieu cuc", "lam dung",
+    "wrongdoing", "misconduct", "abuse of power", "laughed at",
 )
 REFUSE_TO_RECEIVE = (
     "khong chiu nhan", "khong tiep nhan", "khong nhan ho so", "tu choi nhan", "tu choi tiep nhan",
     "khong thu ly", "ne tra", "refused to even look", "refused to look", "refused to accept",
-    "refused to receive", "refused to take", "turned me away", "turned away", "would not accept",
+    "refused to receive", "refused to take", "turned me away", "turned away", "waved me away",
+    "refused entry", "refused me entry", "khong cho vao",
+    "would not accept",
     "won t accept", "would not take", "wouldn t accept", "wouldn t take",
 )
 # A file handed in and not received ("nộp đơn mà ko dc nhận", "mang hồ sơ lên không nhận").
+# Or staff who would not take it ("cả ba lần cán bộ đều không nhận"; not "không nhận được").
 _NOT_RECEIVED = re.compile(
     r" (?:nop|mang|gui|dua|submit|submitted|hand|handed)(?: [a-z0-9]+){0,6}"
-    r" (?:khong|ko|k|chua) (?:duoc |dc |chiu |cho )?(?:nhan|tiep nhan) ")
+    r" (?:khong|ko|k|chua) (?:duoc |dc |chiu |cho )?(?:nhan|tiep nhan) "
+    r"| (?:can bo|nhan vien|chuyen vien)(?: [a-z0-9]+){0,2} (?:khong|ko) (?:chiu )?"
+    r"(?:nhan|tiep nhan) (?!duoc|dc)")
 STAFF = (
     "can bo", "nhan vien", "giam doc", "pho giam doc", "truong phong", "pho phong", "lanh dao",
     "chuyen vien", "truong ban", "pho truong ban", "quay", "mot cua", "officer", "officers",
     "official", "officials", "staff", "clerk", "director", "deputy director", "head of",
-    "counter",
+    "counter", "tong dai vien", "tong dai", "hotline operator", "hotline",
 )
 # Money handed to staff ("phải chuyển cho Giám đốc BHXH tỉnh một khoản phí").
 _TO_STAFF = "(?:chuyen|dua|gui|nop|pay|paid|give|gave|hand|handed|carried)"
@@ -82,10 +92,12 @@ _STAFF_NAMED = re.compile(
     r"(?: [a-z0-9]+){0,6}? (?:" + "|".join(p for p in STAFF if p not in _PLACES) + ") ")
 _PAID_STAFF = re.compile(f" {_TO_STAFF}(?: tien)? (?:cho|to|the) (?:"
                          + "|".join(p for p in STAFF if p not in _PLACES) + ") ")
-# Staff of an employer, not of VSS.
+# Staff of an employer or a hospital, not of VSS.
 _EMPLOYER_STAFF = re.compile(
     r"\b(?:giam doc|chu|nhan vien|ke toan|truong phong) (?:cong ty|doanh nghiep|xi nghiep|"
-    r"nha may|xuong)\b|\b(?:company|employer|firm)'?s? (?:director|owner|boss|accountant)\b")
+    r"nha may|xuong|nhan su|benh vien|phong kham|tiep don|y te)\b"
+    r"|\b(?:company|employer|firm|hospital|clinic)'?s? (?:director|owner|boss|accountant|staff)\b"
+    r"|\b(?:hr|payroll) (?:manager|officer|staff)\b")
 EMPLOYER = ("cong ty", "doanh nghiep", "chu doanh nghiep", "xi nghiep", "nha may", "xuong",
             "chu su dung", "employer", "company", "firm", "factory", "boss")
 UNPAID = (
@@ -99,12 +111,38 @@ HARM = (  # delay, refusal, wrong data: a right not met
     "cham", "qua han", "qua hen", "lau roi", "chua nhan duoc", "chua duoc", "van chua",
     "chua thay", "chua co", "cho mai", "tu choi", "khong chiu nhan", "khong nhan",
     "khong tiep nhan", "khong cho", "tra ve", "tra lai", "bat ve", "sai", "nham", "bi thieu",
-    "khong dung",
-    "tinh sai", "ghi sai", "in sai", "delay", "delayed", "late", "still not", "still have not",
-    "still haven t", "pending", "refused", "refuse", "refuses", "rejected", "turned away",
-    "will not process", "won t process", "would not accept", "wrong", "incorrect", "mistake",
-    "missing", "not been paid", "underpaid", "tinh thieu", "khong dong y", "disagree",
-    "stopped", "cut off", "bi cat", "ngung chi tra", "dung chi tra",
+    "khong dung", "tinh sai", "ghi sai", "in sai", "delay", "delayed", "late", "still not",
+    "still have not", "still haven t", "pending", "refused", "refuse", "refuses", "rejected",
+    "turned away", "will not process", "won t process", "would not accept", "wrong", "incorrect",
+    "mistake", "missing", "not been paid", "underpaid", "tinh thieu", "khong dong y", "disagree",
+    "stopped", "cut off", "bi cat", "ngung chi tra", "dung chi tra", "khong duoc tang",
+    "khong duoc huong", "khong duoc chi tra", "khong duoc nhan", "khong thong bao",
+    "khong dang nhap", "khong nhan duoc", "not showing", "doesn t show", "does not show", "denied",
+)
+# A request that an officer look at the citizen's own record or file: an enquiry when no
+# misconduct, no named kind and no suggestion is told ("nhờ cán bộ xem giúp", "can someone
+# check my record", "we just want to know whether anything is missing").
+CHECK = (
+    "kiem tra giup", "xem giup", "tra giup", "kiem tra lai giup", "kiem tra ho", "xem ho",
+    "nho can bo", "nho bhxh", "nho anh chi", "can bhxh kiem tra", "check my", "check whether",
+    "check if", "check why", "someone check", "look into", "verify my", "confirm whether",
+)
+KNOW = ("muon biet", "cho biet", "want to know", "would like to know", "need to know",
+        "tell me whether", "tell us whether", "verify")
+# A decision or act of the office the citizen contests: a complaint, even when an employer is
+# part of the story ("nhận văn bản từ chối … tôi không đồng ý").
+CONTEST = (
+    "tu choi", "khong dong y", "khong chap nhan", "van ban tu choi", "quyet dinh", "bac ho so",
+    "tra ve", "tra ho so", "tra lai ho so", "refused", "rejected", "refusal", "rejection",
+    "disagree", "do not accept", "don t accept", "decision",
+)
+# A change asked of the office or the app (a suggestion even when a problem is told first).
+PROPOSE = (
+    "de nghi co", "de nghi mo", "de nghi them", "de nghi lap", "de nghi cho", "de nghi bo sung",
+    "de nghi vssid", "de nghi bhxh phoi hop", "de nghi co quan", "nen co", "nen them",
+    "mong co", "mong bhxh", "mong co quan", "it would help", "would be better", "please add",
+    "could the office", "i suggest", "we suggest", "should add", "should allow",
+    "should have", "should offer", "should provide", "would like the office to",
 )
 SUGGEST = ("mong", "nen co", "nen lam", "nen cho", "should", "it would help", "would be better",
            "improve", "please add", "phan anh", "report")
@@ -122,7 +160,8 @@ LEVELS = (  # the most specific first: "BHXH huyện X, tỉnh Y" is about the g
     ("province", ("bhxh tinh", "bhxh thanh pho", "bhxh tp", "bao hiem xa hoi tinh",
                   "bao hiem xa hoi thanh pho", "provincial", "province office", "city office")),
     ("central", ("bhxh viet nam", "bao hiem xa hoi viet nam", "trung uong", "central",
-                 "headquarters", "vss head office", "vietnam social security",
+                 "headquarters", "vss head office", "vietnam social security", "tong dai",
+                 "hotline",
                  "viet nam social security")),
 )
 _SHORTHAND = {"ko": "khong", "hok": "khong", "kg": "khong", "dc": "duoc", "cty": "cong ty"}
@@ -170,6 +209,16 @@ def is_story(text: str) -> bool:
         len(rest) >= MIN_PROBLEM_WORDS and _states_problem(folded))
 
 
+def wants_action(text: str) -> bool:
+    """Whether a message asks for what only an officer can do: it names a kind ("tố cáo ở
+    đâu?"), says something went wrong, tells of staff misconduct, or asks that someone check
+    the citizen's own record."""
+    folded = _folded(text)
+    named = tuple(p for _, phrases in EXPLICIT for p in phrases)
+    return (_has(folded, named) or _states_problem(folded) or _has(folded, CHECK)
+            or _has(folded, CONTEST) or read(text).misconduct)
+
+
 def _states_problem(folded: str) -> bool:
     """Whether the text says something went wrong (not only what it is about)."""
     return any(_has(folded, phrases) for phrases in (HARM, UNPAID, RUDE, BRIBE, NEGLECT,
@@ -208,6 +257,41 @@ def _provinces() -> tuple[str, ...]:
                   for p in phrases})
 
 
+@cache
+def _province_phrases() -> tuple[tuple[str, str, str], ...]:
+    """(folded phrase, phrase in lowercase with its diacritics, province name as the reference
+    data writes it) for every province."""
+    return tuple((_folded(p).strip(), _lowered(p).strip(), name)
+                 for name, phrases in place_names()["province"].items() for p in phrases)
+
+
+def _lowered(text: str) -> str:
+    words = re.findall(r"\w+", nfc(text).lower())
+    return f" {' '.join(words)} "
+
+
+# A word before a place's name that makes it a person's ("Trần Thị Huệ", "chị Huế").
+_NAME_BEFORE = frozenset("thi van chi anh ong ba co em mr ms mrs miss".split())
+
+
+def province_named(text: str) -> str | None:
+    """The province a story names ("BHXH cơ sở Ý Yên, Nam Định"; a former province is kept as
+    named, the ticket service maps it), when all it names belong to one current province;
+    ``None`` when it names none or several (the form then asks). Typed with diacritics, the
+    name must have them ("Huệ" is no "Huế"); a name after "thị", "chị", "Ms" is a person's."""
+    folded, lowered = _folded(text), _lowered(text)
+    toned = fold(lowered) != lowered
+    named = {name for phrase, written, name in _province_phrases()
+             if f" {phrase} " in folded
+             and not (toned and fold(written) != written and written not in lowered)
+             and not any(f" {word} {phrase} " in folded for word in _NAME_BEFORE)}
+    current = current_provinces()
+    if len({current.get(name, name) for name in named}) != 1:
+        return None
+    # the longest name when one is part of another ("Hồ Chí Minh" in "TP Hồ Chí Minh")
+    return max(named, key=len)
+
+
 def level_answer(text: str) -> str | None:
     """The office level an answer to the level question names: the story's phrases, one of
     the short words, or an office by its place ("Phu Cat social insurance office": a
@@ -243,7 +327,15 @@ def read(text: str) -> Reading:
         kind = "denunciation" if bribe else "complaint"
     elif misconduct:  # staff named, nothing said of what they did: the form asks
         kind = None
-    elif employer or _has(folded, HARM):
+    elif _has(folded, PROPOSE):
+        kind = "recommendation"
+    elif _has(folded, CONTEST):
+        kind = "complaint"
+    elif employer:  # a report of an employer's breach (phản ánh), not of a VSS decision
+        kind = "recommendation"
+    elif _has(folded, CHECK) or _has(folded, KNOW):
+        kind = "enquiry"
+    elif _has(folded, HARM):
         kind = "complaint"
     elif _has(folded, SUGGEST):
         kind = "recommendation"
@@ -253,7 +345,7 @@ def read(text: str) -> Reading:
         kind = None
     if misconduct:
         topic: str | None = "staff_conduct"
-    elif employer:
+    elif employer and not _has(folded, CONTEST):
         topic = "contributions"
     else:
         topic = fields.match_term("topic", text)

@@ -1,8 +1,8 @@
 """The conversation after the ticket: the citizen's answer to a notification goes to the ticket.
 
-``bot/delivery.py`` opens ``ticket_reply_form`` after an officer's information request (the next
-message is the citizen's answer: ``citizen-messages``, which resumes a paused clock) and after a
-decision (the next message is a rating from 1 to 5, or a request to reopen, whose reason is then
+``bot/deliver/delivery.py`` opens ``ticket_reply_form`` after an officer's information request (the
+next message is the citizen's answer: ``citizen-messages``, which resumes a paused clock) and after
+a decision (the next message is a rating from 1 to 5, or a request to reopen, whose reason is then
 asked). Each call proves the ticket is the citizen's with the phone's last four digits kept by the
 conversation that filed it."""
 
@@ -19,8 +19,8 @@ from rasa_sdk.types import DomainDict
 
 from actions import fields
 from actions.replies import say
-from bot.textnorm import fold
-from bot.tickets import TicketClient, TicketServiceError
+from bot.common.textnorm import fold
+from bot.common.tickets import TicketClient, TicketServiceError
 
 logger = logging.getLogger(__name__)
 

@@ -1,13 +1,14 @@
-"""Intake bench: plays every scenario of a set (``bench/sets/intake_blind.yml``, now the
-development set; ``intake_blind2.yml`` the blind one) as the citizen through Rasa's REST channel
-with all processes running (tests/stack.py), reads the tickets back from the ticket service and
-prints aggregate figures only.
+"""Intake bench: plays every scenario of a set (``bench/sets/intake_blind.yml`` and, since
+4 December 2026, ``intake_blind2.yml`` are development sets; ``intake_blind3.yml`` is the blind
+one) as the citizen through Rasa's REST channel with all processes running (tests/stack.py),
+reads the tickets back from the ticket service and prints aggregate figures only.
 
     .venv/bin/python bench/intake_blind.py [--set bench/sets/intake_blind.yml]
         [--out var/intake_blind.json] [--misses var/intake_misses.json]
 
-``--misses`` writes each missed scenario's conversation (only for a development set: a blind
-set's misses are not read).
+``--misses`` writes each missed scenario's conversation (not offered, kind, unit level,
+province, typed twice, lost, misconduct routing); it is refused for a set not in
+``DEVELOPMENT`` (a blind set's misses are not read).
 
 The citizen opens with ``opening``. If the bot offers the intake (a "/file_complaint" button,
 or the form's first question) that counts as *intake offered from the opening*; the citizen
@@ -22,10 +23,11 @@ Figures: ticket filed; intake offered from the opening; kind right (ticket kind 
 kind asked (the form asked the kind); misconduct routed above the office concerned (the
 ticket's unit is at a level above ``office_level_concerned``: grassroots < provincial <
 central; central misconduct must reach the head of VSS or its Inspectorate); unit level as
-expected; description typed twice (the form asked the description after an opening that told
-the problem, ``told_problem``; the first run's count, asked after an opening of 8 words or more,
-is ``description_asked_after_8``); forms lost (the form was started and ended without a
-ticket)."""
+expected; province right (the ticket's unit is in the expected province, of the scenarios that
+expect one and a unit below the centre); description typed twice (the form asked the
+description after an opening that told the problem, ``told_problem``; the first run's count,
+asked after an opening of 8 words or more, is ``description_asked_after_8``); forms lost (the
+form was started and ended without a ticket)."""
 
 from __future__ import annotations
 
@@ -45,12 +47,14 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot import clock  # noqa: E402
-from bot.textnorm import fold  # noqa: E402
+from bot.common import clock  # noqa: E402
+from bot.common.textnorm import fold  # noqa: E402
 from tests.instants import WORKING_MORNING  # noqa: E402
 from tests.stack import RASA_TOKEN, TICKETS_TOKEN, Stack  # noqa: E402
 
 SET = ROOT / "bench" / "sets" / "intake_blind.yml"
+# Sets whose misses have been read (any other set is blind: aggregates only).
+DEVELOPMENT = ("intake_blind.yml", "intake_blind2.yml")
 MAX_TURNS = 30
 STORY_WORDS = 8
 # What the citizen types, by the scenario's form: vi (diacritics), vi_nodiac, en.
@@ -104,6 +108,24 @@ def unit_level(code: str) -> str:
     if code == "vss" or code.startswith("vss."):
         return "central"
     return "provincial" if code.count(".") == 1 else "grassroots"
+
+
+def _bare(name: str) -> str:
+    """A province's name without "TP" ("TP Hồ Chí Minh" → "Hồ Chí Minh"), folded."""
+    return fold(re.sub(r"^(TP|Thành phố|Tỉnh)\s+", "", name.strip(), flags=re.IGNORECASE))
+
+
+def province_of(code: str) -> str | None:
+    """The province (folded name) of a provincial or grassroots unit's code (``bhxh.<code>…``)."""
+    parts = code.split(".")
+    if parts[0] != "bhxh" or len(parts) < 2:
+        return None
+    return next((_bare(p["name_vi"]) for p in _provinces() if p["code"] == parts[1]), None)
+
+
+def _provinces() -> list[dict[str, Any]]:
+    path = ROOT / "backend" / "vss_tickets" / "refdata" / "provinces.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["provinces"]
 
 
 class Citizen:
@@ -203,11 +225,13 @@ def score(stack: Stack, scenarios: list[dict[str, Any]],
     counts = {"scenarios": len(scenarios), "ticket_filed": 0, "intake_offered": 0,
               "kind_right": 0, "kind_asked": 0, "misconduct": 0, "misconduct_above": 0,
               "unit_level_as_expected": 0, "description_typed_twice": 0,
-              "description_asked_after_8": 0, "forms_lost": 0}
+              "description_asked_after_8": 0, "forms_lost": 0, "province_named": 0,
+              "province_right": 0}
     for scenario in scenarios:
         citizen = Citizen(stack, scenario)
         outcome = citizen.play()
         missed = [k for k in ("typed_twice", "lost") if outcome[k]]
+        missed += [] if outcome["offered"] else ["not_offered"]
         expected = scenario["expected"]
         counts["intake_offered"] += outcome["offered"]
         counts["kind_asked"] += outcome["kind_asked"]
@@ -226,6 +250,13 @@ def score(stack: Stack, scenarios: list[dict[str, Any]],
             counts["ticket_filed"] += 1
             counts["kind_right"] += ticket["kind"] == expected["kind"]
             counts["unit_level_as_expected"] += level == expected["unit_level"]
+            missed += [] if ticket["kind"] == expected["kind"] else ["kind"]
+            missed += [] if level == expected["unit_level"] else ["unit_level"]
+            if expected.get("province") and expected["unit_level"] != "central":
+                counts["province_named"] += 1
+                right = province_of(ticket["unit"]["code"]) == _bare(expected["province"])
+                counts["province_right"] += right
+                missed += [] if right else ["province"]
             if misconduct and not (RANK[level] > RANK[concerned]
                                    or concerned == level == "central"):
                 missed.append("misconduct_routing")
@@ -247,6 +278,8 @@ def main() -> None:
     parser.add_argument("--misses", type=Path,
                         help="write each missed scenario's conversation here (development sets)")
     args = parser.parse_args()
+    if args.misses and args.set.name not in DEVELOPMENT:
+        parser.error(f"--misses reads a set's misses: only for {', '.join(DEVELOPMENT)}")
     scenarios = yaml.safe_load(args.set.read_text(encoding="utf-8"))["scenarios"]
     misses: list[dict[str, Any]] | None = [] if args.misses else None
     stack = Stack.configure(Path(tempfile.mkdtemp(prefix="intake-blind-")))
@@ -259,9 +292,12 @@ def main() -> None:
         stack.stop_all()
     n = counts["scenarios"]
     share = {k: round(100 * v / n, 1) for k, v in counts.items()
-             if k not in ("scenarios", "misconduct", "misconduct_above")}
+             if k not in ("scenarios", "misconduct", "misconduct_above", "province_named",
+                          "province_right")}
     share["misconduct_above"] = round(
         100 * counts["misconduct_above"] / max(counts["misconduct"], 1), 1)
+    share["province_right"] = round(
+        100 * counts["province_right"] / max(counts["province_named"], 1), 1)
     report = {"date": clock.now().isoformat(timespec="seconds"), "set": str(args.set),
               "seconds": round(time.monotonic() - started), "counts": counts, "percent": share}
     print(json.dumps(report, indent=2))

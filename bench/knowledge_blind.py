@@ -1,4 +1,5 @@
-"""Blind-set scores through the answer action's own decision (``bot.knowledge.policy.decide``).
+"""Blind-set scores through the answer action's own decision
+(``bot.action_lib.knowledge.policy.decide``).
 
 Usage: .venv/bin/python bench/knowledge_blind.py SET LABELS [--misses]
 
@@ -23,8 +24,8 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.knowledge.policy import decide  # noqa: E402
-from bot.knowledge.store import KnowledgeBase  # noqa: E402
+from bot.action_lib.knowledge.policy import decide  # noqa: E402
+from bot.action_lib.knowledge.store import KnowledgeBase  # noqa: E402
 
 FORMS = ("vi", "vi_nodiac", "en")
 REFUSED = ("unknown", "capability")

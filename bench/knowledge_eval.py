@@ -4,7 +4,7 @@ Usage: .venv/bin/python bench/knowledge_eval.py [--misses] [--heldout] [--questi
        [--knowledge DIR]
 
 Besides top-1 / top-3 it reports what the answer action would do with each question (the
-decision of bot/knowledge/policy.py): answer directly (and how many of those are right),
+decision of bot/action_lib/knowledge/policy.py): answer directly (and how many of those are right),
 offer "did you mean" (and whether the right entry is among the buttons), or say it does not know.
 
 --heldout also reports a generalisation check that does not use the evaluation set: the
@@ -25,10 +25,10 @@ sys.path.insert(0, str(REPO))
 
 from dataclasses import replace  # noqa: E402
 
-from bot.knowledge.policy import CANDIDATES, decide_hits, thresholds  # noqa: E402
-from bot.knowledge.schema import LANGUAGES  # noqa: E402
-from bot.knowledge.search import SearchIndex  # noqa: E402
-from bot.knowledge.store import DEFAULT_DIR, KnowledgeBase, load_entries  # noqa: E402
+from bot.action_lib.knowledge.policy import CANDIDATES, decide_hits, thresholds  # noqa: E402
+from bot.action_lib.knowledge.schema import LANGUAGES  # noqa: E402
+from bot.action_lib.knowledge.search import SearchIndex  # noqa: E402
+from bot.action_lib.knowledge.store import DEFAULT_DIR, KnowledgeBase, load_entries  # noqa: E402
 
 DEFAULT_QUESTIONS = REPO / "tests" / "knowledge" / "eval_questions.yml"
 FORMS = ("vi", "vi_nodiac", "en")

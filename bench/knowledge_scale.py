@@ -34,16 +34,16 @@ sys.path.insert(0, str(REPO))
 
 from actions.knowledge import ActionAnswerQuestion  # noqa: E402
 from bench.knowledge_eval import DEFAULT_QUESTIONS, load_questions  # noqa: E402
-from bot.knowledge.search import SEMANTIC_CANDIDATES  # noqa: E402
-from bot.knowledge.semantic import (  # noqa: E402
+from bot.action_lib.knowledge.search import SEMANTIC_CANDIDATES  # noqa: E402
+from bot.action_lib.knowledge.semantic import (  # noqa: E402
     DEFAULT_CACHE,
     EmbeddingCache,
     SemanticIndex,
     query_vector,
     shared_encoder,
 )
-from bot.knowledge.store import DEFAULT_DIR, KnowledgeBase, load_entries  # noqa: E402
-from bot.knowledge.tones import build_restorer  # noqa: E402
+from bot.action_lib.knowledge.store import DEFAULT_DIR, KnowledgeBase, load_entries  # noqa: E402
+from bot.action_lib.knowledge.tones import build_restorer  # noqa: E402
 
 PER_FILE = 250
 

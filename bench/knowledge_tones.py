@@ -19,14 +19,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.knowledge.store import DEFAULT_DIR, load_entries  # noqa: E402
-from bot.knowledge.tones import (  # noqa: E402
+from bot.action_lib.knowledge.store import DEFAULT_DIR, load_entries  # noqa: E402
+from bot.action_lib.knowledge.tones import (  # noqa: E402
     ToneRestorer,
     entry_sentences,
     nlu_sentences,
     place_sentences,
 )
-from bot.textnorm import fold, normalise  # noqa: E402
+from bot.common.textnorm import fold, normalise  # noqa: E402
 
 _WORD = re.compile(r"\w+")
 

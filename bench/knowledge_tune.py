@@ -19,11 +19,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.knowledge.policy import LEXICAL  # noqa: E402
-from bot.knowledge.schema import LANGUAGES  # noqa: E402
-from bot.knowledge.search import SearchIndex  # noqa: E402
-from bot.knowledge.store import DEFAULT_DIR, load_entries  # noqa: E402
-from bot.textnorm import fold  # noqa: E402
+from bot.action_lib.knowledge.policy import LEXICAL  # noqa: E402
+from bot.action_lib.knowledge.schema import LANGUAGES  # noqa: E402
+from bot.action_lib.knowledge.search import SearchIndex  # noqa: E402
+from bot.action_lib.knowledge.store import DEFAULT_DIR, load_entries  # noqa: E402
+from bot.common.textnorm import fold  # noqa: E402
 
 OFF_TOPIC = (
     "thời tiết hôm nay thế nào",

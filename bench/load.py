@@ -54,7 +54,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot import clock  # noqa: E402
+from bot.common import clock  # noqa: E402
 from tests.cluster import start_cluster  # noqa: E402
 from tests.e2e.conftest import throwaway_postgres  # noqa: E402
 from tests.instants import WORKING_MORNING  # noqa: E402

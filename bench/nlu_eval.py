@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bot.model import model_path  # noqa: E402
-from bot.nlu.training_data import plain, training_examples  # noqa: E402
+from bot.rasa_plugins.nlu.training_data import plain, training_examples  # noqa: E402
 
 DEFAULT_SET = REPO / "bench" / "sets" / "nlu_blind.yml"
 FALLBACK = "nlu_fallback"

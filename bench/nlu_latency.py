@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.nlu_eval import DEFAULT_HELDOUT, load_examples  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from bot.common.settings import Settings  # noqa: E402
 
 WARM_UP = 20
 

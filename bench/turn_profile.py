@@ -12,8 +12,8 @@ their own: tracker store retrieve/save of one conversation on SQLite and Postgre
 against Rasa's plain ``SQLTrackerStore``; the lock store in memory and on Redis; the action server's
 ``action_answer_question`` over HTTP against its smallest action and against the knowledge
 search run in-process; Rasa's check of an action server answer against the validator built
-once (bot/action_validation.py, installed for the turns as the server installs it). Every
-figure is also given as a ratio to the bare greeting's turn.
+once (bot/rasa_plugins/action_validation.py, installed for the turns as the server installs it).
+Every figure is also given as a ratio to the bare greeting's turn.
 
     .venv/bin/python bench/turn_profile.py                       # ~3 min, prints JSON
     .venv/bin/python bench/turn_profile.py --turns 40 --out var/bench/turn_profile.json
@@ -41,8 +41,8 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.common.settings import Settings  # noqa: E402
 from bot.model import model_path  # noqa: E402
-from bot.settings import Settings  # noqa: E402
 from tests.e2e.conftest import throwaway_postgres  # noqa: E402
 from tests.stack import Stack, wait_until_healthy  # noqa: E402
 
@@ -180,7 +180,7 @@ async def stores(tracker: Any, domain: Any, postgres: str, sqlite: str,
     from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    from bot.tracker_store import MaskingTrackerStore
+    from bot.rasa_plugins.tracker_store import MaskingTrackerStore
 
     found: dict[str, dict[str, list[float]]] = {}
     candidates = [("in memory (bare bot)", lambda: InMemoryTrackerStore(domain))]
@@ -212,7 +212,7 @@ async def stores(tracker: Any, domain: Any, postgres: str, sqlite: str,
 
 async def locks(count: int) -> dict[str, Any]:
     """Taking and releasing one conversation's lock, in memory and on Redis."""
-    from bot.lock_store import lock_store
+    from bot.rasa_plugins.lock_store import lock_store
 
     found = {}
     for name, url in (("in memory", None), ("Redis", REDIS)):
@@ -256,7 +256,8 @@ def action_server(actions_url: str, token: str, tracker: dict[str, Any],
 
 
 def answer_check(rasa_check: Callable[..., bool], count: int) -> dict[str, Any]:
-    """Rasa's own check of an action server answer against bot/action_validation.py's."""
+    """Rasa's own check of an action server answer against
+    bot/rasa_plugins/action_validation.py's."""
     from rasa.core.actions.action import RemoteAction
 
     answer = {"events": [{"event": "slot", "name": "kb_entry", "value": "x", "timestamp": None}],
@@ -279,7 +280,7 @@ async def profile(args: argparse.Namespace, stack: Stack, postgres: str) -> dict
     from rasa.core.utils import AvailableEndpoints
     from rasa.shared.core.trackers import EventVerbosity
 
-    from bot import action_validation
+    from bot.rasa_plugins import action_validation
 
     if args.postgres:
         stack.env["TRACKER_DB_URL"] = postgres

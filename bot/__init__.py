@@ -4,6 +4,6 @@ Importing the package turns on masking of personal numbers in every log record o
 the process (the Rasa server and the action server both import it).
 """
 
-from bot.pii import install_log_masking
+from bot.common.pii import install_log_masking
 
 install_log_masking()

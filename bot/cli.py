@@ -10,8 +10,8 @@
     python -m bot.cli urls         # print where everything can be reached
 
 The servers, ``deliver`` and the purge refuse to start on a production configuration that fails
-the production check (bot/settings.py ``problems()``: development or weak secrets, SQLite, the
-test clock); the files they create are their user's alone (umask 077), and the SQLite files of
+the production check (bot/common/settings.py ``problems()``: development or weak secrets, SQLite,
+the test clock); the files they create are their user's alone (umask 077), and the SQLite files of
 the assistant are made so (0600) at start.
 """
 
@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pluggy
 
-from bot import logs
+from bot.common import logs
+from bot.common.settings import ROOT, Settings
 from bot.model import TRAINING_DATA, model_path, prune
-from bot.settings import ROOT, Settings
 
 
 def _rasa() -> str:
@@ -72,7 +72,7 @@ def sqlite_files(settings: Settings) -> list[Path]:
     answer feedback."""
     from sqlalchemy.engine import make_url
 
-    from bot.knowledge.feedback import db_path as feedback_db
+    from bot.action_lib.knowledge.feedback import db_path as feedback_db
 
     files = [settings.channels_state_db, feedback_db()]
     url = make_url(settings.tracker_db_url)
@@ -122,7 +122,7 @@ def serve_rasa() -> None:
     from rasa.__main__ import main as rasa_main
     from rasa.plugin import plugin_manager
 
-    from bot import action_validation
+    from bot.rasa_plugins import action_validation
 
     plugin_manager().register(RasaLogging(settings.log_format))
     action_validation.install()
@@ -143,19 +143,19 @@ class RasaLogging:
 
 
 def serve_actions() -> None:
-    """Run the action server on the configured host and port (bot/action_server.py)."""
+    """Run the action server on the configured host and port (bot/action_lib/server.py)."""
     settings = _checked_settings()
     os.environ["SANIC_HOST"] = settings.actions_host
     os.chdir(ROOT)
-    from bot.action_server import run
+    from bot.action_lib.server import run
 
     run(settings)
 
 
 def deliver() -> None:
     """Deliver the ticket service's outbox to the conversations until stopped."""
-    from bot.deliver_health import serve_health
-    from bot.delivery import run_forever
+    from bot.deliver.delivery import run_forever
+    from bot.deliver.health import serve_health
 
     settings = _checked_settings()
     # Text lines unless LOG_FORMAT=json configured the root logger already.
@@ -166,10 +166,10 @@ def deliver() -> None:
 
 
 def purge_conversations(older_than_days: float | None) -> None:
-    """Delete the stored conversations past their retention (bot/tracker_store.py)."""
+    """Delete the stored conversations past their retention (bot/rasa_plugins/tracker_store.py)."""
     from rasa.shared.core.domain import Domain
 
-    from bot.tracker_store import MaskingTrackerStore
+    from bot.rasa_plugins.tracker_store import MaskingTrackerStore
 
     settings = _checked_settings()
     days = settings.retention_days if older_than_days is None else older_than_days

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.settings import ROOT
+from bot.common.settings import ROOT
 
 # The readiness checks haproxy takes a server out on (model and stores; the ticket service).
 HEALTH = "/webhooks/health/ready"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from bot.settings import ROOT
+from bot.common.settings import ROOT
 
 TRAINING_DATA = ("data/nlu", "data/dialogue")
 # Files whose change changes what a trained model does: data, config, the code of the custom
@@ -17,9 +17,9 @@ _INPUT_GLOBS = (
     "domain.yml",
     "data/nlu/**/*.yml",
     "data/dialogue/**/*.yml",
-    "bot/nlu/*.py",
-    "bot/textnorm.py",
-    "bot/language.py",
+    "bot/rasa_plugins/nlu/*.py",
+    "bot/common/textnorm.py",
+    "bot/rasa_plugins/nlu/language.py",
 )
 
 

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from bot.clock import CLOCK_FILE, write_clock_file
+from bot.common.clock import CLOCK_FILE, write_clock_file
+from bot.common.settings import ROOT
 from bot.model import model_path
-from bot.settings import ROOT
 from tests.channels.fake_graph import FakeGraph
 from tests.channels.fake_zalo import FakeZalo
 from tests.channels.stack_fakes import graph_for, zalo_for
@@ -27,8 +27,8 @@ from tests.stack import BOT_PY, Stack, free_port, wait_until_healthy
 
 def pytest_configure() -> None:
     """`VSS_CLOCK_START=<ISO 8601 instant>` runs the suite from that instant: this process and
-    every process it starts read the clock file written here (bot/clock.py). Tests of rules that
-    depend on time state their own instant whatever it says."""
+    every process it starts read the clock file written here (bot/common/clock.py). Tests of rules
+    that depend on time state their own instant whatever it says."""
     start = os.environ.get("VSS_CLOCK_START")
     if start:
         path = Path(tempfile.mkdtemp(prefix="vss-clock-")) / "clock"

@@ -2,7 +2,7 @@
 
 Each process gets a free port on 127.0.0.1, its own temporary databases and a log
 file; ``Stack.logs()`` returns the logs for a failing test's report. All of them read one
-clock file (bot/clock.py): the stack starts at the suite's instant (real time, or
+clock file (bot/common/clock.py): the stack starts at the suite's instant (real time, or
 ``VSS_CLOCK_START``) and a test moves every process at once with ``set_clock``.
 """
 
@@ -19,8 +19,8 @@ from pathlib import Path
 
 import requests
 
-from bot import clock
-from bot.settings import ROOT
+from bot.common import clock
+from bot.common.settings import ROOT
 from tests.channels.credentials import channel_env
 
 BOT_PY = ROOT / ".venv" / "bin" / "python"

@@ -1,6 +1,6 @@
 """The Rasa process checks action server answers with a validator built once
-(bot/action_validation.py): the same answers pass and the same errors come out as with Rasa's
-own check."""
+(bot/rasa_plugins/action_validation.py): the same answers pass and the same errors come out as with
+Rasa's own check."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-from bot import action_validation
+from bot.rasa_plugins import action_validation
 
 ANSWER = {
     "events": [{"event": "slot", "name": "kb_entry", "value": "pension-age", "timestamp": None},

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import clock
-from bot.settings import Settings
+from bot.common import clock
+from bot.common.settings import Settings
 from tests.instants import DAY_BEFORE_TET, NEW_YEARS_EVE, VN
 from tests.stack import TICKETS_PY
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.delivery import WORDS, events, render
-from bot.handoff_relay import HandoffRelay, new_messages, paused_since
-from bot.tickets import TicketServiceError
-from bot.vocabulary import state_labels
+from bot.common.tickets import TicketServiceError
+from bot.common.vocabulary import state_labels
+from bot.deliver.delivery import WORDS, events, render
+from bot.deliver.handoff_relay import HandoffRelay, new_messages, paused_since
 
 REPLY = {
     "id": 7, "ticket_code": "BHXH-2026-000042", "event": "staff_reply",

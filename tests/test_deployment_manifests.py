@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from bot.cluster import Topology, haproxy_config, kubernetes_topology, redis_urls
-from bot.settings import ROOT
+from bot.common.settings import ROOT
 from tests.stack import TICKETS_PY
 
 MANIFESTS = sorted((ROOT / "deploy" / "kubernetes").glob("*.yaml"))

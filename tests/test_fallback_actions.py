@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.fallback import ActionAskAffirmation, ActionAskRephrase, ActionGiveUp
+from actions.fallback import ActionAskAffirmation, ActionAskRephrase, ActionGiveUp, ActionOutOfScope
 
 
 def _tracker(text: str, ranking: list[tuple[str, float]], language: str = "vi") -> Tracker:
@@ -46,3 +46,20 @@ def test_rephrase_then_give_up_with_a_human_or_a_ticket() -> None:
     assert [b["payload"] for b in dispatcher.messages[1]["buttons"]] == [
         "/request_human", "/file_complaint"]
     assert events == [{"event": "rewind", "timestamp": None}]
+
+
+def test_out_of_scope_is_said_for_what_is_out_of_scope() -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = _tracker("Who won the World Cup 2022?", [("out_of_scope", 0.9)], "en")
+    ActionOutOfScope().run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_out_of_scope"]
+
+
+def test_a_case_for_an_officer_taken_for_out_of_scope_is_offered_as_a_ticket() -> None:
+    dispatcher = CollectingDispatcher()
+    text = ("My social insurance record has the wrong nationality and passport number. "
+            "Can someone check?")
+    ActionOutOfScope().run(dispatcher, _tracker(text, [("out_of_scope", 0.6)], "en"), {})
+    (message,) = dispatcher.messages
+    assert "I can send what you just told me" in message["text"]
+    assert [b["payload"] for b in message["buttons"]] == ["/file_complaint"]

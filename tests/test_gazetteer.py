@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import yaml
 
-from bot.nlu.gazetteer import OUTPUT, REFDATA, render, variants, vocabularies
-from bot.textnorm import fold
+from bot.common.gazetteer import OUTPUT, REFDATA, render, variants, vocabularies
+from bot.common.textnorm import fold
 
 
 def _generated() -> dict:

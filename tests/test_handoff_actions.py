@@ -16,7 +16,7 @@ from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import ActionRequestHuman, ActionStartHandoff
-from bot.tickets import TicketClient
+from bot.common.tickets import TicketClient
 from tests import trackers
 from tests.fake_tickets import FakeTicketService
 from tests.instants import DAY_BEFORE_TET, LUNCH_BREAK, SUNDAY_NIGHT, WORKING_MORNING

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import yaml
 
-from bot.nlu.training_data import file_examples, plain, training_examples
-from bot.settings import ROOT
+from bot.common.settings import ROOT
+from bot.rasa_plugins.nlu.training_data import file_examples, plain, training_examples
 
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 # Training files written after reading the misses of the development sets (docs/nlu.md).

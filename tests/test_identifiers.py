@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from actions.fields import parse_id_number, split_id_number
-from bot.identifiers import mask_numbers, normalise_phone, number_kind
+from bot.common.identifiers import mask_numbers, normalise_phone, number_kind
 from tests.stack import TICKETS_PY
 
 VECTORS: dict[str, list[list[Any]]] = yaml.safe_load(

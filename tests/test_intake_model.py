@@ -19,7 +19,7 @@ STORIES = [
     ("Cô nhân viên BHXH phường quát tôi rất to và đuổi tôi về khi tôi hỏi về thẻ BHYT",
      "complaint"),
     ("The company deducted insurance from our wages for six months but paid nothing to VSS",
-     "complaint"),
+     "recommendation"),
     # Wrong data told as a story, not the question about correcting it ("so bhxh sai ngay sinh
     # sua the nao" is ask_question): a known miss until the 2026-12-03 training data.
     ("so bao hiem cua me toi ghi sai nam sinh nen khong lam duoc thu tuc huong luong huu",

@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from bot.language import detect_language
+from bot.rasa_plugins.nlu.language import detect_language
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import redis
 from rasa.core.lock_store import InMemoryLockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.lock_store import ConfiguredLockStore, lock_store
+from bot.rasa_plugins.lock_store import ConfiguredLockStore, lock_store
 
 REDIS = "redis://127.0.0.1:6379/3"
 

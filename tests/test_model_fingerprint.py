@@ -2,8 +2,8 @@ import os
 import shutil
 from pathlib import Path
 
+from bot.common.settings import ROOT
 from bot.model import fingerprint, model_path, prune, training_inputs
-from bot.settings import ROOT
 
 
 def _copy_project(tmp_path: Path) -> Path:
@@ -16,7 +16,7 @@ def _copy_project(tmp_path: Path) -> Path:
 
 def test_training_inputs_cover_data_config_and_components() -> None:
     names = {p.relative_to(ROOT).as_posix() for p in training_inputs()}
-    assert {"config.yml", "domain.yml", "bot/nlu/tokenizer.py", "uv.lock"} <= names
+    assert {"config.yml", "domain.yml", "bot/rasa_plugins/nlu/tokenizer.py", "uv.lock"} <= names
     assert any(n.startswith("data/nlu/") for n in names)
     assert not any(n.startswith("data/knowledge/") for n in names)  # answers need no retraining
 

@@ -3,8 +3,8 @@ import unicodedata
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.language_detector import LanguageDetector
-from bot.nlu.tokenizer import FoldingTokenizer
+from bot.rasa_plugins.nlu.language_detector import LanguageDetector
+from bot.rasa_plugins.nlu.tokenizer import FoldingTokenizer
 
 
 def _tokens(text: str) -> tuple[Message, list]:

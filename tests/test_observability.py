@@ -14,8 +14,8 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.metrics import scrape as metrics_scrape
-from bot.settings import Settings
+from bot.common.metrics import scrape as metrics_scrape
+from bot.common.settings import Settings
 from tests.stack import TICKETS_TOKEN, Stack
 from tests.trackers import FORM_SLOTS_FILLED, call
 
@@ -149,7 +149,7 @@ def test_deliver_health_metrics_and_json_logs(stack: Stack) -> None:
 
 
 def test_the_metrics_rule() -> None:
-    """bot/metrics.py: the token when set; without one open outside production, off in it."""
+    """bot/common/metrics.py: the token when set; without one open outside production, off in it."""
     token = METRICS_TOKEN
     assert metrics_scrape(None, "", production=False).status == 200
     assert metrics_scrape(None, "", production=True).status == 404

@@ -3,7 +3,7 @@ import logging
 import pytest
 
 import bot  # noqa: F401 - importing the package installs log masking
-from bot.pii import mask
+from bot.common.pii import mask
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.settings import CHANNEL_SECRETS, DEV_RASA_TOKEN, Settings
+from bot.common.settings import CHANNEL_SECRETS, DEV_RASA_TOKEN, Settings
 
 
 def test_defaults_are_local_and_development() -> None:

@@ -12,7 +12,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.status import ActionCheckStatus, ValidateStatusForm
-from bot.tickets import TicketClient, idempotency_key, parse_receipt
+from bot.common.tickets import TicketClient, idempotency_key, parse_receipt
 from tests import trackers
 from tests.stack import Stack
 

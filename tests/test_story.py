@@ -13,10 +13,19 @@ from actions import story
     ("nhan vien bhxh quan quat thao toi khi toi hoi ve thai san", "complaint", "staff_conduct"),
     ("The deputy director of the provincial office took money from a company", "denunciation",
      "staff_conduct"),
+    # an employer's breach is reported (phản ánh), not a complaint against a VSS decision
     ("Công ty trừ tiền bảo hiểm vào lương nhưng không đóng cho cơ quan BHXH suốt 8 tháng",
-     "complaint", "contributions"),
-    ("Giám đốc công ty không đóng BHXH cho công nhân từ đầu năm đến nay", "complaint",
+     "recommendation", "contributions"),
+    ("Giám đốc công ty không đóng BHXH cho công nhân từ đầu năm đến nay", "recommendation",
      "contributions"),
+    ("Công ty chậm đóng tháng cuối nên BHXH ra văn bản từ chối trợ cấp thất nghiệp, tôi không "
+     "đồng ý", "complaint", "unemployment"),
+    ("VssID thiếu 7 tháng năm 2020, nho can bo xem giup trong ho so cac thang do", "enquiry",
+     "digital_services"),
+    ("The portal status stayed at received. We just want to know whether anything is missing",
+     "enquiry", None),
+    ("Phải xếp hàng từ 6 giờ sáng, tôi đề nghị cơ quan lắp máy bốc số thứ tự", "recommendation",
+     None),
     ("Hồ sơ trợ cấp thất nghiệp của tôi nộp hai tháng rồi vẫn chưa được chi trả", "complaint",
      "unemployment"),
     ("my maternity benefit has been delayed for three months already", "complaint",
@@ -49,9 +58,27 @@ def test_the_level_of_the_office_concerned(text: str, level: str | None) -> None
     assert reading.misconduct and reading.level == level
 
 
-def test_an_employer_is_not_vss_staff() -> None:
-    reading = story.read("Giám đốc công ty quát tháo và đòi công nhân tự đóng tiền bảo hiểm")
+@pytest.mark.parametrize("text", [
+    "Giám đốc công ty quát tháo và đòi công nhân tự đóng tiền bảo hiểm",
+    "nhân viên tiếp đón bệnh viện không nhận thẻ điện tử, mẹ tôi phải trả tiền khám",
+    "truong phong nhan su lam giay nghi om gia roi lay tien om dau",
+])
+def test_staff_of_an_employer_or_a_hospital_are_not_vss_staff(text: str) -> None:
+    reading = story.read(text)
     assert not reading.misconduct and reading.level is None
+
+
+@pytest.mark.parametrize("text", [
+    "Tôi mang hồ sơ đến BHXH tỉnh ba lần, cả ba lần cán bộ đều không nhận",
+    "The officer at the counter waved me away and served the next person",
+])
+def test_staff_who_would_not_take_a_file(text: str) -> None:
+    assert story.read(text).misconduct
+
+
+def test_paying_a_fee_is_no_bribe() -> None:
+    reading = story.read("Cán bộ nói thẻ chưa có, tôi phải trả tiền viện phí cho con")
+    assert reading.kind != "denunciation"
 
 
 @pytest.mark.parametrize(("text", "told"), [
@@ -128,3 +155,27 @@ def test_an_office_named_by_its_place_answers_the_level_question(answer: str,
 ])
 def test_a_short_statement_of_a_problem_is_a_story(text: str, told: bool) -> None:
     assert story.is_story(text) is told
+
+
+@pytest.mark.parametrize(("text", "province"), [
+    ("Tôi nộp hồ sơ tại BHXH cơ sở Ý Yên, Nam Định ngày 03/09", "Nam Định"),
+    ("quầy BHXH cơ sở Thủ Dầu Một (Bình Dương cũ) quát tôi", "Bình Dương"),
+    ("toi o sai gon, cong ty no bhxh 8 thang", "Hồ Chí Minh"),
+    ("My employer in Ho Chi Minh City has not paid my insurance", "Hồ Chí Minh"),
+    ("BHXH tinh thua thien hue tra loi cham", "Huế"),
+    ("công ty ở Bà Rịa - Vũng Tàu, văn phòng ở TP HCM", "Bà Rịa - Vũng Tàu"),
+    ("Tôi làm ở Đồng Nai rồi chuyển về Hà Nội", None),
+    ("BHXH Việt Nam chậm trả lời đơn của tôi", None),
+])
+def test_the_province_a_story_names(text: str, province: str | None) -> None:
+    """One current province named (a former one kept as named) fills the place; two, or
+    none, leave it to the form's question."""
+    assert story.province_named(text) == province
+
+
+@pytest.mark.parametrize("text", [
+    "We filed the dossier of our worker Tran Thi Hue on 25 November and nothing happened",
+    "Hồ sơ của chị Trần Thị Huệ nộp từ tháng 9 mà chưa có kết quả",
+])
+def test_a_persons_name_is_no_province(text: str) -> None:
+    assert story.province_named(text) is None

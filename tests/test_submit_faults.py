@@ -15,7 +15,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-import bot.tickets
+import bot.common.tickets
 from actions.intake import ActionSubmitTicket, ticket_payload
 from tests.fault_proxy import READ_TIMEOUT, Fault, FaultProxy, stored_codes
 from tests.stack import Stack, free_port
@@ -40,7 +40,7 @@ def proxy(tickets: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[FaultProx
     monkeypatch.setenv("TICKETS_URL", fault_proxy.url)
     monkeypatch.setenv("TICKETS_SERVICE_TOKEN", tickets.env["TICKETS_SERVICE_TOKEN"])
     # Shortened from (3.05, 10) to keep the slow cases fast (see READ_TIMEOUT).
-    monkeypatch.setattr(bot.tickets, "TIMEOUT", (1.0, READ_TIMEOUT))
+    monkeypatch.setattr(bot.common.tickets, "TIMEOUT", (1.0, READ_TIMEOUT))
     yield fault_proxy
     fault_proxy.stop()
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot import clock
+from bot.common import clock
 from tests.channels.fakeserver import ThreadedServer, serve_file
 
 ACTIONS = {"typing_on", "typing_off", "mark_seen"}

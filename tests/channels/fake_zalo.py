@@ -19,7 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot import clock
+from bot.common import clock
 from tests.channels.fakeserver import ThreadedServer, serve_file
 
 BUTTON_TYPES = {"oa.open.url", "oa.query.show", "oa.query.hide", "oa.open.sms", "oa.open.phone"}

@@ -19,10 +19,10 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.messenger import MessengerInput
-from bot.channels.rest import CheckedRestInput
-from bot.channels.webchat_socket import CheckedSocketIOInput
-from bot.channels.zalo import ZaloInput
+from bot.rasa_plugins.channels.messenger import MessengerInput
+from bot.rasa_plugins.channels.rest import CheckedRestInput
+from bot.rasa_plugins.channels.webchat_socket import CheckedSocketIOInput
+from bot.rasa_plugins.channels.zalo import ZaloInput
 
 RECEIVED: list[dict[str, Any]] = []
 

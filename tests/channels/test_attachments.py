@@ -14,8 +14,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.attachments import Attachments, Refused, RemoteFile, host_allowed, human_size
-from bot.settings import Settings
+from bot.common.settings import Settings
+from bot.rasa_plugins.attachments import Attachments, Refused, RemoteFile, host_allowed, human_size
 from tests.channels.conftest import Harness, wait_for
 from tests.channels.fake_graph import FakeGraph
 from tests.channels.fake_zalo import FakeZalo

@@ -10,7 +10,7 @@ import uuid
 
 import requests
 
-from bot import clock
+from bot.common import clock
 from tests.channels.conftest import Harness, wait_for
 from tests.channels.credentials import FB_APP_SECRET, FB_PAGE_TOKEN, FB_VERIFY_TOKEN
 from tests.channels.fake_graph import FakeGraph

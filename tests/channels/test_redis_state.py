@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import redis
 
-from bot.channels.redis_state import RedisState
-from bot.channels.state import Tokens
+from bot.rasa_plugins.channels.redis_state import RedisState
+from bot.rasa_plugins.channels.state import Tokens
 from tests.channels.conftest import Harness, wait_for
 from tests.channels.fake_graph import FakeGraph
 from tests.channels.fake_zalo import FakeZalo

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 
-from bot.channels.transcript import is_web_conversation, transcript
+from bot.rasa_plugins.channels.transcript import is_web_conversation, transcript
 
 
 def test_user_and_bot_messages_with_buttons_and_pressed_titles() -> None:

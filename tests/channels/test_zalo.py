@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from bot import clock
+from bot.common import clock
 from tests.channels.conftest import Harness, wait_for
 from tests.channels.credentials import ZALO_APP_ID, ZALO_OA_SECRET
 from tests.channels.fake_zalo import FakeZalo

@@ -16,8 +16,8 @@ import yaml
 
 from actions import fields
 from actions.replies import LABELS
-from bot.identifiers import normalise_phone, number_kind
-from bot.vocabulary import state_labels, state_statuses
+from bot.common.identifiers import normalise_phone, number_kind
+from bot.common.vocabulary import state_labels, state_statuses
 from tests.stack import TICKETS_TOKEN, Stack
 
 VECTORS = yaml.safe_load(Path(__file__).with_name("identifiers.yaml").read_text("utf-8"))

@@ -61,7 +61,7 @@ class Chat:
 
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
-        # the conversation id: the REST channel's namespace (bot/conversation_ids.py)
+        # the conversation id: the REST channel's namespace (bot/common/conversation_ids.py)
         self.sender = f"rest:e2e-{uuid.uuid4().hex[:12]}"
 
     def say(self, message: str) -> list[dict]:

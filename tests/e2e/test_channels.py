@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 import requests
 
-from bot.channels.webchat_session import SessionKeys
-from bot.settings import Settings
+from bot.common.settings import Settings
+from bot.rasa_plugins.channels.webchat_session import SessionKeys
 from tests.channels.conftest import wait_for
 from tests.channels.fake_graph import FakeGraph
 from tests.channels.fake_zalo import FakeZalo

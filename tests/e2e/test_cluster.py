@@ -19,8 +19,8 @@ import redis
 import requests
 import socketio
 
-from bot import conversation_ids
 from bot.cluster import Topology
+from bot.common import conversation_ids
 from tests.cluster import REDIS, start_cluster
 from tests.e2e.conftest import throwaway_postgres
 from tests.stack import RASA_TOKEN, Stack

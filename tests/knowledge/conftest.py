@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge.store import KnowledgeBase
+from bot.action_lib.knowledge.store import KnowledgeBase
 from tests.knowledge.helpers import SAMPLE, write_topic
 
 

@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import ActionAnswerQuestion, ActionStoreFeedback
-from bot.knowledge.store import KnowledgeBase
+from bot.action_lib.knowledge.store import KnowledgeBase
 from tests.knowledge.helpers import make_entry, make_tracker, write_topic
 
 

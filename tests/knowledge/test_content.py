@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import clock
-from bot.knowledge.check import content_problems
-from bot.knowledge.schema import Entry
-from bot.knowledge.store import DEFAULT_DIR, load_entries
+from bot.action_lib.knowledge.check import content_problems
+from bot.action_lib.knowledge.schema import Entry
+from bot.action_lib.knowledge.store import DEFAULT_DIR, load_entries
+from bot.common import clock
 from tests.knowledge.helpers import make_entry, write_topic
 
 MIN_ENTRIES = 120
@@ -24,7 +24,7 @@ def shipped() -> list[Entry]:
 
 
 def test_shipped_content_has_no_problems(shipped: list[Entry]) -> None:
-    assert content_problems(shipped, clock.today()) == []  # the run's today (bot/clock.py)
+    assert content_problems(shipped, clock.today()) == []  # the run's today (bot/common/clock.py)
 
 
 def test_shipped_content_is_large_enough(shipped: list[Entry]) -> None:

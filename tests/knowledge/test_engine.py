@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge.schema import KnowledgeError
-from bot.knowledge.store import KnowledgeBase, load_entries
+from bot.action_lib.knowledge.schema import KnowledgeError
+from bot.action_lib.knowledge.store import KnowledgeBase, load_entries
 from tests.knowledge.helpers import SAMPLE, make_entry, write_topic
 
 
@@ -110,7 +110,7 @@ def test_duplicate_ids_across_files_are_refused(tmp_path: Path) -> None:
 
 
 def test_prepare_folds_drops_fillers_and_unifies_english_terms() -> None:
-    from bot.knowledge.prepare import prepare
+    from bot.action_lib.knowledge.prepare import prepare
 
     folded = "bao hiem xa hoi gi"
     assert prepare("Cho tôi xin BHXH là gì") == prepare("cho toi xin bhxh la gi") == folded
@@ -119,7 +119,7 @@ def test_prepare_folds_drops_fillers_and_unifies_english_terms() -> None:
 
 
 def test_guess_language_by_the_shape_of_folded_syllables() -> None:
-    from bot.knowledge.prepare import guess_language
+    from bot.action_lib.knowledge.prepare import guess_language
 
     assert guess_language("tong dai bao hiem xa hoi la so nao") == "vi"
     assert guess_language("thẻ bảo hiểm y tế") == "vi"
@@ -128,7 +128,7 @@ def test_guess_language_by_the_shape_of_folded_syllables() -> None:
 
 
 def test_fillers_are_dropped_per_language() -> None:
-    from bot.knowledge.prepare import prepare
+    from bot.action_lib.knowledge.prepare import prepare
 
     assert prepare("mức đóng tối đa") == prepare("muc dong toi da") == "muc dong toi da"
     assert prepare("tôi đóng") == "dong"
@@ -137,8 +137,8 @@ def test_fillers_are_dropped_per_language() -> None:
 
 
 def test_reranking_prefers_the_candidate_with_the_distinguishing_word() -> None:
-    from bot.knowledge.schema import parse_file
-    from bot.knowledge.search import SearchIndex
+    from bot.action_lib.knowledge.schema import parse_file
+    from bot.action_lib.knowledge.search import SearchIndex
 
     entries = [
         make_entry("men", ["Tuổi nghỉ hưu của nam"], ["Retirement age for men"]),
@@ -150,7 +150,7 @@ def test_reranking_prefers_the_candidate_with_the_distinguishing_word() -> None:
 
 
 def test_toned_preparation_keeps_the_marks_of_vietnamese_words_only() -> None:
-    from bot.knowledge.prepare import has_diacritics, prepare
+    from bot.action_lib.knowledge.prepare import has_diacritics, prepare
 
     assert prepare("Tôi hỏi lương hưu của nam năm 2026", toned=True) == "hỏi lương hưu nam năm 2026"
     assert prepare("Tôi hỏi lương hưu của nam năm 2026") == "hoi luong huu nam nam 2026"
@@ -159,8 +159,8 @@ def test_toned_preparation_keeps_the_marks_of_vietnamese_words_only() -> None:
 
 
 def test_toned_words_tell_apart_what_folding_merges() -> None:
-    from bot.knowledge.schema import parse_file
-    from bot.knowledge.search import SearchIndex
+    from bot.action_lib.knowledge.schema import parse_file
+    from bot.action_lib.knowledge.search import SearchIndex
 
     entries = [
         make_entry("men", ["Mức hưởng của nam"], ["Benefit for men"]),
@@ -172,8 +172,8 @@ def test_toned_words_tell_apart_what_folding_merges() -> None:
 
 
 def test_glossary_translates_prepared_terms_longest_first() -> None:
-    from bot.knowledge.glossary import translate
-    from bot.knowledge.prepare import prepare
+    from bot.action_lib.knowledge.glossary import translate
+    from bot.action_lib.knowledge.prepare import prepare
 
     english = translate(prepare("maternity benefit for women", "en"), "en")
     assert "thai san" in english and "tro cap" in english and "nu gioi" in english
@@ -184,8 +184,8 @@ def test_glossary_translates_prepared_terms_longest_first() -> None:
 
 
 def test_other_language_evidence_breaks_a_tie_between_candidates() -> None:
-    from bot.knowledge.schema import parse_file
-    from bot.knowledge.search import SearchIndex
+    from bot.action_lib.knowledge.schema import parse_file
+    from bot.action_lib.knowledge.search import SearchIndex
 
     entries = [
         make_entry("maternity", ["Trợ cấp thai sản"], ["Benefit A"]),
@@ -197,8 +197,8 @@ def test_other_language_evidence_breaks_a_tie_between_candidates() -> None:
 
 
 def test_expanded_abbreviations_do_not_switch_on_the_toned_words() -> None:
-    from bot.knowledge.schema import parse_file
-    from bot.knowledge.search import SearchIndex
+    from bot.action_lib.knowledge.schema import parse_file
+    from bot.action_lib.knowledge.search import SearchIndex
 
     index = SearchIndex(parse_file({"topic": "t", "entries": SAMPLE}, "t.yml"))
     assert index.search("rut bhxh mot lan") == index.search("rut bao hiem xa hoi mot lan")

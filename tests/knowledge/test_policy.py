@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.knowledge.policy import FUSED, decide, decide_hits
-from bot.knowledge.schema import Entry
-from bot.knowledge.search import Hit
-from bot.knowledge.store import KnowledgeBase
+from bot.action_lib.knowledge.policy import FUSED, decide, decide_hits
+from bot.action_lib.knowledge.schema import Entry
+from bot.action_lib.knowledge.search import Hit
+from bot.action_lib.knowledge.store import KnowledgeBase
 from tests.knowledge.helpers import make_entry, write_topic
 
 

@@ -1,7 +1,6 @@
 """Channel rendering: long answers split, button limits."""
 
-from bot.fitting import split_text
-from bot.knowledge.render import Button, Message, render
+from bot.common.limits import Button, Message, render, split_text
 
 
 def _paragraphs(count: int, size: int = 300) -> str:

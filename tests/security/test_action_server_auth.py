@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import requests
 
-from bot.settings import Settings
+from bot.common.settings import Settings
 from tests.e2e.conftest import Chat
 from tests.fake_tickets import FakeTicketService
 from tests.stack import RASA_TOKEN, TICKETS_TOKEN, Stack

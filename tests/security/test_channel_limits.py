@@ -2,10 +2,10 @@
 
 Before: Rasa's ``rest`` channel had no limit: a 100 KB message held the event loop for ~30 s
 and 1 MB for minutes; Sanic took bodies up to 100 MB. Now one home for the limits
-(``bot/channels/limits.py``): every body over 256 KB is refused by Sanic with a JSON 413 (the
-checked channels cap ``REQUEST_MAX_SIZE``, Rasa's own API included), a socket.io packet over it
-never reaches the bot, and a text over 2,000 characters on any channel gets the bilingual notice
-instead of a turn. The other client's speed under such a flood is measured by
+(``bot/common/limits.py``): every body over 256 KB is refused by Sanic with a JSON
+413 (the checked channels cap ``REQUEST_MAX_SIZE``, Rasa's own API included), a socket.io packet
+over it never reaches the bot, and a text over 2,000 characters on any channel gets the bilingual
+notice instead of a turn. The other client's speed under such a flood is measured by
 ``bench/flood.py`` (docs/security-channels.md).
 """
 
@@ -16,7 +16,7 @@ import asyncio
 import pytest
 import requests
 
-from bot.channels.limits import MAX_BODY_BYTES, TOO_LONG_NOTICE
+from bot.common.limits import MAX_BODY_BYTES, TOO_LONG_NOTICE
 from tests.channels.webchat_client import WebChatClient
 from tests.e2e.conftest import Chat
 from tests.stack import RASA_TOKEN, Stack

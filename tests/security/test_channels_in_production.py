@@ -5,7 +5,8 @@ deployment without Zalo or Messenger could not start at all (their development d
 the check) unless it invented secrets for platforms it does not use. Now a channel whose secrets
 are all unset is off in production (every route 404 ``channel_disabled``) and its secrets are not
 asked for; once one of its secrets is set, all of them are held to the rules of
-``bot/settings.py`` (``secret_problem``: ``MIN_SECRET_LENGTH`` or the length the platform issues).
+``bot/common/settings.py`` (``secret_problem``: ``MIN_SECRET_LENGTH`` or the length the platform
+issues).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.settings import CHANNEL_SECRET_NAMES, CHANNEL_SECRETS, Settings
+from bot.common.settings import CHANNEL_SECRET_NAMES, CHANNEL_SECRETS, Settings
 from tests.channels.conftest import Harness
 from tests.security.test_production_checks import GOOD, production
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from bot.settings import ROOT
+from bot.common.settings import ROOT
 from tests.stack import BOT_PY, TICKETS_PY
 
 SCRIPT = ROOT / "scripts" / "dependency-report"

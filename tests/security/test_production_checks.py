@@ -2,7 +2,7 @@
 
 Before: ``RASA_TOKEN=a`` and one-character channel secrets passed the production check, there
 was no action server token, and ``deliver`` started in production without any check. Now every
-secret must be a real one (bot/settings.py ``secret_problem``) and every long-running command
+secret must be a real one (bot/common/settings.py ``secret_problem``) and every long-running command
 refuses a production configuration that fails the check."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from bot.settings import CHANNEL_SECRETS, ROOT, Settings, secret_problem
+from bot.common.settings import CHANNEL_SECRETS, ROOT, Settings, secret_problem
 from tests.stack import BOT_PY
 
 # Real-looking values: 32 URL-safe characters, a Zalo secret of 20, a Facebook one of 32 hex.

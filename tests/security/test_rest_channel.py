@@ -1,7 +1,7 @@
 """Rasa's REST channel behind a token, off in production without one (issue #16, finding 1).
 
 Before: credentials.yml enabled Rasa's own ``rest`` channel, open to anyone in every
-environment, taking any sender and any ``input_channel``. Now ``bot/channels/rest.py``
+environment, taking any sender and any ``input_channel``. Now ``bot/rasa_plugins/channels/rest.py``
 (``CheckedRestInput``) requires ``Authorization: Bearer $REST_CHANNEL_TOKEN`` when it is set and
 serves nothing in production without it. The channel runs in the harness
 (``tests/channels/harness.py``): the real blueprints in a real Sanic server, a scripted bot.
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.settings import Settings
+from bot.common.settings import Settings
 from tests.channels.conftest import Harness
 from tests.channels.credentials import channel_env
 from tests.security.test_production_checks import GOOD, production

@@ -5,8 +5,8 @@ Before: the REST channel took any ``sender`` (``victim/tracker/events?x=`` inclu
 ``input_channel``; socket.io took any ``session_id``, unchecked against the socket; Zalo and
 Messenger ids were used bare, so a REST or socket client could write to a Zalo citizen's
 conversation by sending that citizen's id. Now every channel makes the id itself
-(``bot/conversation_ids.py``: ``rest:``, ``web:``, ``zalo:``, ``fb:``, a strict pattern), and the
-socket.io channel issues sessions with a key and binds each socket to the one it joined.
+(``bot/common/conversation_ids.py``: ``rest:``, ``web:``, ``zalo:``, ``fb:``, a strict pattern), and
+the socket.io channel issues sessions with a key and binds each socket to the one it joined.
 The channels run in the harness (real blueprints, a real Sanic server, a scripted bot).
 """
 
@@ -17,9 +17,9 @@ import asyncio
 import pytest
 import requests
 
-from bot import conversation_ids
-from bot.conversation_ids import BadConversationId
-from bot.tickets import TicketClient
+from bot.common import conversation_ids
+from bot.common.conversation_ids import BadConversationId
+from bot.common.tickets import TicketClient
 from tests.channels.conftest import Harness, wait_for
 from tests.channels.test_messenger import delivery, psid, text_event
 from tests.channels.test_messenger import post as post_messenger

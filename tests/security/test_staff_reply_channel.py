@@ -7,7 +7,8 @@ its latest channel and received the reply, and the Zalo user got nothing; and a 
 ``victim/tracker/events?x=`` went unquoted into the URL next to the Rasa token, appending the
 ticket's message to the victim's conversation. Now the socket cannot speak for that
 conversation, the reply goes on the ticket's channel whatever the latest one is, and an id of
-another shape is refused before any URL is built (``bot/rasa_link.py``, ``bot/delivery.py``).
+another shape is refused before any URL is built (``bot/deliver/rasa_link.py``,
+``bot/deliver/delivery.py``).
 """
 
 from __future__ import annotations

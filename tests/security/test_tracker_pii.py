@@ -2,10 +2,10 @@
 
 Before: after one filing the tracker database held the phone, CCCD and BHXH code in clear in
 user, slot and bot events, forever, in a 0644 file, and numbers typed in the description reached
-the ticket service unmasked. Now the store (bot/tracker_store.py, on SQLite and PostgreSQL)
-keeps events masked while the running form keeps its values, ``purge-conversations`` deletes
-what is past its retention, the assistant's SQLite files are 0600, and the description leaves
-the assistant masked (the structured phone and CCCD/BHXH code travel in their own fields)."""
+the ticket service unmasked. Now the store (bot/rasa_plugins/tracker_store.py, on SQLite and
+PostgreSQL) keeps events masked while the running form keeps its values, ``purge-conversations``
+deletes what is past its retention, the assistant's SQLite files are 0600, and the description
+leaves the assistant masked (the structured phone and CCCD/BHXH code travel in their own fields)."""
 
 from __future__ import annotations
 
@@ -38,9 +38,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.intake import ActionSubmitTicket
-from bot.clock import CLOCK_FILE, write_clock_file
-from bot.settings import ROOT
-from bot.tracker_store import MaskingTrackerStore
+from bot.common.clock import CLOCK_FILE, write_clock_file
+from bot.common.settings import ROOT
+from bot.rasa_plugins.tracker_store import MaskingTrackerStore
 from tests.e2e.conftest import Chat
 from tests.fake_tickets import FakeTicketService
 from tests.instants import VN
@@ -168,7 +168,7 @@ def test_nothing_personal_is_left_once_the_ticket_is_filed(tracker_db_url: str) 
 
 @pytest.fixture
 def clock_at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """``clock_at(instant)`` sets this process's clock (bot/clock.py) to ``instant``."""
+    """``clock_at(instant)`` sets this process's clock (bot/common/clock.py) to ``instant``."""
     path = tmp_path / "clock"
     monkeypatch.setenv(CLOCK_FILE, str(path))
     monkeypatch.delenv("APP_ENV", raising=False)

@@ -3,9 +3,9 @@
 Before: ``/webhooks/webchat/history/<session id>`` returned the whole chat, the unmasked phone
 included, to anyone holding the session id, and that id was shown in the staff console and
 returned by ``GET /api/v1/tickets/{code}``; with it a socket could also speak in the chat. Now the
-server issues the session with a key (``bot/channels/webchat_session.py``) that the browser
-keeps: the history needs it in ``X-Session-Key``, resuming the session on a socket needs it, and
-the id the ticket service stores (``web:<session>``) opens neither.
+server issues the session with a key (``bot/rasa_plugins/channels/webchat_session.py``) that the
+browser keeps: the history needs it in ``X-Session-Key``, resuming the session on a socket needs it,
+and the id the ticket service stores (``web:<session>``) opens neither.
 """
 
 from __future__ import annotations

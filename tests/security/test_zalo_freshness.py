@@ -3,8 +3,8 @@
 Before: a correctly signed Zalo event was accepted whatever its timestamp, so a captured request
 could be replayed once the seen-events table had forgotten its ``msg_id``. Now an event signed
 more than ``MAX_EVENT_AGE_SECONDS`` (15 minutes) before or after the channel's clock is refused
-with 403 ``stale_event``; the clock is the injected one (``bot/clock.py``): the harness runs at a
-stated instant through its own clock file.
+with 403 ``stale_event``; the clock is the injected one (``bot/common/clock.py``): the harness runs
+at a stated instant through its own clock file.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.channels.zalo import MAX_EVENT_AGE_SECONDS
-from bot.clock import CLOCK_FILE, write_clock_file
+from bot.common.clock import CLOCK_FILE, write_clock_file
+from bot.rasa_plugins.channels.zalo import MAX_EVENT_AGE_SECONDS
 from tests.channels.conftest import Harness, wait_for
 from tests.channels.test_zalo import post, zalo_event
 from tests.instants import WORKING_MORNING

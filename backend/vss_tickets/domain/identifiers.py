@@ -1,5 +1,5 @@
 """Personal identifiers (phone, CCCD, BHXH code) and their masking in free text, by the rules of
-`refdata/identifiers.yaml`, which the assistant reads too (`bot/identifiers.py`)."""
+`refdata/identifiers.yaml`, which the assistant reads too (`bot/common/identifiers.py`)."""
 
 from __future__ import annotations
 

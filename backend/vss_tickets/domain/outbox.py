@@ -23,7 +23,7 @@ LEASE = timedelta(minutes=2)
 def notify(session: Session, ticket: Ticket, event: str, at: datetime, **payload: Any) -> None:
     """Queue a notification about `ticket` for its channel and conversation. It carries facts
     (the event, the ticket's state, language and unit, and `payload`: a message, a resolution,
-    a new unit …); the assistant words them for the citizen (bot/delivery.py)."""
+    a new unit …); the assistant words them for the citizen (bot/deliver/delivery.py)."""
     session.add(
         OutboxNotification(
             ticket_id=ticket.id,

@@ -1,7 +1,7 @@
 """Time source of the service; tests replace it to freeze time.
 
 Outside production, ``VSS_CLOCK_FILE`` may name a clock file shared with the assistant's
-processes (``bot/clock.py`` writes and reads the same format): a line ``<ISO 8601 instant>
+processes (``bot/common/clock.py`` writes and reads the same format): a line ``<ISO 8601 instant>
 <Unix time>`` meaning the clock read the instant when the real clock read the Unix time, and
 runs on from there. Empty or missing: real time. Production refuses the setting (config.py).
 """

@@ -1,0 +1,1 @@
+"""The action server and the libraries the custom actions (``actions/``) use."""

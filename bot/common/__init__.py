@@ -1,0 +1,1 @@
+"""What two or more processes import: settings, clock, logs, identifiers, wording."""

@@ -1,0 +1,1 @@
+"""The ``deliver`` loop: ticket news into conversations, live-chat messages to tickets."""

@@ -1,0 +1,1 @@
+"""What the Rasa server loads: NLU components, channels, tracker and lock stores."""
