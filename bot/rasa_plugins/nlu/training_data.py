@@ -19,13 +19,21 @@ def plain(text: str) -> str:
     return " ".join(_PUNCTUATION.sub(" ", fold(text)).split())
 
 
+def file_examples(path: Path) -> dict[str, set[str]]:
+    """Intent -> the plain texts of its training examples in one Rasa NLU file."""
+    examples: dict[str, set[str]] = {}
+    for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+        if "intent" not in block:
+            continue
+        lines = [line[2:] for line in block["examples"].splitlines() if line.startswith("- ")]
+        examples.setdefault(block["intent"], set()).update(plain(line) for line in lines)
+    return examples
+
+
 def training_examples(nlu_dir: Path) -> dict[str, set[str]]:
     """Intent -> the plain texts of its training examples in every ``*.yml`` of ``nlu_dir``."""
     examples: dict[str, set[str]] = {}
     for path in sorted(nlu_dir.glob("*.yml")):
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
-            if "intent" not in block:
-                continue
-            lines = [line[2:] for line in block["examples"].splitlines() if line.startswith("- ")]
-            examples.setdefault(block["intent"], set()).update(plain(line) for line in lines)
+        for intent, texts in file_examples(path).items():
+            examples.setdefault(intent, set()).update(texts)
     return examples
