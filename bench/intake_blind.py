@@ -162,15 +162,16 @@ class Citizen:
             "ticket_kind": words[expected["kind"]],
             "topic": words["topic"],
             "office_level": facts.get("office") or words.get(level or "provincial"),
-            "province": facts["province"],
+            "province": facts.get("province"),
             "commune": facts.get("commune") or words["skip"],
-            "full_name": facts["name"],
-            "phone": facts["phone"],
+            "full_name": facts.get("name"),
+            "phone": facts.get("phone"),
             "id_number": facts.get("cccd") or facts.get("bhxh_code") or words["skip"],
             "consent": words["yes"],
             "confirmed": words["confirm"],
         }
-        return by_slot.get(slot, words["skip"])
+        # a fact the scenario leaves empty (no place for a central matter) is skipped
+        return by_slot.get(slot) or words["skip"]
 
     def play(self) -> dict[str, Any]:
         """The scenario's outcome (never printed one by one)."""
