@@ -124,7 +124,7 @@ def _routing_line(tracker: Tracker, about: dict[str, Any] | None) -> str:
         return ""
     try:
         preview = TicketClient().preview_routing(
-            _filing_kind(tracker), topic, _given(tracker, "province") or "",
+            _filing_kind(tracker), topic, _given(tracker, "province"),
             about_unit_code=about["code"] if about else None)
     except TicketServiceError:
         return "\n" + text(tracker, "summary_above_unknown", concerned=name)
@@ -383,6 +383,20 @@ def _routable(kind: str, topic: str, value: Any) -> str | None:
     return province
 
 
+def _province(value: Any, tracker: Tracker) -> tuple[str | None, str]:
+    """The place, or ``SKIPPED`` for "bỏ qua" / "skip" when the matter goes to a central unit
+    whatever the place (the VssID app, a matter about central staff); refused otherwise with
+    why the place is needed."""
+    kind, topic = _filing_kind(tracker), tracker.get_slot("topic") or "other"
+    if not fields.is_skip(str(value or "")):
+        return _routable(kind, topic, value), "province_unknown"
+    try:
+        TicketClient().preview_routing(kind, topic, None, (about_unit(tracker) or {}).get("code"))
+    except TicketServiceError:
+        return None, "province_needed"
+    return fields.SKIPPED, "province_needed"
+
+
 def _filing_kind(tracker: Tracker) -> str:
     """The kind of ticket the active form files: the one chosen, an enquiry for the handoff
     form (which does not ask), else a complaint."""
@@ -402,8 +416,7 @@ _PARSERS: dict[str, Parser] = {
     "description": lambda value, tracker: fields.parse_description(value),
     "office_level": _simple(lambda value: value if value in (*LEVELS, NOT_ABOUT_STAFF)
                             else story.level_answer(str(value or "")), "office_level_unknown"),
-    "province": lambda value, tracker: (_routable(
-        _filing_kind(tracker), tracker.get_slot("topic") or "other", value), "province_unknown"),
+    "province": _province,
     "commune": _simple(fields.parse_commune, "commune_invalid"),
     "full_name": lambda value, tracker: (
         fields.parse_name(value, tracker.get_slot("ticket_kind")), "name_invalid"),

@@ -46,6 +46,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Sự việc xảy ra ở tỉnh/thành phố nào? (tên cũ trước 7/2025 cũng được, ví dụ Bình Dương)",
         "In which province or city did it happen? (names from before 7/2025 are fine too)",
     ),
+    "province_needed": (
+        "Cần biết tỉnh/thành phố nơi xảy ra sự việc để chuyển đúng cơ quan BHXH có trách "
+        "nhiệm. Bạn vui lòng nhập tên tỉnh/thành phố (ví dụ: Hà Nội, Nghệ An).",
+        "The province or city where it happened decides which VSS office handles it. Please "
+        "type its name (e.g. Ha Noi, Nghe An).",
+    ),
     "province_unknown": (
         "Tôi chưa nhận ra tỉnh/thành phố này. Bạn vui lòng nhập lại tên tỉnh/thành phố "
         "(ví dụ: Hà Nội, TP Hồ Chí Minh, Nghệ An).",

@@ -34,12 +34,13 @@ BRIBE = (
 # Money asked for or handed over ("đòi tôi đưa 2 triệu", "phải chi 500 nghìn", "asked me for
 # 2 million", "gửi 30tr"): with staff named, a bribe. A bare "chi" (chỉ, "only", when typed
 # without diacritics) counts only right before the amount.
-_UNITS = (r"(?:tien|trieu|tr|nghin|ngan|k|tram|phan tram|money|million|dong|vnd|percent|a cut|"
-          r"dollars|usd|cash)")
+_UNITS = (r"(?:tien|trieu|tr|nghin|ngan|k|tram|phan tram|chi phi|money|million|dong|vnd|"
+          r"percent|a cut|dollars|usd|cash|a fee)")
 # "phải trả tiền" (pay the hospital) or "gửi giấy nộp tiền" is no bribe: after a verb that
 # does not itself demand, an amount must be named.
 _MONEY = re.compile(
-    r" (?:doi|bat|yeu cau|goi y|asked|demanded|wanted|unless)(?: [a-z0-9]+){0,5} " + _UNITS + " "
+    r" (?:doi|bat|yeu cau|goi y|asked|asking|asks|demanded|wanted|unless)(?: [a-z0-9]+){0,5} "
+    + _UNITS + " "
     r"| (?:phai|dua|gui|chuyen|pay|paid|transfer|transferred)(?: [a-z0-9]+){0,5}"
     r" (?:[0-9]+ )+" + _UNITS + " "
     r"| chi (?:[0-9]+ )+" + _UNITS + " ")
@@ -64,7 +65,7 @@ REFUSE_TO_RECEIVE = (
     "khong chiu nhan", "khong tiep nhan", "khong nhan ho so", "tu choi nhan", "tu choi tiep nhan",
     "khong thu ly", "ne tra", "refused to even look", "refused to look", "refused to accept",
     "refused to receive", "refused to take", "turned me away", "turned away", "waved me away",
-    "refused entry", "refused me entry", "khong cho vao",
+    "refused entry", "refused me entry", "khong cho vao", "duoi ve", "bi duoi",
     "would not accept",
     "won t accept", "would not take", "wouldn t accept", "wouldn t take",
 )
@@ -79,7 +80,18 @@ STAFF = (
     "can bo", "nhan vien", "giam doc", "pho giam doc", "truong phong", "pho phong", "lanh dao",
     "chuyen vien", "truong ban", "pho truong ban", "quay", "mot cua", "officer", "officers",
     "official", "officials", "staff", "clerk", "director", "deputy director", "head of",
-    "counter", "tong dai vien", "tong dai", "hotline operator", "hotline",
+    "counter", "tong dai vien", "tong dai", "hotline operator", "hotline", "doan kiem tra",
+    "doan thanh tra", "truong doan", "thanh tra vien", "inspection team", "team leader",
+    "inspector", "inspectors", "specialist", "expert",
+)
+# A leader's relatives or interests tied to what the office decides (conflict of interest), or
+# the office's data sold: with staff named, wrongdoing of the office.
+CONFLICT = (
+    "chau ruot", "em trai cua", "em gai cua", "vo ong", "vo cua", "chong cua", "nguoi nha",
+    "co dong", "loi ich", "xung dot loi ich", "trung thau", "goi thau", "ban du lieu",
+    "mua danh sach", "ban ra ngoai", "brother in law", "sister in law", "his wife", "her husband",
+    "relative", "relatives", "shareholder", "conflict of interest", "won the contract",
+    "sold our data", "selling data", "for a fee",
 )
 # Money handed to staff ("phải chuyển cho Giám đốc BHXH tỉnh một khoản phí").
 _TO_STAFF = "(?:chuyen|dua|gui|nop|pay|paid|give|gave|hand|handed|carried)"
@@ -232,6 +244,8 @@ def level_named(text: str) -> str | None:
     folded = _folded(text)
     named = [(folded.index(f" {p} "), level) for level, phrases in LEVELS for p in phrases
              if f" {p} " in folded]
+    named += [(folded.index(office), "province") for office in _provincial_offices()
+              if office in folded]
     if len({level for _, level in named}) <= 1:
         return named[0][1] if named else None
     staff = [m.start() for p in STAFF for m in re.finditer(f" {p} ", folded)]
@@ -292,6 +306,16 @@ def province_named(text: str) -> str | None:
     return max(named, key=len)
 
 
+@cache
+def _provincial_offices() -> tuple[str, ...]:
+    """A provincial office named by its place, folded: "bhxh nghe an", "khanh hoa social
+    insurance"."""
+    places = {phrase for phrase, _, _ in _province_phrases()}
+    return tuple(f" {office} " for place in places for office in (
+        f"bhxh {place}", f"bao hiem xa hoi {place}", f"{place} social insurance",
+        f"{place} social security"))
+
+
 def level_answer(text: str) -> str | None:
     """The office level an answer to the level question names: the story's phrases, one of
     the short words, or an office by its place ("Phu Cat social insurance office": a
@@ -317,6 +341,7 @@ def read(text: str) -> Reading:
              or bool(_PAID_STAFF.search(folded)))
     refused = _has(folded, REFUSE_TO_RECEIVE) or bool(_NOT_RECEIVED.search(folded))
     staff = _about_staff(folded)
+    bribe = bribe or (staff and _has(folded, CONFLICT))
     misconduct = (staff and (bribe or refused or _has(folded, RUDE) or _has(folded, NEGLECT)
                              or bool(_STAFF_NAMED.search(_EMPLOYER_STAFF.sub(" ", folded)))))
     misconduct = misconduct or (refused and level_named(text) is not None)

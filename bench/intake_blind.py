@@ -1,7 +1,8 @@
-"""Intake bench: plays every scenario of a set (``bench/sets/intake_blind.yml`` and, since
-4 December 2026, ``intake_blind2.yml`` are development sets; ``intake_blind3.yml`` is the blind
-one) as the citizen through Rasa's REST channel with all processes running (tests/stack.py),
-reads the tickets back from the ticket service and prints aggregate figures only.
+"""Intake bench: plays every scenario of a set (``bench/sets/intake_blind.yml``, and since
+4 December 2026 ``intake_blind2.yml`` and ``intake_blind3.yml``, are development sets;
+``intake_blind4.yml`` is the blind one) as the citizen through Rasa's REST channel with all
+processes running (tests/stack.py), reads the tickets back from the ticket service and prints
+aggregate figures only.
 
     .venv/bin/python bench/intake_blind.py [--set bench/sets/intake_blind.yml]
         [--out var/intake_blind.json] [--misses var/intake_misses.json]
@@ -54,7 +55,7 @@ from tests.stack import RASA_TOKEN, TICKETS_TOKEN, Stack  # noqa: E402
 
 SET = ROOT / "bench" / "sets" / "intake_blind.yml"
 # Sets whose misses have been read (any other set is blind: aggregates only).
-DEVELOPMENT = ("intake_blind.yml", "intake_blind2.yml")
+DEVELOPMENT = ("intake_blind.yml", "intake_blind2.yml", "intake_blind3.yml")
 MAX_TURNS = 30
 STORY_WORDS = 8
 # What the citizen types, by the scenario's form: vi (diacritics), vi_nodiac, en.

@@ -406,6 +406,22 @@ def test_province_is_checked_by_the_ticket_service(service: FakeTicketService) -
     assert result["province"] is None and "chưa nhận ra" in messages[0]["text"]
 
 
+def test_no_place_is_taken_only_for_a_matter_of_a_central_unit(
+    service: FakeTicketService,
+) -> None:
+    """ "bỏ qua" at the province: a VssID matter goes to a central unit whatever the place, so
+    the step is skipped; a pension complaint needs the place, and the bot says why."""
+    result, messages = _validate("province", "bỏ qua", topic="digital_services",
+                                 ticket_kind="recommendation")
+    assert result["province"] == "-" and messages == []
+    result, messages = _validate("province", "skip", language="en", topic="pension",
+                                 ticket_kind="complaint")
+    assert result["province"] is None
+    assert "decides which VSS office handles it" in messages[0]["text"]
+    preview = [r["body"] for r in service.requests if r["path"] == "/api/v1/routing/preview"]
+    assert preview[-1]["province"] is None and preview[-1]["topic"] == "pension"
+
+
 def test_province_is_kept_when_the_service_is_down(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TICKETS_URL", f"http://127.0.0.1:{free_port()}")
     assert _validate("province", "Nghệ An")[0]["province"] == "Nghệ An"

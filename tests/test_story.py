@@ -179,3 +179,15 @@ def test_the_province_a_story_names(text: str, province: str | None) -> None:
 ])
 def test_a_persons_name_is_no_province(text: str) -> None:
     assert story.province_named(text) is None
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("Giám đốc BHXH tỉnh đưa cháu ruột của mình vào trúng gói thầu phần mềm", "province"),
+    ("The director of Khanh Hoa social insurance gave the contract to his brother in law",
+     "province"),
+    ("Trưởng đoàn kiểm tra của BHXH Việt Nam gợi ý 'chi phí' để bỏ qua sai sót", "central"),
+    ("len tru so bhxh viet nam ngay tiep cong dan ma can bo duoi ve", "central"),
+])
+def test_conflict_of_interest_and_inspectors_are_staff_misconduct(text: str, level: str) -> None:
+    reading = story.read(text)
+    assert reading.misconduct and reading.level == level

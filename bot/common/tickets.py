@@ -100,9 +100,10 @@ class TicketClient:
         )
 
     def preview_routing(
-        self, kind: str, topic: str, province: str, about_unit_code: str | None = None
+        self, kind: str, topic: str, province: str | None, about_unit_code: str | None = None
     ) -> dict[str, Any]:
-        """Which unit would handle such a ticket, and why (422 for an unknown place)."""
+        """Which unit would handle such a ticket, and why (422 for an unknown place, or none
+        where the matter needs one)."""
         body = {"kind": kind, "topic": topic, "province": province,
                 "about_unit_code": about_unit_code}
         return self._request("POST", "/api/v1/routing/preview", json=body)

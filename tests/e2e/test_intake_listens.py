@@ -27,3 +27,13 @@ def test_edits_several_details_a_cancel_asked_once_and_an_everyday_yes(chat: Cha
     assert "Võ Thị Bích Ngọc" in chat.say_text("không")  # carries on: the summary again
     receipt = chat.say_text("đúng")
     assert CODE.search(receipt), receipt
+
+
+def test_a_request_to_file_during_the_status_check_starts_the_intake(chat: Chat) -> None:
+    """A citizen taken into the status check by a question about a file ("status of …
+    submitted 3 weeks ago") who asks to file a request, in words or with the button, leaves
+    the check for the intake form: nothing loops on "That is not a ticket code"."""
+    assert "ticket code" in chat.say_text("what is the status of my ticket?").lower()
+    said = chat.say_text("I want to file a request with the social security office")
+    assert "not a ticket code" not in said
+    assert "describe" in said.lower() or "what would you like to send" in said.lower(), said
