@@ -21,6 +21,7 @@ EXPLICIT = (  # the citizen names the kind: it wins
     ("recommendation", ("kien nghi", "gop y", "de xuat", "suggest", "suggestion", "recommend",
                         "propose")),
 )
+_KIND_NAMES = tuple(p for _, phrases in EXPLICIT for p in phrases)
 BRIBE = (
     "doi tien", "hoi lo", "phong bi", "boi duong", "lot tay", "nhan tien", "lay tien", "chi tien",
     "dua tien", "vong vinh", "voi vinh", "nhung nhieu", "tham o", "tham nhung", "chiem doat",
@@ -213,7 +214,7 @@ def is_story(text: str) -> bool:
     ``MIN_PROBLEM_WORDS`` that state a problem ("lương hưu bị tính thiếu", "my pension has
     stopped and nobody explains why")."""
     folded = _folded(text)
-    named = {w for _, phrases in EXPLICIT for p in phrases for w in p.split()}
+    named = {w for p in _KIND_NAMES for w in p.split()}
     rest = [w for w in folded.split() if w not in _REQUEST_WORDS and w not in named]
     if len(nfc(text).strip()) < fields.MIN_DESCRIPTION:
         return False
@@ -226,8 +227,7 @@ def wants_action(text: str) -> bool:
     đâu?"), says something went wrong, tells of staff misconduct, or asks that someone check
     the citizen's own record."""
     folded = _folded(text)
-    named = tuple(p for _, phrases in EXPLICIT for p in phrases)
-    return (_has(folded, named) or _states_problem(folded) or _has(folded, CHECK)
+    return (_has(folded, _KIND_NAMES) or _states_problem(folded) or _has(folded, CHECK)
             or _has(folded, CONTEST) or read(text).misconduct)
 
 
@@ -267,16 +267,16 @@ _OFFICE = ("bhxh", "bao hiem xa hoi", "social insurance", "social security", "of
 @cache
 def _provinces() -> tuple[str, ...]:
     """Every province name, current or former, with its short forms, folded."""
-    return tuple({_folded(p).strip() for phrases in place_names()["province"].values()
-                  for p in phrases})
+    return tuple({phrase for phrase, _, _ in _province_phrases()})
 
 
 @cache
-def _province_phrases() -> tuple[tuple[str, str, str], ...]:
-    """(folded phrase, phrase in lowercase with its diacritics, province name as the reference
-    data writes it) for every province."""
-    return tuple((_folded(p).strip(), _lowered(p).strip(), name)
-                 for name, phrases in place_names()["province"].items() for p in phrases)
+def _province_phrases() -> tuple[tuple[str, str | None, str], ...]:
+    """(folded phrase, the phrase with its diacritics when it has any, province name as the
+    reference data writes it) for every province phrase."""
+    return tuple((folded, toned if toned != folded else None, name)
+                 for name, phrases in place_names()["province"].items() for p in phrases
+                 for folded, toned in [(_folded(p).strip(), _lowered(p).strip())])
 
 
 def _lowered(text: str) -> str:
@@ -297,7 +297,7 @@ def province_named(text: str) -> str | None:
     toned = fold(lowered) != lowered
     named = {name for phrase, written, name in _province_phrases()
              if f" {phrase} " in folded
-             and not (toned and fold(written) != written and written not in lowered)
+             and not (toned and written and f" {written} " not in lowered)
              and not any(f" {word} {phrase} " in folded for word in _NAME_BEFORE)}
     current = current_provinces()
     if len({current.get(name, name) for name in named}) != 1:
@@ -310,8 +310,7 @@ def province_named(text: str) -> str | None:
 def _provincial_offices() -> tuple[str, ...]:
     """A provincial office named by its place, folded: "bhxh nghe an", "khanh hoa social
     insurance"."""
-    places = {phrase for phrase, _, _ in _province_phrases()}
-    return tuple(f" {office} " for place in places for office in (
+    return tuple(f" {office} " for place in _provinces() for office in (
         f"bhxh {place}", f"bao hiem xa hoi {place}", f"{place} social insurance",
         f"{place} social security"))
 
@@ -346,6 +345,7 @@ def read(text: str) -> Reading:
                              or bool(_STAFF_NAMED.search(_EMPLOYER_STAFF.sub(" ", folded)))))
     misconduct = misconduct or (refused and level_named(text) is not None)
     explicit = next((kind for kind, phrases in EXPLICIT if _has(folded, phrases)), None)
+    contested = _has(folded, CONTEST)
     if explicit:
         kind: str | None = explicit
     elif misconduct and (bribe or refused or _has(folded, RUDE) or _has(folded, NEGLECT)):
@@ -354,7 +354,7 @@ def read(text: str) -> Reading:
         kind = None
     elif _has(folded, PROPOSE):
         kind = "recommendation"
-    elif _has(folded, CONTEST):
+    elif contested:
         kind = "complaint"
     elif employer:  # a report of an employer's breach (phản ánh), not of a VSS decision
         kind = "recommendation"
@@ -370,7 +370,7 @@ def read(text: str) -> Reading:
         kind = None
     if misconduct:
         topic: str | None = "staff_conduct"
-    elif employer and not _has(folded, CONTEST):
+    elif employer and not contested:
         topic = "contributions"
     else:
         topic = fields.match_term("topic", text)
