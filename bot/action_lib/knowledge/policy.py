@@ -103,19 +103,19 @@ def in_force_first(
     "nghỉ chăm con ốm" gets today's rule (which names the earlier one) instead of a choice
     between the two versions or the rule that ended on 30/06/2025."""
     today = clock.today()
-    ordered = list(hits)
-    for hit in list(ordered):
-        entry = entries[hit.entry_id]
-        if hit not in ordered or entry.in_force(today):
+    taken: set[str] = set()
+    ordered = []
+    for at, hit in enumerate(hits):
+        if hit.entry_id in taken:
             continue
-        at = ordered.index(hit)
-        successor = next((other for other in ordered[at + 1:]
-                          if other.entry_id in entry.related
-                          and entries[other.entry_id].in_force(today)
-                          and hit.score - other.score <= limits.close), None)
+        entry = entries[hit.entry_id]
+        successor = None if entry.in_force(today) else next(
+            (other.entry_id for other in hits[at + 1:]
+             if other.entry_id in entry.related and entries[other.entry_id].in_force(today)
+             and hit.score - other.score <= limits.close), None)
         if successor is not None:
-            ordered.remove(successor)
-            ordered[at] = replace(hit, entry_id=successor.entry_id)
+            taken.add(successor)
+        ordered.append(hit if successor is None else replace(hit, entry_id=successor))
     return ordered
 
 
