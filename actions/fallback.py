@@ -9,7 +9,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import story
 from actions.knowledge import shared_knowledge
-from actions.offer import offer_story
+from actions.offer import offer_if_for_an_officer, offer_story
 from actions.replies import LABELS, button, language_of, say
 from bot.action_lib.knowledge.policy import suggestions, thresholds
 from bot.common.user_text import typed
@@ -104,8 +104,6 @@ class ActionOutOfScope(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         message = (tracker.latest_message or {}).get("text") or ""
-        if typed(message) and story.wants_action(message):
-            offer_story(dispatcher, language_of(tracker), message)
-        else:
+        if not offer_if_for_an_officer(dispatcher, language_of(tracker), message):
             dispatcher.utter_message(response="utter_out_of_scope")
         return []

@@ -10,8 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import story
-from actions.offer import offer_story
+from actions.offer import offer_if_for_an_officer
 from bot.action_lib.knowledge.compose import decision_messages, text
 from bot.action_lib.knowledge.feedback import record_feedback
 from bot.action_lib.knowledge.policy import Decision, chosen_answer, decide
@@ -19,7 +18,6 @@ from bot.action_lib.knowledge.schema import LANGUAGES
 from bot.action_lib.knowledge.store import DEFAULT_DIR, KnowledgeBase
 from bot.common import clock
 from bot.common.limits import Message, render
-from bot.common.user_text import typed
 
 _shared: KnowledgeBase | None = None
 # What the knowledge answers were ("unknown": the assistant said it does not know), on the
@@ -71,20 +69,14 @@ class ActionAnswerQuestion(Action):
                 else decide(question, snapshot.index, snapshot.entries, language)
             )
         _send(dispatcher, tracker, decision_messages(decision, snapshot.entries, clock.today()))
-        if _offer_ticket(tracker, decision):
-            offer_story(dispatcher, decision.language, tracker.latest_message.get("text") or "")
+        # never inside a form: the citizen is filing already
+        if decision.kind in ("answer", "choose") and tracker.active_loop_name is None:
+            offer_if_for_an_officer(dispatcher, decision.language,
+                                    tracker.latest_message.get("text") or "")
         DECISIONS.labels(decision.kind).inc()
         if decision.kind == "answer":
             return [SlotSet("kb_entry", decision.entry_id)]
         return []
-
-
-def _offer_ticket(tracker: Tracker, decision: Decision) -> bool:
-    """An answer or a "did you mean" to a typed message that asks for what only an officer
-    can do gets the one-button ticket offer (never inside a form: the citizen is filing)."""
-    message = tracker.latest_message.get("text") or ""
-    return (decision.kind in ("answer", "choose") and tracker.active_loop_name is None
-            and typed(message) and story.wants_action(message))
 
 
 def _previous_question(tracker: Tracker) -> str | None:

@@ -7,6 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import story
 from actions.replies import label_in, text_in
+from bot.common.user_text import typed
 
 PAYLOAD = "/file_complaint"
 
@@ -22,3 +23,12 @@ def offer_story(dispatcher: CollectingDispatcher, language: str, told: str) -> N
         message, title = text_in(language, "question_offer", what=what), "ticket"
     dispatcher.utter_message(text=message, buttons=[
         {"title": text_in(language, title), "payload": PAYLOAD}])
+
+
+def offer_if_for_an_officer(dispatcher: CollectingDispatcher, language: str, message: str) -> bool:
+    """Offer ``message`` as a ticket when the citizen typed it and it asks for what only an
+    officer can do (``story.wants_action``); whether the offer was made."""
+    if not (typed(message) and story.wants_action(message)):
+        return False
+    offer_story(dispatcher, language, message)
+    return True
