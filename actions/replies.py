@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.common.contact import HOTLINE
+from bot.common.contact import with_contact
 from bot.common.vocabulary import kinds, state_statuses, topics
 
 # key: (Vietnamese, English). Placeholders are filled with str.format.
@@ -437,7 +437,7 @@ def _pick(pair: tuple[str, str], language: str) -> str:
 
 def text_in(language: str, key: str, **values: Any) -> str:
     """The text for ``key`` in ``language`` (``"vi"`` or ``"en"``)."""
-    return _pick(TEXTS[key], language).format(hotline=HOTLINE, **values)
+    return with_contact(_pick(TEXTS[key], language)).format(**values)
 
 
 def text(tracker: Tracker, key: str, **values: Any) -> str:

@@ -1,5 +1,5 @@
 """How a citizen reaches VSS staff outside the chat: the one home of the hotline number that
-the assistant's sentences name (domain-facts §5: the VSS call centre, 24/7)."""
+the assistant's sentences name (domain-facts §2.9: the VSS call centre, 24/7)."""
 
 HOTLINE = "1900 9068"
 
