@@ -91,3 +91,21 @@ def test_every_state_is_the_services_with_its_labels_in_both_languages(service: 
     for code, (vi, en) in {**state_labels(), **state_statuses()}.items():
         assert vi.strip() and en.strip() and vi != en, code
         assert LABELS[f"state_{code}"] == state_statuses()[code]
+
+
+@pytest.mark.parametrize(("kind", "topic", "about", "routed"), [
+    ("recommendation", "digital_services", None, True),  # the VssID app: a central unit
+    ("complaint", "staff_conduct", "vss", True),  # about central staff: the Inspectorate
+    ("complaint", "pension", None, False),  # a first complaint goes to the local office
+    ("denunciation", "other", None, False),  # the provincial office of the place
+])
+def test_a_matter_routes_without_a_place_only_when_it_goes_to_a_central_unit(
+    service: str, kind: str, topic: str, about: str | None, routed: bool
+) -> None:
+    """What the intake's "bỏ qua" at the province relies on (actions/intake.py ``_province``,
+    and the fake ticket service of the unit tests): the service routes with no province
+    exactly the matters of a central unit, and refuses the others with 422."""
+    body = {"kind": kind, "topic": topic, "province": None, "about_unit_code": about}
+    response = requests.post(f"{service}/api/v1/routing/preview", json=body, headers=AUTH,
+                             timeout=30)
+    assert response.status_code == (200 if routed else 422), response.text
